@@ -1,0 +1,103 @@
+package org.bankapi;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import org.bankapi.config.ConfigurationException;
+import org.bankapi.config.DatabaseUrl;
+import org.bankapi.config.Settings;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/**
+ * The production entry point: {@code serve} (default), {@code consume}, {@code init-db}, {@code token},
+ * {@code rotate-keys}. Settings are checked before Spring starts, so bad configuration ends the
+ * start with one line naming the variable instead of a stack trace.
+ */
+@SpringBootApplication
+@EnableScheduling
+public class BankingApplication {
+
+    static final List<String> COMMANDS = List.of("serve", "consume", "init-db", "token", "rotate-keys");
+
+    public static void main(String[] args) {
+        int status = run(args, BankingApplication::lookup);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs a subcommand; returns the process exit status (0 while a server keeps running). */
+    static int run(String[] args, Function<String, String> env) {
+        String command = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : "serve";
+        String[] rest = args.length > 0 && COMMANDS.contains(args[0]) ? Arrays.copyOfRange(args, 1, args.length) : args;
+        try {
+            Settings settings = Settings.from(env);
+            return switch (command) {
+                case "token" -> Commands.token(settings, rest, System.out);
+                case "init-db" -> Commands.initDb(requireDatabase(settings));
+                default -> {
+                    start(command, settings, rest);
+                    yield 0;
+                }
+            };
+        } catch (ConfigurationException e) {
+            System.err.println("Configuration error: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    static void start(String command, Settings settings, String[] args) {
+        DatabaseUrl database = requireDatabase(settings);
+        SpringApplication app = new SpringApplication(BankingApplication.class);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("spring.datasource.url", database.jdbcUrl());
+        if (database.username() != null) {
+            properties.put("spring.datasource.username", database.username());
+        }
+        if (database.password() != null) {
+            properties.put("spring.datasource.password", database.password());
+        }
+        properties.put("server.port", settings.port());
+        properties.put("bank.command", command);
+        app.addInitializers(context -> context.getEnvironment().getPropertySources()
+                .addFirst(new MapPropertySource("bank-settings", properties)));
+        app.run(args);
+    }
+
+    /** DATABASE_URL must be set and reachable before anything else starts. */
+    static DatabaseUrl requireDatabase(Settings settings) {
+        DatabaseUrl database = settings.database();
+        if (database == null) {
+            throw new ConfigurationException("DATABASE_URL", "is required (postgresql://user:pass@host:port/db)");
+        }
+        Properties props = new Properties();
+        if (database.username() != null) {
+            props.setProperty("user", database.username());
+        }
+        if (database.password() != null) {
+            props.setProperty("password", database.password());
+        }
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("loginTimeout", "10");
+        try (Connection ignored = DriverManager.getConnection(database.jdbcUrl(), props)) {
+            return database;
+        } catch (SQLException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new ConfigurationException("DATABASE_URL", "cannot connect to the database (" + reason + ")");
+        }
+    }
+
+    static String lookup(String name) {
+        String value = System.getProperty(name);
+        return value != null ? value : System.getenv(name);
+    }
+}

@@ -1,0 +1,71 @@
+package org.bankapi;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import org.bankapi.config.ConfigurationException;
+import org.bankapi.config.DatabaseUrl;
+import org.bankapi.config.Settings;
+import org.bankapi.security.TokenIssuer;
+import org.flywaydb.core.Flyway;
+
+/** The subcommands that need no running server: {@code token} and {@code init-db}. */
+final class Commands {
+
+    private Commands() {
+    }
+
+    /** {@code token --sub alice --role admin|customer [--ttl 1h]}: prints an HS256 token signed with JWT_SECRET_KEY. */
+    static int token(Settings settings, String[] args, PrintStream out) {
+        if (!settings.hmacTokensEnabled()) {
+            throw new ConfigurationException("JWT_SECRET_KEY", "is required to sign tokens (at least 32 bytes)");
+        }
+        String sub = null;
+        String role = "customer";
+        Duration ttl = Duration.ofHours(1);
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--sub" -> sub = value;
+                case "--role" -> role = value == null ? null : value.toLowerCase(Locale.ROOT);
+                case "--ttl" -> ttl = parseTtl(value);
+                default -> {
+                    System.err.println("usage: token --sub SUBJECT [--role admin|customer] [--ttl 1h]");
+                    return 64;
+                }
+            }
+            i++;
+        }
+        if (sub == null || sub.isBlank() || !("admin".equals(role) || "customer".equals(role))) {
+            System.err.println("usage: token --sub SUBJECT [--role admin|customer] [--ttl 1h]");
+            return 64;
+        }
+        out.println(new TokenIssuer(settings.jwtSecret(), settings.azureClientId()).issue(sub, role, ttl, Instant.now()));
+        return 0;
+    }
+
+    static Duration parseTtl(String value) {
+        if (value == null || !value.matches("\\d+[smhd]")) {
+            throw new ConfigurationException("--ttl", "must be a duration such as 30m, 1h or 7d");
+        }
+        long amount = Long.parseLong(value.substring(0, value.length() - 1));
+        return switch (value.charAt(value.length() - 1)) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    /** Applies the schema migrations and exits. */
+    static int initDb(DatabaseUrl database) {
+        Flyway.configure()
+                .dataSource(database.jdbcUrl(), database.username(), database.password())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        System.out.println("Database schema is up to date");
+        return 0;
+    }
+}

@@ -1,0 +1,24 @@
+package org.bankapi.account;
+
+import java.time.Instant;
+import java.util.Currency;
+import org.bankapi.crypto.SealedPersonalData;
+import org.bankapi.money.Money;
+
+/** A customer account as stored: personal data still sealed. */
+record AccountRow(long id, String ownerId, SealedPersonalData personalData, Currency currency, long balanceMinor,
+                  String status, Instant createdAt) {
+
+    AccountRow {
+        if (balanceMinor < 0) {
+            throw new IllegalStateException("account " + id + " has a negative balance: ledger corrupt");
+        }
+        if ("closed".equals(status) && balanceMinor != 0) {
+            throw new IllegalStateException("closed account " + id + " holds money: ledger corrupt");
+        }
+    }
+
+    Money balance() {
+        return Money.ofMinor(balanceMinor, currency);
+    }
+}

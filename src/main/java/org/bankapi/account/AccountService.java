@@ -1,0 +1,129 @@
+package org.bankapi.account;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import org.bankapi.crypto.PersonalData;
+import org.bankapi.crypto.PersonalDataVault;
+import org.bankapi.crypto.SealedPersonalData;
+import org.bankapi.ledger.Ledger;
+import org.bankapi.ledger.TransactionType;
+import org.bankapi.problem.ProblemException;
+import org.bankapi.security.Caller;
+import org.bankapi.web.Page;
+import org.bankapi.web.PageRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Opening, reading, listing and closing customer accounts, with the role and ownership rules of the contract. */
+@Service
+public class AccountService {
+
+    private static final Logger log = LoggerFactory.getLogger(AccountService.class);
+    /** Customer account ids: random in [1000, 2^53), exact in JavaScript, spread over both partitions. */
+    static final long ID_MIN = 1000;
+    static final long ID_MAX_EXCLUSIVE = 1L << 53;
+    private static final int ID_ATTEMPTS_MAX = 5;
+
+    private final AccountRepository accounts;
+    private final PersonalDataVault vault;
+    private final Ledger ledger;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    AccountService(AccountRepository accounts, PersonalDataVault vault, Ledger ledger, Clock clock) {
+        this.accounts = accounts;
+        this.vault = vault;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public AccountView open(Caller caller, OpenAccountRequest request) {
+        caller.requireAdmin();
+        OpenAccountRequest.Checked checked = request.check();
+        long id = insertWithFreshId(checked);
+        if (checked.initialDeposit() != null) {
+            ledger.post(new Ledger.PostingRequest(TransactionType.DEPOSIT, id, null, checked.initialDeposit(),
+                    "initial deposit", null));
+        }
+        log.info("Account created: account {} in {}", id, checked.currency().getCurrencyCode());
+        return view(accounts.find(id).orElseThrow());
+    }
+
+    private long insertWithFreshId(OpenAccountRequest.Checked checked) {
+        for (int attempt = 1; ; attempt++) {
+            long id = random.nextLong(ID_MIN, ID_MAX_EXCLUSIVE);
+            try {
+                SealedPersonalData sealed = vault.seal(id, PersonalData.of(checked.holderName(), checked.email()));
+                accounts.insert(id, checked.ownerId(), sealed, checked.currency(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+                return id;
+            } catch (DuplicateKeyException e) {
+                if (attempt >= ID_ATTEMPTS_MAX) {
+                    throw new IllegalStateException("no free account id after " + attempt + " attempts", e);
+                }
+            }
+        }
+    }
+
+    public AccountView get(Caller caller, long id) {
+        return view(visible(caller, id));
+    }
+
+    public Page<AccountView> list(Caller caller, PageRequest page) {
+        return page.page(accounts.page(caller.ownerRestriction(), page.afterId(), page.fetchSize()), AccountRow::id, this::view);
+    }
+
+    @Transactional
+    public AccountView close(Caller caller, long id) {
+        caller.requireAdmin();
+        return accounts.closeIfEmpty(id, clock.instant().truncatedTo(ChronoUnit.MICROS)).map(this::view).orElseThrow(() -> {
+            AccountRow row = accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
+            if (!"open".equals(row.status())) {
+                return ProblemException.rule("account_closed", "account " + id + " is already closed");
+            }
+            return ProblemException.rule("balance_not_zero", "account " + id + " still holds " + row.balance());
+        });
+    }
+
+    /** Erases the holder's personal data by destroying the account's data key; the ledger stays whole. */
+    @Transactional
+    public void erasePersonalData(Caller caller, long id) {
+        caller.requireAdmin();
+        accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
+        vault.erase(id);
+        log.info("Personal data erased: account {}", id);
+    }
+
+    /** The currency of a customer account, without reading its personal data. */
+    public java.util.Optional<java.util.Currency> currencyOf(long id) {
+        return accounts.currencyOf(id);
+    }
+
+    /** The account ids a customer owns: used to scope transaction lists. */
+    public java.util.List<Long> idsOwnedBy(String owner) {
+        return accounts.idsOwnedBy(owner);
+    }
+
+    /** Checks that the caller may see the account: 404 when it does not exist, 403 when it is someone else's. */
+    public void requireVisible(Caller caller, long id) {
+        visible(caller, id);
+    }
+
+    private AccountRow visible(Caller caller, long id) {
+        AccountRow row = accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
+        if (!caller.admin() && !caller.subject().equals(row.ownerId())) {
+            throw ProblemException.forbidden("account " + id + " belongs to someone else");
+        }
+        return row;
+    }
+
+    private AccountView view(AccountRow row) {
+        PersonalData personal = vault.open(row.id(), row.personalData());
+        return new AccountView(row.id(), row.ownerId(), personal.holderName(), personal.email(),
+                row.currency().getCurrencyCode(), row.balance().toPlainString(), row.status(), row.createdAt());
+    }
+}

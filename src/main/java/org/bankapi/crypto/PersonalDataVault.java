@@ -1,0 +1,118 @@
+package org.bankapi.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Envelope encryption of personal data: each account has its own AES-256 data key, stored only
+ * wrapped by the key-encryption key. Destroying an account's data key erases its personal data
+ * (crypto-shredding) while its ledger stays whole. Unwrapped keys are cached, bounded.
+ */
+@Service
+public class PersonalDataVault {
+
+    private static final int CACHED_KEYS_MAX = 10_000;
+
+    private final JdbcClient jdbc;
+    private final KeyEncryptionKey kek;
+    private final Clock clock;
+    private final Map<Long, byte[]> dataKeys = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+            return size() > CACHED_KEYS_MAX;
+        }
+    });
+
+    public PersonalDataVault(JdbcClient jdbc, KeyEncryptionKey kek, Clock clock) {
+        this.jdbc = jdbc;
+        this.kek = kek;
+        this.clock = clock;
+    }
+
+    /** Creates the account's data key (in the caller's database transaction) and encrypts the data with it. */
+    public SealedPersonalData seal(long accountId, PersonalData data) {
+        byte[] dataKey = Aes.newKey();
+        String kekId = kek.currentId();
+        jdbc.sql("INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)")
+                .param("id", accountId)
+                .param("kek", kekId)
+                .param("wrapped", kek.wrap(dataKey))
+                .param("now", Timestamp.from(clock.instant()))
+                .update();
+        dataKeys.put(accountId, dataKey);
+        return new SealedPersonalData(
+                encrypt(dataKey, accountId, "holder_name", data.holderName()),
+                encrypt(dataKey, accountId, "email", data.email()));
+    }
+
+    public PersonalData open(long accountId, SealedPersonalData sealed) {
+        Optional<byte[]> dataKey = dataKey(accountId);
+        if (dataKey.isEmpty()) {
+            return PersonalData.erasedData();
+        }
+        return PersonalData.of(
+                decrypt(dataKey.get(), accountId, "holder_name", sealed.holderName()),
+                decrypt(dataKey.get(), accountId, "email", sealed.email()));
+    }
+
+    /** Destroys the account's data key; returns false when there was none left to destroy. */
+    public boolean erase(long accountId) {
+        int destroyed = jdbc.sql("""
+                UPDATE data_keys SET wrapped_key = NULL, kek_id = NULL, destroyed_at = :now
+                 WHERE account_id = :id AND destroyed_at IS NULL""")
+                .param("id", accountId)
+                .param("now", Timestamp.from(clock.instant()))
+                .update();
+        dataKeys.remove(accountId);
+        return destroyed == 1;
+    }
+
+    private Optional<byte[]> dataKey(long accountId) {
+        byte[] cached = dataKeys.get(accountId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<WrappedKey> wrapped = jdbc.sql("SELECT kek_id, wrapped_key FROM data_keys WHERE account_id = :id")
+                .param("id", accountId)
+                .query((rs, n) -> new WrappedKey(rs.getString("kek_id"), rs.getBytes("wrapped_key")))
+                .optional();
+        if (wrapped.isEmpty()) {
+            throw new CryptoException("account " + accountId + " has no data key: personal data cannot be read");
+        }
+        if (wrapped.get().wrappedKey() == null) {
+            return Optional.empty();
+        }
+        byte[] key = kek.unwrap(wrapped.get().kekId(), wrapped.get().wrappedKey());
+        dataKeys.put(accountId, key);
+        return Optional.of(key);
+    }
+
+    private static byte[] encrypt(byte[] key, long accountId, String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        return Aes.encrypt(key, value.getBytes(StandardCharsets.UTF_8), aad(accountId, field));
+    }
+
+    private static String decrypt(byte[] key, long accountId, String field, byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        return new String(Aes.decrypt(key, value, aad(accountId, field)), StandardCharsets.UTF_8);
+    }
+
+    /** Binds each ciphertext to its account and field, so a ciphertext copied elsewhere does not decrypt. */
+    private static byte[] aad(long accountId, String field) {
+        return ("account:" + accountId + ":" + field).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private record WrappedKey(String kekId, byte[] wrappedKey) {
+    }
+}

@@ -1,0 +1,15 @@
+package org.bankapi.idempotency;
+
+import org.bankapi.problem.ProblemException;
+
+/** A client's Idempotency-Key: 1 to 255 printable ASCII characters. */
+record IdempotencyKey(String value) {
+
+    static final int CHARS_MAX = 255;
+
+    IdempotencyKey {
+        if (value == null || value.isEmpty() || value.length() > CHARS_MAX || !value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            throw ProblemException.validation("Idempotency-Key", "must be 1 to " + CHARS_MAX + " printable ASCII characters");
+        }
+    }
+}

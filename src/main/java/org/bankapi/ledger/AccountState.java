@@ -1,0 +1,40 @@
+package org.bankapi.ledger;
+
+import java.util.Currency;
+
+/**
+ * What the posting rules need to know of one account, read under its row lock. Cash accounts are
+ * the bank's side of deposits and withdrawals; their balance is the sum of their entries.
+ */
+public record AccountState(long id, String ownerId, Currency currency, long balanceMinor, boolean open, boolean cash) {
+
+    public AccountState {
+        if (!cash && balanceMinor < 0) {
+            throw new IllegalStateException("account " + id + " has a negative balance " + balanceMinor + ": ledger corrupt");
+        }
+        if (!open && balanceMinor != 0) {
+            throw new IllegalStateException("closed account " + id + " holds " + balanceMinor + ": ledger corrupt");
+        }
+    }
+
+    public AccountState withBalance(long newBalanceMinor) {
+        return new AccountState(id, ownerId, currency, newBalanceMinor, open, cash);
+    }
+
+    /** The bank's cash account for a currency: numbered by its ISO 4217 numeric code, always open. */
+    public static AccountState cashAccount(Currency currency) {
+        return new AccountState(cashAccountId(currency), "bank", currency, 0, true, true);
+    }
+
+    public static long cashAccountId(Currency currency) {
+        int numeric = currency.getNumericCode();
+        if (numeric <= 0 || numeric >= 1000) {
+            throw new IllegalArgumentException("currency " + currency + " has no ISO 4217 numeric code");
+        }
+        return numeric;
+    }
+
+    public static boolean isCashAccountId(long id) {
+        return id > 0 && id < 1000;
+    }
+}

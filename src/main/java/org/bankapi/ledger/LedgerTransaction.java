@@ -1,0 +1,46 @@
+package org.bankapi.ledger;
+
+import java.time.Instant;
+import org.bankapi.money.Money;
+
+/**
+ * A booked transaction as the ledger holds it. {@code accountId} is the account the client named:
+ * the one credited by a deposit, debited by a withdrawal, paying in a transfer.
+ */
+public record LedgerTransaction(
+        long id,
+        TransactionType type,
+        String status,
+        Money amount,
+        long accountId,
+        Long targetAccountId,
+        String description,
+        Long reverses,
+        Instant createdAt) {
+
+    public static final String COMPLETED = "completed";
+    public static final String REVERSED = "reversed";
+
+    public LedgerTransaction {
+        if (!COMPLETED.equals(status) && !REVERSED.equals(status)) {
+            throw new IllegalStateException("transaction " + id + " has unknown status " + status);
+        }
+        if (amount.minorUnits() <= 0) {
+            throw new IllegalStateException("transaction " + id + " moves a non-positive amount: ledger corrupt");
+        }
+        if ((type == TransactionType.REVERSAL) != (reverses != null)) {
+            throw new IllegalStateException("transaction " + id + " of type " + type + " with reverses=" + reverses);
+        }
+    }
+
+    /** The movement this transaction booked: cash to account for a deposit, account to cash for a withdrawal. */
+    Movement movement() {
+        long cash = AccountState.cashAccountId(amount.currency());
+        return switch (type) {
+            case DEPOSIT -> new Movement(cash, accountId, amount);
+            case WITHDRAWAL -> new Movement(accountId, cash, amount);
+            case TRANSFER -> new Movement(accountId, targetAccountId, amount);
+            case REVERSAL -> throw new IllegalStateException("a reversal's movement depends on the original");
+        };
+    }
+}

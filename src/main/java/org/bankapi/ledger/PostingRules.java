@@ -1,0 +1,71 @@
+package org.bankapi.ledger;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bankapi.problem.ProblemException;
+
+/**
+ * The money rules, in plain Java: a movement needs two different open accounts of its currency and
+ * enough funds on the paying side; it books two entries that sum to zero. Applied to account states
+ * read under lock, so the database write that follows cannot be refused for a rule.
+ */
+public final class PostingRules {
+
+    private PostingRules() {
+    }
+
+    /** The entries and new balances of one movement, or a {@link ProblemException} naming the rule broken. */
+    public static Posting apply(Movement movement, Map<Long, AccountState> accounts) {
+        if (movement.fromAccountId() == movement.toAccountId()) {
+            throw ProblemException.rule("same_account", "a transaction needs two different accounts");
+        }
+        AccountState from = require(accounts, movement.fromAccountId());
+        AccountState to = require(accounts, movement.toAccountId());
+        for (AccountState account : List.of(from, to)) {
+            if (!account.open()) {
+                throw ProblemException.rule("account_closed", "account " + account.id() + " is closed");
+            }
+            if (!account.currency().equals(movement.amount().currency())) {
+                throw ProblemException.rule("currency_mismatch", "account " + account.id() + " holds "
+                        + account.currency().getCurrencyCode() + ", not " + movement.amount().currency().getCurrencyCode());
+            }
+        }
+        long amount = movement.amount().minorUnits();
+        if (!from.cash() && from.balanceMinor() < amount) {
+            throw ProblemException.rule("insufficient_funds", "account " + from.id() + " has not enough funds");
+        }
+        Map<Long, AccountState> after = new HashMap<>();
+        if (!from.cash()) {
+            after.put(from.id(), from.withBalance(Math.subtractExact(from.balanceMinor(), amount)));
+        }
+        if (!to.cash()) {
+            after.put(to.id(), to.withBalance(Math.addExact(to.balanceMinor(), amount)));
+        }
+        Posting posting = new Posting(movement, List.of(new Entry(from.id(), -amount), new Entry(to.id(), amount)), after);
+        return posting;
+    }
+
+    private static AccountState require(Map<Long, AccountState> accounts, long id) {
+        AccountState state = accounts.get(id);
+        if (state == null) {
+            throw ProblemException.notFound("account " + id);
+        }
+        return state;
+    }
+
+    /** The result of one movement: its entries and the new state of each customer account it touched. */
+    public record Posting(Movement movement, List<Entry> entries, Map<Long, AccountState> accountsAfter) {
+        public Posting {
+            long sum = 0;
+            for (Entry entry : entries) {
+                sum = Math.addExact(sum, entry.amountMinor());
+            }
+            if (sum != 0) {
+                throw new IllegalStateException("entries of " + movement + " sum to " + sum + ", not zero");
+            }
+            entries = List.copyOf(entries);
+            accountsAfter = Map.copyOf(accountsAfter);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.bankapi.support;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the HTTP tests: the whole service on a random port against a real embedded PostgreSQL.
+ * Every test class shares one Spring context (same configuration), and tests isolate themselves by
+ * opening their own accounts rather than by truncating tables.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
+    "BANK_DATA_DIR=target/test-data",
+    "RATE_LIMIT_PER_SECOND=0"
+})
+public abstract class ApiTest {
+
+    public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", EmbeddedDatabase::jdbcUrl);
+    }
+
+    protected Api api() {
+        return new Api("http://localhost:" + port, JWT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,224 @@
+"""Locust load test of the Banking Transaction API.
+
+Each simulated user opens two accounts of its own (through ADMIN_TOKEN, owner CUSTOMER_SUB,
+with an initial deposit), then, as the customer (CUSTOMER_TOKEN), mixes reads (the account,
+its transactions) with deposits, small withdrawals and transfers between its two accounts.
+
+Configuration comes from the environment, else from a `.env` file in the repository root:
+  CUSTOMER_TOKEN  bearer token of a customer                        (required)
+  ADMIN_TOKEN     bearer token with the admin role                  (required)
+  CUSTOMER_SUB    the `sub` of CUSTOMER_TOKEN                        (default "alice")
+  LOCUST_HOST     base URL when -H/--host is not given              (default http://localhost:8000)
+
+Run (Debian's python3-locust 2.12 or `pip install locust`):
+  locust -f tests/load_test.py -H http://localhost:8000                       # web UI on :8089
+  locust -f tests/load_test.py -H http://localhost:8000 --headless -u 100 -r 10 -t 2m
+
+Every non-2xx response counts as a failure, except 422 insufficient_funds where it is an
+expected outcome (a withdrawal or transfer racing the user's other requests for the balance).
+"""
+
+import logging
+import os
+import random
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+from locust import HttpUser, between, task
+from locust.exception import StopUser
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_dotenv(path):
+    """Minimal .env parser: KEY=VALUE lines, '#' comments, optional 'export ', optional quotes."""
+    values = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return values
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):].lstrip()
+        key, _, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        if key:
+            values[key] = value
+    return values
+
+
+_DOTENV = _load_dotenv(REPO_ROOT / ".env")
+
+
+def setting(name, default=None):
+    """The environment wins over .env; empty values count as unset."""
+    value = os.environ.get(name) or _DOTENV.get(name)
+    return value if value else default
+
+
+CUSTOMER_TOKEN = setting("CUSTOMER_TOKEN")
+ADMIN_TOKEN = setting("ADMIN_TOKEN")
+CUSTOMER_SUB = setting("CUSTOMER_SUB", "alice")
+INITIAL_DEPOSIT = Decimal("1000.00")
+
+
+def _money(low, high):
+    """A random amount with two decimals, as the string the API expects (never a float)."""
+    cents = random.randint(int(low * 100), int(high * 100))
+    return str((Decimal(cents) / 100).quantize(Decimal("0.01")))
+
+
+def _error_code(response):
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("code") if isinstance(body, dict) else None
+
+
+class BankingCustomer(HttpUser):
+    """A customer working on its own two accounts."""
+
+    wait_time = between(0.5, 2.0)
+    host = setting("LOCUST_HOST", "http://localhost:8000")
+
+    def on_start(self):
+        if not CUSTOMER_TOKEN or not ADMIN_TOKEN:
+            message = "CUSTOMER_TOKEN and ADMIN_TOKEN must be set (environment or .env in the repository root)"
+            logging.error(message)
+            # Recorded as a failure so that a headless run exits non-zero.
+            self.environment.events.request.fire(
+                request_type="CONFIG",
+                name="CUSTOMER_TOKEN/ADMIN_TOKEN",
+                response_time=0,
+                response_length=0,
+                response=None,
+                context={},
+                exception=RuntimeError(message),
+            )
+            raise StopUser()
+        self.customer_headers = {"Authorization": f"Bearer {CUSTOMER_TOKEN}"}
+        self.admin_headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        self.account_ids = [self._open_account(label) for label in ("main", "savings")]
+
+    def _open_account(self, label):
+        payload = {
+            "owner_id": CUSTOMER_SUB,
+            "holder_name": f"Load Test {label.title()}",
+            "email": f"{CUSTOMER_SUB}+{label}@example.com",
+            "currency": "EUR",
+            "initial_deposit": str(INITIAL_DEPOSIT),
+        }
+        with self.client.post(
+            "/accounts",
+            json=payload,
+            headers={**self.admin_headers, "Idempotency-Key": str(uuid.uuid4())},
+            name="POST /accounts (admin, on_start)",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"open account: {response.status_code} {_error_code(response)}")
+                raise StopUser()
+            body = response.json()
+            if not isinstance(body.get("id"), int) or body.get("balance") != "1000.00":
+                response.failure(f"unexpected account body: {body}")
+                raise StopUser()
+            response.success()
+            return body["id"]
+
+    def _check(self, response, expected_status, allowed_refusal=None):
+        """Success on the expected status; on 422 with the allowed code (an expected outcome); else failure."""
+        if response.status_code == expected_status:
+            response.success()
+        elif (
+            allowed_refusal is not None
+            and response.status_code == 422
+            and _error_code(response) == allowed_refusal
+        ):
+            response.success()
+        else:
+            response.failure(f"HTTP {response.status_code} {_error_code(response) or response.text[:200]}")
+
+    def _post_transaction(self, payload, name, allowed_refusal=None):
+        headers = {**self.customer_headers, "Idempotency-Key": str(uuid.uuid4())}
+        with self.client.post(
+            "/transactions", json=payload, headers=headers, name=name, catch_response=True
+        ) as response:
+            self._check(response, 201, allowed_refusal)
+
+    @task(5)
+    def read_account(self):
+        account_id = random.choice(self.account_ids)
+        with self.client.get(
+            f"/accounts/{account_id}",
+            headers=self.customer_headers,
+            name="GET /accounts/{id}",
+            catch_response=True,
+        ) as response:
+            self._check(response, 200)
+            if response.status_code == 200 and "balance" not in response.json():
+                response.failure("account without balance")
+
+    @task(3)
+    def list_transactions(self):
+        account_id = random.choice(self.account_ids)
+        with self.client.get(
+            f"/transactions?account_id={account_id}&limit=20",
+            headers=self.customer_headers,
+            name="GET /transactions?account_id=",
+            catch_response=True,
+        ) as response:
+            self._check(response, 200)
+            if response.status_code == 200 and not isinstance(response.json().get("items"), list):
+                response.failure("page without items")
+
+    @task(3)
+    def deposit(self):
+        self._post_transaction(
+            {
+                "type": "deposit",
+                "account_id": random.choice(self.account_ids),
+                "amount": _money(1, 200),
+                "currency": "EUR",
+                "description": "load test deposit",
+            },
+            name="POST /transactions (deposit)",
+        )
+
+    @task(2)
+    def withdraw(self):
+        self._post_transaction(
+            {
+                "type": "withdrawal",
+                "account_id": random.choice(self.account_ids),
+                "amount": _money(1, 50),
+                "currency": "EUR",
+                "description": "load test withdrawal",
+            },
+            name="POST /transactions (withdrawal)",
+            allowed_refusal="insufficient_funds",
+        )
+
+    @task(2)
+    def transfer(self):
+        source, target = random.sample(self.account_ids, 2)
+        self._post_transaction(
+            {
+                "type": "transfer",
+                "account_id": source,
+                "target_account_id": target,
+                "amount": _money(1, 100),
+                "currency": "EUR",
+                "description": "load test transfer",
+            },
+            name="POST /transactions (transfer)",
+            allowed_refusal="insufficient_funds",
+        )
