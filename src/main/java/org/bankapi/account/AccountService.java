@@ -3,6 +3,7 @@ package org.bankapi.account;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import org.bankapi.audit.AuditLog;
 import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
 import org.bankapi.crypto.SealedPersonalData;
@@ -32,13 +33,15 @@ public class AccountService {
     private final PersonalDataVault vault;
     private final Ledger ledger;
     private final Clock clock;
+    private final AuditLog audit;
     private final SecureRandom random = new SecureRandom();
 
-    AccountService(AccountRepository accounts, PersonalDataVault vault, Ledger ledger, Clock clock) {
+    AccountService(AccountRepository accounts, PersonalDataVault vault, Ledger ledger, Clock clock, AuditLog audit) {
         this.accounts = accounts;
         this.vault = vault;
         this.ledger = ledger;
         this.clock = clock;
+        this.audit = audit;
     }
 
     @Transactional
@@ -46,6 +49,8 @@ public class AccountService {
         caller.requireAdmin();
         OpenAccountRequest.Checked checked = request.check();
         long id = insertWithFreshId(checked);
+        audit.succeeded("account.opened", "/accounts/" + id,
+                java.util.Map.of("owner_id", checked.ownerId(), "currency", checked.currency().getCurrencyCode()));
         if (checked.initialDeposit() != null) {
             ledger.post(new Ledger.PostingRequest(TransactionType.DEPOSIT, id, null, checked.initialDeposit(),
                     "initial deposit", null));
@@ -80,7 +85,10 @@ public class AccountService {
     @Transactional
     public AccountView close(Caller caller, long id) {
         caller.requireAdmin();
-        return accounts.closeIfEmpty(id, clock.instant().truncatedTo(ChronoUnit.MICROS)).map(this::view).orElseThrow(() -> {
+        return accounts.closeIfEmpty(id, clock.instant().truncatedTo(ChronoUnit.MICROS)).map(row -> {
+            audit.succeeded("account.closed", "/accounts/" + id, java.util.Map.of());
+            return view(row);
+        }).orElseThrow(() -> {
             AccountRow row = accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
             if (!"open".equals(row.status())) {
                 return ProblemException.rule("account_closed", "account " + id + " is already closed");
@@ -94,7 +102,8 @@ public class AccountService {
     public void erasePersonalData(Caller caller, long id) {
         caller.requireAdmin();
         accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
-        vault.erase(id);
+        boolean destroyed = vault.erase(id);
+        audit.succeeded("account.personal_data_erased", "/accounts/" + id, java.util.Map.of("key_destroyed", destroyed));
         log.info("Personal data erased: account {}", id);
     }
 
