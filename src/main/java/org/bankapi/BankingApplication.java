@@ -14,6 +14,7 @@ import org.bankapi.config.DatabaseUrl;
 import org.bankapi.config.Settings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -44,6 +45,7 @@ public class BankingApplication {
             return switch (command) {
                 case "token" -> Commands.token(settings, rest, System.out);
                 case "init-db" -> Commands.initDb(requireDatabase(settings));
+                case "rotate-keys" -> Commands.rotateKeys(start(command, settings, rest), System.out);
                 default -> {
                     start(command, settings, rest);
                     yield 0;
@@ -55,7 +57,7 @@ public class BankingApplication {
         }
     }
 
-    static void start(String command, Settings settings, String[] args) {
+    static ConfigurableApplicationContext start(String command, Settings settings, String[] args) {
         DatabaseUrl database = requireDatabase(settings);
         SpringApplication app = new SpringApplication(BankingApplication.class);
         Map<String, Object> properties = new HashMap<>();
@@ -68,9 +70,22 @@ public class BankingApplication {
         }
         properties.put("server.port", settings.port());
         properties.put("bank.command", command);
+        if ("rotate-keys".equals(command)) {
+            properties.put("spring.main.web-application-type", "none");
+        }
         app.addInitializers(context -> context.getEnvironment().getPropertySources()
                 .addFirst(new MapPropertySource("bank-settings", properties)));
-        app.run(args);
+        try {
+            return app.run(args);
+        } catch (RuntimeException e) {
+            // a check during start-up (e.g. Key Vault unreachable with encrypted data) ends it with its one line
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ConfigurationException configuration) {
+                    throw configuration;
+                }
+            }
+            throw e;
+        }
     }
 
     /** DATABASE_URL must be set and reachable before anything else starts. */

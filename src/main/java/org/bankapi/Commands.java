@@ -10,7 +10,7 @@ import org.bankapi.config.Settings;
 import org.bankapi.security.TokenIssuer;
 import org.flywaydb.core.Flyway;
 
-/** The subcommands that need no running server: {@code token} and {@code init-db}. */
+/** The subcommands that need no running server: {@code token}, {@code init-db}, {@code rotate-keys}. */
 final class Commands {
 
     private Commands() {
@@ -56,6 +56,15 @@ final class Commands {
             case 'h' -> Duration.ofHours(amount);
             default -> Duration.ofDays(amount);
         };
+    }
+
+    /** {@code rotate-keys}: a new key-encryption key version, then every data key re-wrapped under it, online. */
+    static int rotateKeys(org.springframework.context.ConfigurableApplicationContext context, PrintStream out) {
+        try (context) {
+            org.bankapi.crypto.KeyRotation.Result result = context.getBean(org.bankapi.crypto.KeyRotation.class).rotate();
+            out.println("Data keys are wrapped by " + result.currentKeyId() + " (" + result.rewrapped() + " re-wrapped)");
+            return 0;
+        }
     }
 
     /** Applies the schema migrations and exits. */

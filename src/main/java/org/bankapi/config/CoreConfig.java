@@ -2,6 +2,7 @@ package org.bankapi.config;
 
 import java.time.Clock;
 import org.bankapi.crypto.KeyEncryptionKey;
+import org.bankapi.crypto.KeyVaultKey;
 import org.bankapi.crypto.LocalKeyFile;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -23,9 +24,39 @@ public class CoreConfig {
         return Clock.systemUTC();
     }
 
+    /**
+     * Key Vault when KEY_VAULT_URL is set (key KEY_VAULT_KEY_NAME, default bank-kek, through
+     * DefaultAzureCredential unless a test supplies a {@link KeyVaultKey.Transport}); else the local key file.
+     */
     @Bean
     @ConditionalOnMissingBean
-    KeyEncryptionKey keyEncryptionKey(Settings settings) {
-        return new LocalKeyFile(settings.dataDir().resolve("keys"));
+    KeyEncryptionKey keyEncryptionKey(Settings settings, Environment environment,
+                                      org.springframework.beans.factory.ObjectProvider<KeyVaultKey.Transport> transport) {
+        java.nio.file.Path keyDirectory = settings.dataDir().resolve("keys");
+        if (settings.keyVaultUrl() == null) {
+            return new LocalKeyFile(keyDirectory);
+        }
+        String keyName = environment.getProperty("KEY_VAULT_KEY_NAME", "bank-kek").trim();
+        if (!keyName.matches("[A-Za-z0-9-]{1,127}")) {
+            throw new ConfigurationException("KEY_VAULT_KEY_NAME", "must be a Key Vault key name (letters, digits, dashes)");
+        }
+        KeyVaultKey.Transport chosen = transport.getIfAvailable(() -> new KeyVaultKey.Transport(
+                new com.azure.identity.DefaultAzureCredentialBuilder().build(), null, false));
+        // key ids of an earlier local key file keep unwrapping until rotate-keys moves them into the vault
+        java.util.function.Supplier<KeyEncryptionKey> legacy = new java.util.function.Supplier<>() {
+            private KeyEncryptionKey local;
+
+            @Override
+            public synchronized KeyEncryptionKey get() {
+                if (local == null) {
+                    if (!java.nio.file.Files.isDirectory(keyDirectory)) {
+                        throw new org.bankapi.crypto.CryptoException("a data key names a local key file, but " + keyDirectory + " does not exist");
+                    }
+                    local = new LocalKeyFile(keyDirectory);
+                }
+                return local;
+            }
+        };
+        return new KeyVaultKey(settings.keyVaultUrl(), keyName, chosen, legacy);
     }
 }
