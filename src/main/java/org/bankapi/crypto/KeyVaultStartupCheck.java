@@ -23,7 +23,9 @@ class KeyVaultStartupCheck implements SmartInitializingSingleton {
     KeyVaultStartupCheck(KeyEncryptionKey kek, JdbcClient jdbc, org.springframework.beans.factory.ObjectProvider<org.flywaydb.core.Flyway> flyway) {
         this.kek = kek;
         this.jdbc = jdbc;
-        flyway.getIfAvailable(); // the schema first
+        if (flyway != null) {
+            flyway.getIfAvailable(); // the schema first
+        }
     }
 
     @Override

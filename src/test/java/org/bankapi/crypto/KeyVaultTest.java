@@ -1,0 +1,139 @@
+package org.bankapi.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.bankapi.config.ConfigurationException;
+import org.bankapi.support.Api;
+import org.bankapi.support.CloudTest;
+import org.bankapi.support.KeyVaultStandIn;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** Personal data under a Key Vault key, through the real Azure SDK against an HTTPS stand-in that really wraps. */
+class KeyVaultTest extends CloudTest {
+
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    KeyEncryptionKey kek;
+    @Autowired
+    KeyRotation rotation;
+    @Autowired
+    KeyVaultKey.Transport transport;
+
+    private long open(String holder, String email, String deposit) {
+        Api.Response opened = api().as(azureToken(newSubject(), List.of("Admin"))).post("/accounts",
+                Map.of("owner_id", newSubject(), "holder_name", holder, "email", email, "initial_deposit", deposit));
+        assertThat(opened.status()).as(opened.toString()).isEqualTo(201);
+        return opened.json().get("id").asLong();
+    }
+
+    private String kekId(long account) {
+        return jdbc.sql("SELECT kek_id FROM data_keys WHERE account_id = :id").param("id", account).query(String.class).single();
+    }
+
+    /** Reads the account's personal data with nothing cached, so the data key is unwrapped by the vault. */
+    private PersonalData readFresh(long account) {
+        SealedPersonalData sealed = jdbc.sql("SELECT holder_name, email FROM accounts WHERE id = :id").param("id", account)
+                .query((rs, n) -> new SealedPersonalData(rs.getBytes(1), rs.getBytes(2))).single();
+        return new PersonalDataVault(jdbc, kek, Clock.systemUTC()).open(account, sealed);
+    }
+
+    @Test
+    void wrapsEachDataKeyWithTheVaultKeyAndUnwrapsThroughTheVault() {
+        assertThat(kek).isInstanceOf(KeyVaultKey.class);
+        long account = open("Katherine Johnson", "kj@example.com", "10");
+        assertThat(kekId(account)).startsWith(KEY_VAULT.url() + "/keys/" + KEY_NAME + "/");
+        int unwrapsBefore = KEY_VAULT.unwrapCalls.get();
+        PersonalData data = readFresh(account);
+        assertThat(data.holderName()).isEqualTo("Katherine Johnson");
+        assertThat(data.email()).isEqualTo("kj@example.com");
+        assertThat(KEY_VAULT.unwrapCalls.get()).isGreaterThan(unwrapsBefore);
+    }
+
+    @Test
+    void aDataKeyDoesNotUnwrapUnderAnotherKey() throws Exception {
+        long account = open("Dorothy Vaughan", "dv@example.com", "1");
+        byte[] wrapped = jdbc.sql("SELECT wrapped_key FROM data_keys WHERE account_id = :id").param("id", account).query(byte[].class).single();
+        String otherKey = KEY_VAULT.rotate("another-key");
+        assertThatThrownBy(() -> kek.unwrap(otherKey, wrapped)).isInstanceOf(CryptoException.class);
+    }
+
+    @Test
+    void rotationRewrapsEveryLiveDataKeyUnderTheNewestVersionAndTheDataStaysReadable() throws Exception {
+        long account = open("Mary Jackson", "mj@example.com", "5");
+        long erased = open("Erased Person", "erased@example.com", "5");
+        assertThat(api().as(azureToken(newSubject(), List.of("Admin"))).delete("/accounts/" + erased + "/personal-data").status()).isEqualTo(204);
+        String before = kekId(account);
+
+        String newVersion = KEY_VAULT.rotate(KEY_NAME);
+        KeyRotation.Result result = rotation.rotate();
+
+        assertThat(result.currentKeyId()).isEqualTo(newVersion).isNotEqualTo(before);
+        assertThat(result.rewrapped()).isGreaterThanOrEqualTo(1);
+        assertThat(kekId(account)).isEqualTo(newVersion);
+        assertThat(jdbc.sql("SELECT count(*) FROM data_keys WHERE wrapped_key IS NOT NULL AND kek_id <> :k").param("k", newVersion)
+                .query(Long.class).single()).isZero();
+        assertThat(readFresh(account).holderName()).isEqualTo("Mary Jackson");
+        assertThat(readFresh(erased).erased()).isTrue();
+        assertThat(kek.currentId()).isEqualTo(newVersion);
+        assertThat(rotation.rewrapAll(newVersion)).as("a second run has nothing left to do").isZero();
+    }
+
+    @Test
+    void erasureDestroysTheKeyAndKeepsTheLedger() {
+        Api api = api();
+        String admin = azureToken(newSubject(), List.of("Admin"));
+        long account = open("Ada Erased", "ada.erased@example.com", "42.50");
+        assertThat(api.as(admin).delete("/accounts/" + account + "/personal-data").status()).isEqualTo(204);
+
+        JsonNode view = api.as(admin).get("/accounts/" + account).json();
+        assertThat(view.get("holder_name").asString()).isEqualTo(PersonalData.ERASED);
+        assertThat(view.get("email").isNull()).isTrue();
+        assertThat(view.get("balance").asString()).isEqualTo("42.50");
+        assertThat(api.as(admin).get("/transactions?account_id=" + account).json().get("items")).hasSize(1);
+        assertThat(jdbc.sql("SELECT wrapped_key IS NULL FROM data_keys WHERE account_id = :id").param("id", account)
+                .query(Boolean.class).single()).isTrue();
+        assertThat(readFresh(account).erased()).isTrue();
+        assertThat(api.as(admin).get("/audit/verify").json().get("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anUnreachableVaultStopsTheStartWhenEncryptedDataExists() {
+        open("Someone", "someone@example.com", "1");
+        KeyVaultKey fresh = new KeyVaultKey(java.net.URI.create(KEY_VAULT.url()), KEY_NAME, transport, () -> {
+            throw new AssertionError("never falls back to another key");
+        });
+        KEY_VAULT.down(true);
+        try {
+            KeyVaultStartupCheck check = new KeyVaultStartupCheck(fresh, jdbc, null);
+            assertThatThrownBy(check::afterSingletonsInstantiated)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("KEY_VAULT_URL: Key Vault is unreachable while encrypted personal data exists");
+        } finally {
+            KEY_VAULT.down(false);
+        }
+    }
+
+    @Test
+    void theStandInRefusesAWrongBearer() throws Exception {
+        var response = java.net.http.HttpClient.newBuilder().sslContext(sslTrusting()).build().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(KEY_VAULT.url() + "/keys/" + KEY_NAME))
+                        .header("Authorization", "Bearer wrong").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(KeyVaultStandIn.TOKEN).isNotEqualTo("wrong");
+    }
+
+    private static javax.net.ssl.SSLContext sslTrusting() throws Exception {
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, KEY_VAULT.trustManagers().getTrustManagers(), null);
+        return ssl;
+    }
+}
