@@ -18,12 +18,7 @@ public final class Database {
     }
 
     public static DataSource dataSource() {
-        return new SingleConnectionDataSource(EmbeddedDatabase.jdbcUrl(), true) {
-            @Override
-            protected Connection getCloseSuppressingConnectionProxy(Connection target) {
-                return super.getCloseSuppressingConnectionProxy(target);
-            }
-        };
+        return new SingleConnectionDataSource(EmbeddedDatabase.jdbcUrl(), true);
     }
 
     public static Connection connect() throws SQLException {
