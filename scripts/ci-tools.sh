@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs the tools that the end-to-end and deployment-file checks need, if missing:
+#   docker-compose (v1, to validate docker-compose.yml), yamllint, promtool (package prometheus),
+#   locust (python3-locust), jq, and newman (npm).
+# For CI on a clean Debian 12 machine, as root, with apt and npm reachable.
+# Idempotent: each tool is installed only when `command -v` does not find it; safe to rerun.
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ci-tools: must run as root (apt-get, npm -g)" >&2
+  exit 1
+fi
+
+# command -> Debian package
+declare -A APT_TOOLS=(
+  [docker-compose]=docker-compose
+  [yamllint]=yamllint
+  [promtool]=prometheus
+  [locust]=python3-locust
+  [jq]=jq
+)
+
+missing=()
+for cmd in docker-compose yamllint promtool locust jq; do
+  if command -v "$cmd" > /dev/null 2>&1; then
+    echo "ci-tools: $cmd already present ($(command -v "$cmd"))"
+  else
+    missing+=("${APT_TOOLS[$cmd]}")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "ci-tools: installing ${missing[*]}"
+  apt-get update -q
+  # The prometheus package may try to start its own service (port 9090); that is harmless here:
+  # the checks start their own Prometheus process. policy-rc.d keeps the daemon from starting.
+  own_policy=false
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    own_policy=true
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  apt-get install -y --no-install-recommends "${missing[@]}"
+  if [ "$own_policy" = true ]; then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
+fi
+
+if command -v newman > /dev/null 2>&1; then
+  echo "ci-tools: newman already present ($(command -v newman))"
+else
+  if ! command -v npm > /dev/null 2>&1; then
+    echo "ci-tools: npm not found; install nodejs/npm first" >&2
+    exit 1
+  fi
+  echo "ci-tools: installing newman"
+  npm install -g --no-audit --no-fund newman
+fi
+
+for cmd in docker-compose yamllint promtool locust jq newman; do
+  command -v "$cmd" > /dev/null 2>&1 || { echo "ci-tools: $cmd still missing" >&2; exit 1; }
+done
+echo "ci-tools: all tools present"
