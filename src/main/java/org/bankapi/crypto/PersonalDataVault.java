@@ -19,6 +19,9 @@ import org.springframework.stereotype.Service;
 public class PersonalDataVault {
 
     private static final int CACHED_KEYS_MAX = 10_000;
+    /** The data_keys row of the service's own key for stored replays: no account has a negative id. */
+    public static final long REPLAY_KEY_ACCOUNT = -1;
+    private static final byte[] REPLAY_AAD = "idempotency-replay".getBytes(StandardCharsets.UTF_8);
 
     private final JdbcClient jdbc;
     private final KeyEncryptionKey kek;
@@ -62,8 +65,45 @@ public class PersonalDataVault {
                 decrypt(dataKey.get(), accountId, "email", sealed.email()));
     }
 
+    /**
+     * Encrypts a stored response (an Idempotency-Key replay, which may hold a holder's name) under the
+     * service's own data key, {@value #REPLAY_KEY_ACCOUNT}, created on first use and rotated with the others.
+     */
+    public byte[] sealReplay(byte[] body) {
+        if (body == null) {
+            return null;
+        }
+        return Aes.encrypt(replayKey(), body, REPLAY_AAD);
+    }
+
+    public byte[] openReplay(byte[] sealed) {
+        if (sealed == null || sealed.length == 0 || sealed[0] == '{' || sealed[0] == '[') {
+            return sealed; // stored before replays were encrypted
+        }
+        return Aes.decrypt(replayKey(), sealed, REPLAY_AAD);
+    }
+
+    private byte[] replayKey() {
+        if (!dataKeys.containsKey(REPLAY_KEY_ACCOUNT)) {
+            jdbc.sql("""
+                    INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
+                    ON CONFLICT (account_id) DO NOTHING""")
+                    .param("id", REPLAY_KEY_ACCOUNT)
+                    .param("kek", kek.currentId())
+                    .param("wrapped", kek.wrap(Aes.newKey()))
+                    .param("now", Timestamp.from(clock.instant()))
+                    .update();
+        }
+        return dataKey(REPLAY_KEY_ACCOUNT).orElseThrow(() -> new CryptoException("the replay key was destroyed"));
+    }
+
     /** Destroys the account's data key; returns false when there was none left to destroy. */
     public boolean erase(long accountId) {
+        if (accountId == REPLAY_KEY_ACCOUNT) {
+            throw new IllegalArgumentException("the replay key is not an account's");
+        }
+        // a stored replay of the account's opening holds its personal data too
+        jdbc.sql("DELETE FROM idempotency_keys WHERE location = :location").param("location", "/accounts/" + accountId).update();
         int destroyed = jdbc.sql("""
                 UPDATE data_keys SET wrapped_key = NULL, kek_id = NULL, destroyed_at = :now
                  WHERE account_id = :id AND destroyed_at IS NULL""")

@@ -3,6 +3,7 @@ package org.bankapi.idempotency;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
+import org.bankapi.crypto.PersonalDataVault;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -10,9 +11,11 @@ import org.springframework.stereotype.Repository;
 class IdempotencyRepository {
 
     private final JdbcClient jdbc;
+    private final PersonalDataVault vault;
 
-    IdempotencyRepository(JdbcClient jdbc) {
+    IdempotencyRepository(JdbcClient jdbc, PersonalDataVault vault) {
         this.jdbc = jdbc;
+        this.vault = vault;
     }
 
     /**
@@ -39,7 +42,7 @@ class IdempotencyRepository {
                 .param("status", response.status())
                 .param("contentType", response.contentType())
                 .param("location", response.location())
-                .param("body", response.body())
+                .param("body", vault.sealReplay(response.body()))
                 .param("principal", principal)
                 .param("key", key.value())
                 .update();
@@ -52,7 +55,7 @@ class IdempotencyRepository {
                 .param("principal", principal)
                 .param("key", key.value())
                 .query((rs, n) -> new StoredResponse(rs.getBytes("request_hash"), rs.getInt("status_code"),
-                        rs.getString("content_type"), rs.getString("location"), rs.getBytes("response_body")))
+                        rs.getString("content_type"), rs.getString("location"), vault.openReplay(rs.getBytes("response_body"))))
                 .optional();
     }
 

@@ -1,6 +1,7 @@
-package org.bankapi.crypto;
+package org.bankapi.config;
 
-import org.bankapi.config.ConfigurationException;
+import org.bankapi.crypto.KeyEncryptionKey;
+import org.bankapi.crypto.KeyVaultKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -13,14 +14,14 @@ import org.springframework.stereotype.Component;
  * Without data yet, an unreachable vault only warns (the first account opened will retry it).
  */
 @Component
-class KeyVaultStartupCheck implements SmartInitializingSingleton {
+public class KeyVaultStartupCheck implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(KeyVaultStartupCheck.class);
 
     private final KeyEncryptionKey kek;
     private final JdbcClient jdbc;
 
-    KeyVaultStartupCheck(KeyEncryptionKey kek, JdbcClient jdbc, org.springframework.beans.factory.ObjectProvider<org.flywaydb.core.Flyway> flyway) {
+    public KeyVaultStartupCheck(KeyEncryptionKey kek, JdbcClient jdbc, org.springframework.beans.factory.ObjectProvider<org.flywaydb.core.Flyway> flyway) {
         this.kek = kek;
         this.jdbc = jdbc;
         if (flyway != null) {
