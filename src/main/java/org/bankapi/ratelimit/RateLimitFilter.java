@@ -1,0 +1,71 @@
+package org.bankapi.ratelimit;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.regex.Pattern;
+import org.bankapi.config.Settings;
+import org.bankapi.web.ProblemResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * RATE_LIMIT_PER_SECOND on the money endpoints, per authenticated principal, after authentication and
+ * before idempotency: {@code 429 rate_limited} with Retry-After. Shared through Redis when REDIS_URL is
+ * set; 0 turns it off.
+ */
+@Component
+@Order(-40)
+class RateLimitFilter extends OncePerRequestFilter implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
+    static final Pattern MONEY_PATHS = Pattern.compile("/accounts|/transactions|/transactions/[0-9]+/reverse|/accounts/[0-9]+/close");
+
+    private final RateLimiter limiter;
+
+    RateLimitFilter(Settings settings) {
+        int rate = settings.rateLimitPerSecond();
+        if (rate == 0) {
+            limiter = null;
+            log.info("Rate limit is off (RATE_LIMIT_PER_SECOND=0)");
+        } else {
+            LocalTokenBuckets local = new LocalTokenBuckets(rate, System::nanoTime);
+            limiter = settings.redisUrl() == null ? local : new RedisTokenBuckets(settings.redisUrl(), rate, local);
+        }
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return limiter == null || !"POST".equals(request.getMethod()) || !MONEY_PATHS.matcher(request.getRequestURI()).matches();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication != null && authentication.isAuthenticated()) {
+            RateLimiter.Decision decision = limiter.acquire(authentication.getName());
+            if (!decision.allowed()) {
+                response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+                ProblemResponses.write(response, 429, "rate_limited", "too many requests; retry after the time in Retry-After");
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    @Override
+    public void destroy() {
+        if (limiter instanceof RedisTokenBuckets redis) {
+            redis.close();
+        }
+    }
+}
