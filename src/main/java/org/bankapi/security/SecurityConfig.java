@@ -71,7 +71,11 @@ public class SecurityConfig {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(Settings settings, java.util.Optional<AzureAdDecoderFactory> azureAd) {
+    JwtDecoder jwtDecoder(Settings settings, java.util.Optional<AzureAdDecoderFactory> azureAd,
+                          org.springframework.core.env.Environment environment) {
+        if (settings.hmacTokensEnabled() && !environment.getProperty("bank.local-start", Boolean.class, false)) {
+            log.warn("The HS256 fallback (JWT_SECRET_KEY) is on outside the local start: anyone holding the secret can mint admin tokens; use Azure AD in production");
+        }
         JwtDecoder hmac = null;
         if (settings.hmacTokensEnabled()) {
             NimbusJwtDecoder decoder = NimbusJwtDecoder
