@@ -30,12 +30,14 @@ public class AuditSealer {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final AuditForwarder forwarder;
     private int rounds;
 
-    public AuditSealer(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    public AuditSealer(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, AuditForwarder forwarder) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
+        this.forwarder = forwarder;
     }
 
     @Scheduled(fixedDelayString = "${bank.audit.seal-interval-ms:250}", initialDelay = 1000)
@@ -47,30 +49,43 @@ public class AuditSealer {
         }
     }
 
-    /** Seals every committed unsealed row; returns how many it sealed (0 when another instance holds the lock). */
+    /**
+     * Seals every committed unsealed row; returns how many it sealed (0 when another instance holds
+     * the lock). Each sealed batch's newest seal is forwarded (to Sentinel) as an external anchor.
+     */
     public synchronized int sealAll() {
         boolean fullScan = rounds++ % FULL_SCAN_EVERY == 0;
         int total = 0;
         while (true) {
-            Integer sealed = transactions.execute(tx -> sealBatch(fullScan));
-            if (sealed == null || sealed <= 0) {
+            Tip sealed = transactions.execute(tx -> sealBatch(fullScan));
+            if (sealed == null || sealed.count() <= 0) {
                 return total;
             }
-            total += sealed;
+            total += sealed.count();
+            // the chain's newest hash leaves the database, so a rewrite of the whole chain shows against this copy
+            forwarder.forward(java.util.Map.of(
+                    "TimeGenerated", clock.instant().toString(),
+                    "EventType", "audit_seal",
+                    "Action", "audit.sealed",
+                    "Resource", "/audit/seals/" + sealed.seq(),
+                    "Outcome", "succeeded",
+                    "Details", java.util.Map.of("seal_seq", sealed.seq(), "entry_id", sealed.entryId(),
+                            "hash", java.util.HexFormat.of().formatHex(sealed.hash()))));
         }
     }
 
-    private int sealBatch(boolean fullScan) {
+    private record Tip(long seq, byte[] hash, long entryId, int count) {
+    }
+
+    private Tip sealBatch(boolean fullScan) {
         Boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)").param("key", ADVISORY_LOCK_KEY)
                 .query(Boolean.class).single();
         if (!Boolean.TRUE.equals(locked)) {
-            return 0;
-        }
-        record Tip(long seq, byte[] hash, long entryId) {
+            return null;
         }
         Tip tip = jdbc.sql("SELECT seal_seq, hash, entry_id FROM audit_seals ORDER BY seal_seq DESC LIMIT 1")
-                .query((rs, n) -> new Tip(rs.getLong(1), rs.getBytes(2), rs.getLong(3)))
-                .optional().orElse(new Tip(0, AuditChain.GENESIS, 0));
+                .query((rs, n) -> new Tip(rs.getLong(1), rs.getBytes(2), rs.getLong(3), 0))
+                .optional().orElse(new Tip(0, AuditChain.GENESIS, 0, 0));
         long from = fullScan ? 0 : Math.max(0, tip.entryId() - RECENT_IDS_WINDOW);
         List<AuditChain.Entry> entries = jdbc.sql("""
                 SELECT a.* FROM audit_log a
@@ -91,6 +106,6 @@ public class AuditSealer {
                     .update();
             previous = hash;
         }
-        return entries.size();
+        return new Tip(seq, previous, entries.isEmpty() ? tip.entryId() : entries.getLast().id(), entries.size());
     }
 }

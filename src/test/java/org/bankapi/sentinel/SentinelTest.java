@@ -52,6 +52,10 @@ class SentinelTest extends CloudTest {
             assertThat(e.get("Resource").asString()).isEqualTo("/accounts/" + account);
             assertThat(e.get("TimeGenerated").asString()).isNotBlank();
         }));
+        eventually(() -> assertThat(SENTINEL.events).anySatisfy(e -> {
+            assertThat(e.get("EventType").asString()).isEqualTo("audit_seal");
+            assertThat(e.get("Details").get("hash").asString()).hasSize(64);
+        }));
         assertThat(SENTINEL.batches.get()).isPositive();
         assertThat(SENTINEL.refused.get()).isZero();
         for (JsonNode event : SENTINEL.events) {

@@ -22,7 +22,6 @@ import no.nav.security.mock.oauth2.token.KeyProvider;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import org.bankapi.crypto.KeyVaultKey;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -129,8 +128,10 @@ public abstract class CloudTest {
         }
     }
 
-    /** The real Azure SDK clients, pointed at the stand-in: its self-signed certificate trusted, a test credential. */
-    @TestConfiguration
+    /**
+     * The real Azure SDK clients, pointed at the stand-in: its self-signed certificate trusted, a test
+     * credential. Imported, not annotated, so that component scanning outside this test never finds it.
+     */
     static class KeyVaultTransport {
         @Bean
         KeyVaultKey.Transport keyVaultTransport() throws Exception {
