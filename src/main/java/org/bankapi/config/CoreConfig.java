@@ -30,15 +30,11 @@ public class CoreConfig {
      */
     @Bean
     @ConditionalOnMissingBean
-    KeyEncryptionKey keyEncryptionKey(Settings settings, Environment environment,
+    KeyEncryptionKey keyEncryptionKey(Settings settings,
                                       org.springframework.beans.factory.ObjectProvider<KeyVaultKey.Transport> transport) {
         java.nio.file.Path keyDirectory = settings.dataDir().resolve("keys");
         if (settings.keyVaultUrl() == null) {
             return new LocalKeyFile(keyDirectory);
-        }
-        String keyName = environment.getProperty("KEY_VAULT_KEY_NAME", "bank-kek").trim();
-        if (!keyName.matches("[A-Za-z0-9-]{1,127}")) {
-            throw new ConfigurationException("KEY_VAULT_KEY_NAME", "must be a Key Vault key name (letters, digits, dashes)");
         }
         KeyVaultKey.Transport chosen = transport.getIfAvailable(() -> new KeyVaultKey.Transport(
                 new com.azure.identity.DefaultAzureCredentialBuilder().build(), null, false));
@@ -57,6 +53,6 @@ public class CoreConfig {
                 return local;
             }
         };
-        return new KeyVaultKey(settings.keyVaultUrl(), keyName, chosen, legacy);
+        return new KeyVaultKey(settings.keyVaultUrl(), settings.keyVaultKeyName(), chosen, legacy);
     }
 }

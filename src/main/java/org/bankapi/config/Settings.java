@@ -33,9 +33,11 @@ public record Settings(
         int rateLimitPerSecond,
         String logstashHost,
         Integer logstashPort,
-        Path dataDir) {
+        Path dataDir,
+        String keyVaultKeyName) {
 
     public static final int JWT_SECRET_BYTES_MIN = 32;
+    public static final String KEY_VAULT_KEY_NAME_DEFAULT = "bank-kek";
 
     public static Settings from(Function<String, String> env) {
         Reader r = new Reader(env);
@@ -87,7 +89,8 @@ public record Settings(
                 r.integer("RATE_LIMIT_PER_SECOND", 200, 0, 1_000_000),
                 logstashHost,
                 logstashPort,
-                Path.of(r.text("BANK_DATA_DIR") == null ? "data" : r.text("BANK_DATA_DIR")).toAbsolutePath());
+                Path.of(r.text("BANK_DATA_DIR") == null ? "data" : r.text("BANK_DATA_DIR")).toAbsolutePath(),
+                r.keyName("KEY_VAULT_KEY_NAME", KEY_VAULT_KEY_NAME_DEFAULT));
     }
 
     public boolean hmacTokensEnabled() {
@@ -216,6 +219,17 @@ public record Settings(
                 if (!server.trim().matches("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}")) {
                     throw new ConfigurationException(name, "must be host:port[,host:port], not '" + value + "'");
                 }
+            }
+            return value;
+        }
+
+        String keyName(String name, String fallback) {
+            String value = text(name);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.matches("[A-Za-z0-9-]{1,127}")) {
+                throw new ConfigurationException(name, "must be a Key Vault key name (letters, digits and dashes, at most 127)");
             }
             return value;
         }

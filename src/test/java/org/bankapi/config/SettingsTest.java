@@ -30,6 +30,7 @@ class SettingsTest {
         assertThat(s.database()).isNull();
         assertThat(s.hmacTokensEnabled()).isFalse();
         assertThat(s.azureAdEnabled()).isFalse();
+        assertThat(s.keyVaultKeyName()).isEqualTo("bank-kek");
     }
 
     @Test
@@ -58,6 +59,7 @@ class SettingsTest {
         "RATE_LIMIT_PER_SECOND|-3",
         "LOGSTASH_PORT|5000",
         "KEY_VAULT_URL|not a url",
+        "KEY_VAULT_KEY_NAME|no/slashes",
         "AZURE_AD_TENANT_ID|contoso.onmicrosoft.com"
     })
     void badConfigurationNamesTheVariableInOneLine(String variable, String value) {
