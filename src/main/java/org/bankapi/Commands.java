@@ -62,6 +62,9 @@ final class Commands {
     static int rotateKeys(org.springframework.context.ConfigurableApplicationContext context, PrintStream out) {
         try (context) {
             org.bankapi.crypto.KeyRotation.Result result = context.getBean(org.bankapi.crypto.KeyRotation.class).rotate();
+            context.getBean(org.bankapi.audit.AuditLog.class).record(new org.bankapi.audit.AuditEvent(Instant.now(), null,
+                    "rotate-keys", "keys.rotated", "/data-keys", org.bankapi.audit.AuditEvent.SUCCEEDED, null,
+                    java.util.Map.of("kek_id", result.currentKeyId(), "rewrapped", result.rewrapped())));
             out.println("Data keys are wrapped by " + result.currentKeyId() + " (" + result.rewrapped() + " re-wrapped)");
             return 0;
         }

@@ -45,5 +45,7 @@ class RotateKeysCommandTest {
         JdbcClient sql = Database.superuser();
         assertThat(sql.sql("SELECT count(*) FROM data_keys WHERE wrapped_key IS NOT NULL AND kek_id <> :k").param("k", current)
                 .query(Long.class).single()).isZero();
+        assertThat(sql.sql("SELECT count(*) FROM audit_log WHERE action = 'keys.rotated' AND details LIKE :k")
+                .param("k", "%\"" + current + "\"%").query(Long.class).single()).isPositive();
     }
 }

@@ -29,6 +29,21 @@ public class KeyRotation {
         this.kek = kek;
     }
 
+    /** Running instances pick up a key version made current elsewhere (by rotate-keys or in the vault) within the hour. */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1H")
+    void followNewestVersion() {
+        try {
+            switch (kek) {
+                case LocalKeyFile local -> local.refresh();
+                case KeyVaultKey vault -> vault.refresh();
+                default -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not look for a newer key-encryption key version: {}", e.getClass().getSimpleName());
+        }
+    }
+
     public record Result(String currentKeyId, long rewrapped) {
     }
 

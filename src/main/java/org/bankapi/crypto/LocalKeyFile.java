@@ -49,6 +49,15 @@ public final class LocalKeyFile implements KeyEncryptionKey {
         return currentId;
     }
 
+    /** Makes the newest key file current, e.g. one that {@code rotate-keys} wrote from another process. */
+    public synchronized String refresh() {
+        int newest = newestVersion();
+        if (newest > 0) {
+            currentId = PREFIX + newest;
+        }
+        return currentId;
+    }
+
     @Override
     public byte[] wrap(byte[] dataKey) {
         return Aes.encrypt(key(currentId), dataKey, currentId.getBytes(StandardCharsets.UTF_8));
