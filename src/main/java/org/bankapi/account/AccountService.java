@@ -3,6 +3,7 @@ package org.bankapi.account;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
 import org.bankapi.crypto.SealedPersonalData;
@@ -14,7 +15,6 @@ import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -54,19 +54,17 @@ public class AccountService {
         return view(accounts.find(id).orElseThrow());
     }
 
+    /** Every customer account has a data key, so a free data-key id is a free account id. */
     private long insertWithFreshId(OpenAccountRequest.Checked checked) {
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1; attempt <= ID_ATTEMPTS_MAX; attempt++) {
             long id = random.nextLong(ID_MIN, ID_MAX_EXCLUSIVE);
-            try {
-                SealedPersonalData sealed = vault.seal(id, PersonalData.of(checked.holderName(), checked.email()));
-                accounts.insert(id, checked.ownerId(), sealed, checked.currency(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+            Optional<SealedPersonalData> sealed = vault.seal(id, PersonalData.of(checked.holderName(), checked.email()));
+            if (sealed.isPresent()) {
+                accounts.insert(id, checked.ownerId(), sealed.get(), checked.currency(), clock.instant().truncatedTo(ChronoUnit.MICROS));
                 return id;
-            } catch (DuplicateKeyException e) {
-                if (attempt >= ID_ATTEMPTS_MAX) {
-                    throw new IllegalStateException("no free account id after " + attempt + " attempts", e);
-                }
             }
         }
+        throw new IllegalStateException("no free account id after " + ID_ATTEMPTS_MAX + " attempts");
     }
 
     public AccountView get(Caller caller, long id) {
