@@ -109,6 +109,16 @@ public class BalanceCache {
         }
     }
 
+    /** Connects to the store ahead of the first request; a failure only opens the break. */
+    void warmUp() {
+        try {
+            store.get(List.of(0L));
+            recovered();
+        } catch (RuntimeException e) {
+            failed(e, 0);
+        }
+    }
+
     /** The raw cached entries, without counting: for tests and diagnostics. */
     Map<Long, CachedBalance> peek(List<Long> accountIds) {
         return store.get(accountIds);

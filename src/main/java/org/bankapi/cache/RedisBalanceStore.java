@@ -59,7 +59,7 @@ final class RedisBalanceStore implements BalanceStore {
     }
 
     /** A store for {@code redis://[user:password@]host:port[/db]} (or rediss://); connects on first use. */
-    static RedisBalanceStore connect(URI url, Duration commandTimeout, Duration ttl) {
+    static RedisBalanceStore connect(URI url, Duration commandTimeout, Duration connectTimeout, Duration ttl) {
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(url.getHost(), url.getPort() > 0 ? url.getPort() : 6379);
         if (url.getRawUserInfo() != null) {
             String[] user = url.getRawUserInfo().split(":", 2);
@@ -82,7 +82,7 @@ final class RedisBalanceStore implements BalanceStore {
         ClientOptions options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout.multipliedBy(2)).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build();
         LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder();

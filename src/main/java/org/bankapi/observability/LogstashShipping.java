@@ -65,8 +65,7 @@ class LogstashShipping implements InitializingBean, DisposableBean {
         }
     }
 
-    boolean shipping() {
-        return appender != null && appender.isStarted();
+    LogstashTcpSocketAppender appender() {
+        return appender;
     }
-
 }
