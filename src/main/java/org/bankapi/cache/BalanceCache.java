@@ -72,8 +72,14 @@ public class BalanceCache {
             errors.increment(fromDatabase.size());
             return shown;
         }
+        Map<Long, CachedBalance> cached;
         try {
-            Map<Long, CachedBalance> cached = store.get(fromDatabase.stream().map(CachedBalance::accountId).toList());
+            cached = store.get(fromDatabase.stream().map(CachedBalance::accountId).toList());
+        } catch (RuntimeException e) {
+            failed(e, fromDatabase.size());
+            return shown;
+        }
+        try {
             List<CachedBalance> refill = new ArrayList<>();
             for (CachedBalance row : fromDatabase) {
                 CachedBalance entry = cached.get(row.accountId());
@@ -91,7 +97,7 @@ public class BalanceCache {
             store.putIfNewer(refill);
             recovered();
         } catch (RuntimeException e) {
-            failed(e, fromDatabase.size());
+            failed(e, 0);
         }
         return shown;
     }
