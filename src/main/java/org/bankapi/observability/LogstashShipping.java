@@ -22,6 +22,8 @@ class LogstashShipping implements InitializingBean, DisposableBean {
 
     static final String APPENDER_NAME = "LOGSTASH";
     static final int RING_BUFFER_SIZE = 8192;
+    /** How long a shutdown waits for queued lines to reach Logstash (the library's default is a minute). */
+    static final int SHUTDOWN_GRACE_S = 2;
 
     private final Settings settings;
     private LogstashTcpSocketAppender appender;
@@ -50,6 +52,7 @@ class LogstashShipping implements InitializingBean, DisposableBean {
         tcp.setConnectionTimeout(Duration.buildBySeconds(2));
         tcp.setWriteTimeout(Duration.buildBySeconds(5));
         tcp.setKeepAliveDuration(Duration.buildByMinutes(1));
+        tcp.setShutdownGracePeriod(Duration.buildBySeconds(SHUTDOWN_GRACE_S));
         tcp.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(tcp);
         appender = tcp;

@@ -80,7 +80,10 @@ class LogstashShippingTest extends ApiTest {
             assertThat(api.as(api.adminToken()).get("/accounts?limit=1").status()).isEqualTo(200);
             assertThat((System.nanoTime() - request) / 1_000_000).isLessThan(3_000);
         } finally {
+            long stopping = System.nanoTime();
             shipping.destroy();
+            assertThat((System.nanoTime() - stopping) / 1_000_000).as("ms to stop with lines queued for an absent Logstash")
+                    .isLessThan(LogstashShipping.SHUTDOWN_GRACE_S * 1_000L + 3_000);
         }
     }
 
