@@ -9,7 +9,13 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import org.bankapi.BankingApplication;
 import org.bankapi.support.Api;
@@ -123,6 +129,50 @@ class RedisBalanceCacheTest {
         }
         double hitsAfter = hits(registry) + hits(second.getBean(MeterRegistry.class));
         assertThat(hitsAfter - hitsBefore).as("reads served from Redis").isGreaterThanOrEqualTo(80);
+    }
+
+    @Test
+    void concurrentReadersOnBothInstancesNeverSeeLessThanTheLastAcknowledgedDeposit() throws Exception {
+        Bank bank = new Bank(api(port));
+        long account = bank.openAccount(Bank.newOwner(), "0.01");
+        AtomicLong acknowledgedMinor = new AtomicLong(1);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<String> violations = new CopyOnWriteArrayList<>();
+        AtomicInteger reads = new AtomicInteger();
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            Bank reader = new Bank(api(r % 2 == 0 ? port : secondPort()));
+            String instance = r % 2 == 0 ? "first" : "second";
+            readers.add(Thread.ofPlatform().start(() -> {
+                while (writing.get()) {
+                    long floor = acknowledgedMinor.get();
+                    long shown = new BigDecimal(reader.balance(account)).movePointRight(2).longValueExact();
+                    reads.incrementAndGet();
+                    if (shown < floor) {
+                        violations.add(instance + " showed " + shown + " after " + floor + " was acknowledged");
+                    }
+                }
+            }));
+        }
+        try {
+            for (int i = 0; i < 30; i++) {
+                Api.Response deposit = (i % 2 == 0 ? bank : new Bank(api(secondPort()))).deposit(bank.admin(), account, "1.00");
+                assertThat(deposit.status()).as(deposit.toString()).isEqualTo(201);
+                long acknowledged = acknowledgedMinor.addAndGet(100);
+                CachedBalance inRedis = ((RedisBalanceStore) store).peek(account);
+                if (inRedis == null || inRedis.balanceMinor() < acknowledged) {
+                    violations.add("Redis held " + inRedis + " after " + acknowledged + " was acknowledged");
+                }
+            }
+        } finally {
+            writing.set(false);
+            for (Thread reader : readers) {
+                reader.join(30_000);
+            }
+        }
+        assertThat(violations).isEmpty();
+        assertThat(reads.get()).isGreaterThan(30);
+        assertThat(new Bank(api(secondPort())).balance(account)).isEqualTo("30.01");
     }
 
     @Test
