@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
+import org.springframework.web.util.WebUtils;
 
 /**
  * Idempotency-Key for the POSTs that create things. The key is claimed, the request handled and its
@@ -56,7 +57,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || !authentication.isAuthenticated() || !(request instanceof CachedBodyRequest cached)) {
+        // Spring Security wraps the request again, so look for the body cache down the wrapper chain.
+        CachedBodyRequest cached = WebUtils.getNativeRequest(request, CachedBodyRequest.class);
+        if (authentication == null || !authentication.isAuthenticated() || cached == null) {
             chain.doFilter(request, response);
             return;
         }
