@@ -12,7 +12,7 @@
 #   bash scripts/e2e.sh                    # everything
 #   E2E_SKIP_TOOLS=1 bash scripts/e2e.sh   # do not run ci-tools.sh (tools already installed)
 # Variables: PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), LOCUST_USERS (100), LOCUST_SPAWN_RATE (20),
-# LOCUST_RUN_TIME (30s), E2E_WARMUP_S (10; a short untimed Locust run of 20 users first, see docs/delivery.md).
+# LOCUST_RUN_TIME (30s), E2E_WARMUP_S (15; a short untimed Locust run of 20 users first, see docs/delivery.md).
 # Logs and the screenshot go to target/e2e/ (git-ignored).
 set -uo pipefail
 
@@ -119,7 +119,7 @@ fi
 
 # 6. Locust. A short warm-up first lets the JIT compile the hot paths, as a rolling deploy's readiness
 # ramp would; it is reported but not judged. Then the judged run: LOCUST_USERS users, zero failures.
-warmup="${E2E_WARMUP_S:-10}"
+warmup="${E2E_WARMUP_S:-15}"
 if [ "$warmup" -gt 0 ]; then
   step locust-warmup $((warmup + 60)) locust -f tests/load_test.py --headless -u 20 -r 20 -t "${warmup}s" \
     --host "$SVC_BASE_URL" --only-summary --exit-code-on-error 0 || true
