@@ -135,7 +135,7 @@ summary="$(grep -E '^ +Aggregated' "$OUT/locust.log" | head -1 | tr -s ' ')"
 requests="$(awk -F, '$2 == "Aggregated" {print $3}' "$OUT/locust_stats.csv" 2> /dev/null)"
 failures="$(awk -F, '$2 == "Aggregated" {print $4}' "$OUT/locust_stats.csv" 2> /dev/null)"
 if [ "$locust_rc" -eq 0 ] && [ "${failures:-1}" = "0" ] && [ "${requests:-0}" -gt 0 ]; then
-  pass "locust: $users users, $run_time, $requests requests, 0 failures ($summary)"
+  pass "locust: $users users, spawn rate $rate, $run_time, 0 failures (${summary# })"
 else
   grep -A 20 '^Error report' "$OUT/locust.log" | head -20
   fail "locust: $users users, $run_time: exit $locust_rc, ${failures:-?} failures of ${requests:-?} requests"

@@ -49,7 +49,7 @@ if [[ " $tools " == *" gatling "* ]]; then
   BASE_URL="$SVC_BASE_URL" timeout 600 ./mvnw -B gatling:test > "$OUT/gatling.log" 2>&1
   gatling_rc=$?
   sed -n '/---- Global Information ----/,/^=====/p' "$OUT/gatling.log"
-  grep -E 'Global: |Please open the following file' "$OUT/gatling.log"
+  grep -iE 'Global: |please open the following file' "$OUT/gatling.log"
   if [ "$gatling_rc" -eq 0 ]; then
     echo "PASS gatling: no failed request"
   else
@@ -76,4 +76,5 @@ if [[ " $tools " == *" locust "* ]]; then
     status=1
   fi
 fi
+echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"
 exit "$status"

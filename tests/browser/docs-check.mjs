@@ -49,6 +49,13 @@ try {
   const docs = await page.goto(`${base}/docs`, { waitUntil: 'domcontentloaded' });
   check(docs !== null && docs.ok(), `GET /docs answers (${docs ? docs.status() : 'no response'}, at ${page.url()})`);
 
+  const spec = await (await page.request.get(`${base}/openapi.json`)).json();
+  check(spec?.components?.securitySchemes?.bearerAuth?.scheme === 'bearer',
+    'openapi.json declares the bearer scheme bearerAuth');
+  const schemas = Object.values(spec?.components?.schemas ?? {});
+  check(schemas.some((schema) => schema?.properties?.owner_id) && !schemas.some((schema) => schema?.properties?.ownerId),
+    'openapi.json schemas name properties in snake_case, as the API does (owner_id)');
+
   await page.locator('.opblock').first().waitFor({ state: 'visible' });
   const paths = await page.locator('.opblock-summary-path').evaluateAll(
     (nodes) => nodes.map((n) => n.getAttribute('data-path') || n.textContent.trim()));
