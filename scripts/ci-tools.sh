@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the tools that the end-to-end and deployment-file checks need, if missing:
 #   docker-compose (v1, to validate docker-compose.yml), yamllint, promtool (package prometheus),
-#   locust (python3-locust), jq, and newman (npm).
+#   locust (python3-locust), jq, chromium (Debian's, at /usr/bin/chromium), newman (npm -g) and
+#   playwright-core into tests/browser/node_modules (npm ci from the committed package-lock.json;
+#   playwright-core downloads no browser: the browser check drives Debian's chromium).
 # For CI on a clean Debian 12 machine, as root, with apt and npm reachable.
 # Idempotent: each tool is installed only when `command -v` does not find it; safe to rerun.
 set -euo pipefail
@@ -20,10 +22,11 @@ declare -A APT_TOOLS=(
   [promtool]=prometheus
   [locust]=python3-locust
   [jq]=jq
+  [chromium]=chromium
 )
 
 missing=()
-for cmd in docker-compose yamllint promtool locust jq; do
+for cmd in docker-compose yamllint promtool locust jq chromium; do
   if command -v "$cmd" > /dev/null 2>&1; then
     echo "ci-tools: $cmd already present ($(command -v "$cmd"))"
   else
@@ -61,7 +64,17 @@ else
   npm install -g --no-audit --no-fund newman
 fi
 
-for cmd in docker-compose yamllint promtool locust jq newman; do
+browser_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
+if [ -f "$browser_dir/node_modules/playwright-core/package.json" ]; then
+  echo "ci-tools: playwright-core already present ($browser_dir/node_modules)"
+else
+  echo "ci-tools: installing playwright-core into $browser_dir/node_modules"
+  (cd "$browser_dir" && npm ci --no-audit --no-fund)
+fi
+
+for cmd in docker-compose yamllint promtool locust jq chromium newman; do
   command -v "$cmd" > /dev/null 2>&1 || { echo "ci-tools: $cmd still missing" >&2; exit 1; }
 done
+[ -f "$browser_dir/node_modules/playwright-core/package.json" ] \
+  || { echo "ci-tools: playwright-core still missing" >&2; exit 1; }
 echo "ci-tools: all tools present"

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class AccountRepository {
 
-    private static final String COLUMNS = "id, owner_id, holder_name, email, currency, balance_minor, status, created_at";
+    private static final String COLUMNS = "id, owner_id, holder_name, email, currency, balance_minor, balance_version, status, created_at";
     private final JdbcClient jdbc;
 
     AccountRepository(JdbcClient jdbc) {
@@ -87,6 +87,7 @@ class AccountRepository {
                 new SealedPersonalData(rs.getBytes("holder_name"), rs.getBytes("email")),
                 Currency.getInstance(rs.getString("currency")),
                 rs.getLong("balance_minor"),
+                rs.getLong("balance_version"),
                 rs.getString("status"),
                 rs.getTimestamp("created_at").toInstant());
     }

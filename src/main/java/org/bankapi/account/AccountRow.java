@@ -2,12 +2,13 @@ package org.bankapi.account;
 
 import java.time.Instant;
 import java.util.Currency;
+import org.bankapi.cache.CachedBalance;
 import org.bankapi.crypto.SealedPersonalData;
 import org.bankapi.money.Money;
 
 /** A customer account as stored: personal data still sealed. */
 record AccountRow(long id, String ownerId, SealedPersonalData personalData, Currency currency, long balanceMinor,
-                  String status, Instant createdAt) {
+                  long balanceVersion, String status, Instant createdAt) {
 
     AccountRow {
         if (balanceMinor < 0) {
@@ -20,5 +21,9 @@ record AccountRow(long id, String ownerId, SealedPersonalData personalData, Curr
 
     Money balance() {
         return Money.ofMinor(balanceMinor, currency);
+    }
+
+    CachedBalance cachedBalance() {
+        return new CachedBalance(id, balanceMinor, balanceVersion);
     }
 }

@@ -3,19 +3,23 @@ package org.bankapi.account;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.bankapi.audit.AuditLog;
+import org.bankapi.cache.BalanceCache;
 import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
 import org.bankapi.crypto.SealedPersonalData;
 import org.bankapi.ledger.Ledger;
 import org.bankapi.ledger.TransactionType;
+import org.bankapi.money.Money;
 import org.bankapi.problem.ProblemException;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -32,14 +36,17 @@ public class AccountService {
     private final AccountRepository accounts;
     private final PersonalDataVault vault;
     private final Ledger ledger;
+    private final BalanceCache balances;
     private final Clock clock;
     private final AuditLog audit;
     private final SecureRandom random = new SecureRandom();
 
-    AccountService(AccountRepository accounts, PersonalDataVault vault, Ledger ledger, Clock clock, AuditLog audit) {
+    AccountService(AccountRepository accounts, PersonalDataVault vault, Ledger ledger, BalanceCache balances, Clock clock,
+                   AuditLog audit) {
         this.accounts = accounts;
         this.vault = vault;
         this.ledger = ledger;
+        this.balances = balances;
         this.clock = clock;
         this.audit = audit;
     }
@@ -55,31 +62,39 @@ public class AccountService {
             ledger.post(new Ledger.PostingRequest(TransactionType.DEPOSIT, id, null, checked.initialDeposit(),
                     "initial deposit", null));
         }
-        log.info("Account created: account {} in {}", id, checked.currency().getCurrencyCode());
-        return view(accounts.find(id).orElseThrow());
+        AccountRow created = accounts.find(id).orElseThrow();
+        log.atInfo()
+                .addKeyValue("event.action", "account-created")
+                .addKeyValue("bank.account.id", id)
+                .addKeyValue("bank.account.currency", created.currency().getCurrencyCode())
+                .addKeyValue("bank.account.balance", created.balance().toDecimal())
+                .log("Account created: account {} in {}", id, created.currency().getCurrencyCode());
+        return view(created);
     }
 
+    /** Every customer account has a data key, so a free data-key id is a free account id. */
     private long insertWithFreshId(OpenAccountRequest.Checked checked) {
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1; attempt <= ID_ATTEMPTS_MAX; attempt++) {
             long id = random.nextLong(ID_MIN, ID_MAX_EXCLUSIVE);
-            try {
-                SealedPersonalData sealed = vault.seal(id, PersonalData.of(checked.holderName(), checked.email()));
-                accounts.insert(id, checked.ownerId(), sealed, checked.currency(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+            Optional<SealedPersonalData> sealed = vault.seal(id, PersonalData.of(checked.holderName(), checked.email()));
+            if (sealed.isPresent()) {
+                accounts.insert(id, checked.ownerId(), sealed.get(), checked.currency(), clock.instant().truncatedTo(ChronoUnit.MICROS));
                 return id;
-            } catch (DuplicateKeyException e) {
-                if (attempt >= ID_ATTEMPTS_MAX) {
-                    throw new IllegalStateException("no free account id after " + attempt + " attempts", e);
-                }
             }
         }
+        throw new IllegalStateException("no free account id after " + ID_ATTEMPTS_MAX + " attempts");
     }
 
+    /** The account with its balance from the balance cache (the row is read for ownership and personal data). */
     public AccountView get(Caller caller, long id) {
-        return view(visible(caller, id));
+        AccountRow row = visible(caller, id);
+        return view(row, balances.balance(row.cachedBalance()));
     }
 
     public Page<AccountView> list(Caller caller, PageRequest page) {
-        return page.page(accounts.page(caller.ownerRestriction(), page.afterId(), page.fetchSize()), AccountRow::id, this::view);
+        List<AccountRow> rows = accounts.page(caller.ownerRestriction(), page.afterId(), page.fetchSize());
+        Map<Long, Long> shown = balances.balances(rows.stream().limit(page.limit()).map(AccountRow::cachedBalance).toList());
+        return page.page(rows, AccountRow::id, row -> view(row, shown.get(row.id())));
     }
 
     @Transactional
@@ -130,9 +145,15 @@ public class AccountService {
         return row;
     }
 
+    /** The account as stored, balance included: inside a writing transaction the database is the only source. */
     private AccountView view(AccountRow row) {
+        return view(row, row.balanceMinor());
+    }
+
+    private AccountView view(AccountRow row, long balanceMinor) {
         PersonalData personal = vault.open(row.id(), row.personalData());
         return new AccountView(row.id(), row.ownerId(), personal.holderName(), personal.email(),
-                row.currency().getCurrencyCode(), row.balance().toPlainString(), row.status(), row.createdAt());
+                row.currency().getCurrencyCode(), Money.ofMinor(balanceMinor, row.currency()).toPlainString(), row.status(),
+                row.createdAt());
     }
 }

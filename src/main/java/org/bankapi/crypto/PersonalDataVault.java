@@ -39,20 +39,29 @@ public class PersonalDataVault {
         this.clock = clock;
     }
 
-    /** Creates the account's data key (in the caller's database transaction) and encrypts the data with it. */
-    public SealedPersonalData seal(long accountId, PersonalData data) {
+    /**
+     * Creates the account's data key (in the caller's database transaction) and encrypts the data
+     * with it; empty when the account id already has a key, so the caller picks another id
+     * without aborting its transaction.
+     */
+    public Optional<SealedPersonalData> seal(long accountId, PersonalData data) {
         byte[] dataKey = Aes.newKey();
         String kekId = kek.currentId();
-        jdbc.sql("INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)")
+        int inserted = jdbc.sql("""
+                INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
+                ON CONFLICT (account_id) DO NOTHING""")
                 .param("id", accountId)
                 .param("kek", kekId)
                 .param("wrapped", kek.wrap(dataKey))
                 .param("now", Timestamp.from(clock.instant()))
                 .update();
+        if (inserted == 0) {
+            return Optional.empty();
+        }
         dataKeys.put(accountId, dataKey);
-        return new SealedPersonalData(
+        return Optional.of(new SealedPersonalData(
                 encrypt(dataKey, accountId, "holder_name", data.holderName()),
-                encrypt(dataKey, accountId, "email", data.email()));
+                encrypt(dataKey, accountId, "email", data.email())));
     }
 
     public PersonalData open(long accountId, SealedPersonalData sealed) {

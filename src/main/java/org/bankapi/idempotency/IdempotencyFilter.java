@@ -14,7 +14,9 @@ import org.bankapi.problem.ProblemException;
 import org.bankapi.web.CachedBodyRequest;
 import org.bankapi.web.ProblemResponses;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
@@ -91,6 +93,15 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 }
                 return Outcome.handled();
             });
+        } catch (CannotCreateTransactionException | TransientDataAccessException e) {
+            buffered.resetBuffer();
+            if (!response.isCommitted()) {
+                response.reset();
+                response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+                ProblemResponses.write(response, 503, "temporarily_unavailable", "the request was not applied; retry it");
+            }
+            logger.warn("Idempotent request not applied: " + e.getClass().getSimpleName());
+            return;
         } catch (RuntimeException e) {
             buffered.resetBuffer();
             if (!response.isCommitted()) {

@@ -42,6 +42,7 @@ class LedgerRepository {
         return result;
     }
 
+    /** Writes the new balances and bumps each row's balance_version, the order the balance cache relies on. */
     void updateBalances(Collection<AccountState> accounts) {
         if (accounts.isEmpty()) {
             return;
@@ -49,7 +50,7 @@ class LedgerRepository {
         long[] ids = accounts.stream().mapToLong(AccountState::id).toArray();
         long[] balances = accounts.stream().mapToLong(AccountState::balanceMinor).toArray();
         int updated = jdbc.sql("""
-                UPDATE accounts AS a SET balance_minor = v.balance
+                UPDATE accounts AS a SET balance_minor = v.balance, balance_version = a.balance_version + 1
                   FROM unnest(:ids, :balances) AS v(id, balance)
                  WHERE a.id = v.id AND a.kind = 'customer' AND a.status = 'open'""")
                 .param("ids", bigints(ids))

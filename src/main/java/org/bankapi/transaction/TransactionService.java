@@ -41,7 +41,7 @@ public class TransactionService {
         }
         LedgerTransaction tx = ledger.post(new Ledger.PostingRequest(checked.type(), checked.accountId(),
                 checked.targetAccountId(), checked.amount(), checked.description(), caller.ownerRestriction()));
-        log.info("Transaction processed: {} {} {} on account {}", tx.id(), tx.type().wireName(), tx.amount(), tx.accountId());
+        logProcessed(tx);
         return TransactionView.of(tx);
     }
 
@@ -81,7 +81,25 @@ public class TransactionService {
         caller.requireAdmin();
         String description = request == null ? null : request.checkedDescription();
         LedgerTransaction reversal = ledger.reverse(id, description);
-        log.info("Transaction processed: {} reversal of {} {} on account {}", reversal.id(), id, reversal.amount(), reversal.accountId());
+        logProcessed(reversal);
         return TransactionView.of(reversal);
+    }
+
+    /** One structured line per booked transaction: ids, type and amount, never who holds the accounts. */
+    private static void logProcessed(LedgerTransaction tx) {
+        var line = log.atInfo()
+                .addKeyValue("event.action", "transaction-processed")
+                .addKeyValue("bank.transaction.id", tx.id())
+                .addKeyValue("bank.transaction.type", tx.type().wireName())
+                .addKeyValue("bank.transaction.amount", tx.amount().toDecimal())
+                .addKeyValue("bank.transaction.currency", tx.amount().currency().getCurrencyCode())
+                .addKeyValue("bank.account.id", tx.accountId());
+        if (tx.targetAccountId() != null) {
+            line = line.addKeyValue("bank.target_account.id", tx.targetAccountId());
+        }
+        if (tx.reverses() != null) {
+            line = line.addKeyValue("bank.transaction.reverses", tx.reverses());
+        }
+        line.log("Transaction processed: {} {} {} on account {}", tx.id(), tx.type().wireName(), tx.amount(), tx.accountId());
     }
 }

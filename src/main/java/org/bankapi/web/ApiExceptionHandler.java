@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -99,7 +101,8 @@ public class ApiExceptionHandler {
     }
 
     /** Lock waits and serialization failures are safe to retry: nothing was applied. */
-    @ExceptionHandler({PessimisticLockingFailureException.class, TransientDataAccessException.class})
+    @ExceptionHandler({PessimisticLockingFailureException.class, TransientDataAccessException.class,
+        CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class})
     ResponseEntity<ProblemDetail> transientFailure(Exception e, HttpServletRequest request) {
         log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getClass().getSimpleName());
         return ResponseEntity.status(503)

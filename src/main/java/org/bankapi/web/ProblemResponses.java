@@ -22,11 +22,14 @@ public final class ProblemResponses {
 
     public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The code of the problem this thread answered with last: read (and cleared) once per request for metrics and logs. */
+    private static final ThreadLocal<String> ANSWERED = new ThreadLocal<>();
 
     private ProblemResponses() {
     }
 
     public static ProblemDetail problem(int status, String code, String detail, Map<String, String> fieldErrors) {
+        ANSWERED.set(code);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(status), detail);
         problem.setType(URI.create("/problems/" + code));
         problem.setTitle(title(code));
@@ -57,6 +60,17 @@ public final class ProblemResponses {
             body.putAll(problem.getProperties());
         }
         response.getOutputStream().write(JSON.writeValueAsBytes(body));
+    }
+
+    /**
+     * The code of the problem built on this thread since the last call, or null; every problem body
+     * (controller advice and filters alike) passes through {@link #problem}, so this is the one place
+     * refusals are counted from.
+     */
+    public static String takeAnsweredCode() {
+        String code = ANSWERED.get();
+        ANSWERED.remove();
+        return code;
     }
 
     static String title(String code) {

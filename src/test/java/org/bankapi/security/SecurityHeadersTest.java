@@ -31,10 +31,10 @@ class SecurityHeadersTest extends ApiTest {
         Api.Response doc = api().anonymous().get("/openapi.json");
         assertThat(doc.status()).isEqualTo(200);
         JsonNode json = doc.json();
-        JsonNode scheme = json.path("components").path("securitySchemes").path(OpenApiSecurity.SCHEME);
+        JsonNode scheme = json.path("components").path("securitySchemes").path("bearerAuth");
         assertThat(scheme.path("type").asString()).isEqualTo("http");
         assertThat(scheme.path("scheme").asString()).isEqualTo("bearer");
         assertThat(scheme.path("bearerFormat").asString()).isEqualTo("JWT");
-        assertThat(json.path("security").get(0).has(OpenApiSecurity.SCHEME)).isTrue();
+        assertThat(json.path("security").get(0).has("bearerAuth")).isTrue();
     }
 }

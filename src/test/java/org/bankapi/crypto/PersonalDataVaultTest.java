@@ -1,0 +1,68 @@
+package org.bankapi.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import org.bankapi.support.ApiTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+class PersonalDataVaultTest extends ApiTest {
+
+    @Autowired
+    PersonalDataVault vault;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    private static long freshId() {
+        return ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50);
+    }
+
+    @Test
+    void sealsEachFieldUnderTheAccountsOwnKeyAndOpensItAgain() {
+        long id = freshId();
+        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Grace Hopper", "grace@example.com")).orElseThrow();
+        assertThat(new String(sealed.holderName(), StandardCharsets.ISO_8859_1)).doesNotContain("Grace");
+        assertThat(sealed.holderName()).hasSizeGreaterThan("Grace Hopper".length() + 12);
+        PersonalData opened = vault.open(id, sealed);
+        assertThat(opened.holderName()).isEqualTo("Grace Hopper");
+        assertThat(opened.email()).isEqualTo("grace@example.com");
+    }
+
+    @Test
+    void aSecondKeyForTheSameAccountIsRefusedWithoutAbortingTheTransaction() {
+        long id = freshId();
+        Boolean secondSealed = transactions.execute(tx -> {
+            vault.seal(id, PersonalData.of("A", null)).orElseThrow();
+            boolean second = vault.seal(id, PersonalData.of("B", null)).isPresent();
+            vault.seal(id + 1, PersonalData.of("C", null)).orElseThrow();
+            return second;
+        });
+        assertThat(secondSealed).isFalse();
+    }
+
+    @Test
+    void aCiphertextMovedToAnotherAccountDoesNotDecrypt() {
+        long a = freshId();
+        long b = a + 7;
+        SealedPersonalData sealedA = vault.seal(a, PersonalData.of("Alice", null)).orElseThrow();
+        vault.seal(b, PersonalData.of("Bob", null)).orElseThrow();
+        assertThatThrownBy(() -> vault.open(b, sealedA)).isInstanceOf(CryptoException.class);
+    }
+
+    @Test
+    void erasingDestroysTheKeySoTheDataReadsAsErased() {
+        long id = freshId();
+        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Linus", "l@example.com")).orElseThrow();
+        assertThat(vault.erase(id)).isTrue();
+        PersonalData erased = vault.open(id, sealed);
+        assertThat(erased.erased()).isTrue();
+        assertThat(erased.holderName()).isEqualTo(PersonalData.ERASED);
+        assertThat(erased.email()).isNull();
+        assertThat(vault.erase(id)).isFalse();
+    }
+}

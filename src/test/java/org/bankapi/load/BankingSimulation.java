@@ -1,0 +1,144 @@
+package org.bankapi.load;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.during;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.percent;
+import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The Locust scenario of tests/load_test.py on the JVM, for throughput and p50/p95/p99 figures: each virtual
+ * user opens two accounts through the admin token, then as the customer mixes reads, deposits, withdrawals
+ * and transfers between them. Run by `./mvnw gatling:test` (scripts/load-test.sh starts the service first);
+ * the name does not end in Test, so Surefire never runs it.
+ *
+ * <p>Environment: BASE_URL (http://127.0.0.1:8000), ADMIN_TOKEN and CUSTOMER_TOKEN (required), CUSTOMER_SUB
+ * (alice), USERS (100), RAMP_S (10), HOLD_S (30).
+ */
+public class BankingSimulation extends Simulation {
+
+    private static final String BASE_URL = env("BASE_URL", "http://127.0.0.1:8000");
+    private static final String ADMIN_TOKEN = required("ADMIN_TOKEN");
+    private static final String CUSTOMER_TOKEN = required("CUSTOMER_TOKEN");
+    private static final String CUSTOMER_SUB = env("CUSTOMER_SUB", "alice");
+    private static final int USERS = Integer.parseInt(env("USERS", "100"));
+    private static final int RAMP_S = Integer.parseInt(env("RAMP_S", "10"));
+    private static final int HOLD_S = Integer.parseInt(env("HOLD_S", "30"));
+
+    private final HttpProtocolBuilder protocol = http.baseUrl(BASE_URL)
+            .acceptHeader("application/json, application/problem+json")
+            .contentTypeHeader("application/json")
+            .shareConnections();
+
+    private static ChainBuilder openAccount(String label, String idKey) {
+        String body = """
+                {"owner_id": "%s", "holder_name": "Load Test %s", "email": "%s+%s@example.com",
+                 "currency": "EUR", "initial_deposit": "1000.00"}""".formatted(CUSTOMER_SUB, label, CUSTOMER_SUB, label);
+        return exec(http("POST /accounts (admin, on start)").post("/accounts")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .header("Idempotency-Key", session -> UUID.randomUUID().toString())
+                .body(StringBody(body))
+                .check(status().is(201), jsonPath("$.balance").is("1000.00"), jsonPath("$.id").ofLong().saveAs(idKey)));
+    }
+
+    private static final ChainBuilder READ_ACCOUNT = exec(http("GET /accounts/{id}")
+            .get(session -> "/accounts/" + anyAccount(session))
+            .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
+            .check(status().is(200), jsonPath("$.balance").exists()));
+
+    private static final ChainBuilder LIST_TRANSACTIONS = exec(http("GET /transactions?account_id=")
+            .get(session -> "/transactions?account_id=" + anyAccount(session) + "&limit=20")
+            .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
+            .check(status().is(200), jsonPath("$.items").exists()));
+
+    private static final ChainBuilder DEPOSIT = money("POST /transactions (deposit)", session -> """
+            {"type": "deposit", "account_id": %d, "amount": "%s", "currency": "EUR", "description": "load test deposit"}"""
+            .formatted(anyAccount(session), amount(1, 200)), false);
+
+    private static final ChainBuilder WITHDRAWAL = money("POST /transactions (withdrawal)", session -> """
+            {"type": "withdrawal", "account_id": %d, "amount": "%s", "currency": "EUR", "description": "load test withdrawal"}"""
+            .formatted(anyAccount(session), amount(1, 50)), true);
+
+    private static final ChainBuilder TRANSFER = money("POST /transactions (transfer)", session -> {
+        boolean forward = ThreadLocalRandom.current().nextBoolean();
+        long source = session.getLong(forward ? "accountA" : "accountB");
+        long target = session.getLong(forward ? "accountB" : "accountA");
+        return """
+                {"type": "transfer", "account_id": %d, "target_account_id": %d, "amount": "%s", "currency": "EUR",
+                 "description": "load test transfer"}""".formatted(source, target, amount(1, 100));
+    }, true);
+
+    /** A money POST: 201, or (for withdrawals and transfers) 422 insufficient_funds, an expected outcome under load. */
+    private static ChainBuilder money(String name, java.util.function.Function<Session, String> body, boolean mayLackFunds) {
+        return exec(http(name).post("/transactions")
+                .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
+                .header("Idempotency-Key", session -> UUID.randomUUID().toString())
+                .body(StringBody(body))
+                .check(mayLackFunds ? status().in(201, 422) : status().is(201))
+                .check(jsonPath("$.code").optional().saveAs("refusal")))
+                .exec(session -> {
+                    // A 422 counts as success only when its code is insufficient_funds.
+                    if (session.contains("refusal") && !"insufficient_funds".equals(session.getString("refusal"))) {
+                        return session.markAsFailed().remove("refusal");
+                    }
+                    return session.remove("refusal");
+                });
+    }
+
+    private final ScenarioBuilder customers = scenario("Banking customer")
+            .exec(openAccount("Main", "accountA"), openAccount("Savings", "accountB"))
+            .exitHereIfFailed()
+            .during(Duration.ofSeconds(HOLD_S)).on(
+                    randomSwitch().on(
+                            percent(33.0).then(READ_ACCOUNT),
+                            percent(20.0).then(LIST_TRANSACTIONS),
+                            percent(20.0).then(DEPOSIT),
+                            percent(13.5).then(WITHDRAWAL),
+                            percent(13.5).then(TRANSFER))
+                            .pause(Duration.ofMillis(500), Duration.ofMillis(2000)));
+
+    {
+        setUp(customers.injectOpen(rampUsers(USERS).during(Duration.ofSeconds(RAMP_S))))
+                .protocols(protocol)
+                .assertions(global().failedRequests().count().is(0L), global().successfulRequests().count().gt(0L));
+    }
+
+    private static long anyAccount(Session session) {
+        return session.getLong(ThreadLocalRandom.current().nextBoolean() ? "accountA" : "accountB");
+    }
+
+    /** A random amount with two decimals, as a string (money is never a binary floating-point number). */
+    private static String amount(int low, int high) {
+        long cents = ThreadLocalRandom.current().nextLong(low * 100L, high * 100L + 1);
+        return BigDecimal.valueOf(cents, 2).toPlainString();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static String required(String name) {
+        String value = env(name, null);
+        if (value == null) {
+            throw new IllegalStateException(name + " must be set (a bearer token; see scripts/load-test.sh)");
+        }
+        return value;
+    }
+}
