@@ -13,6 +13,7 @@ import org.bankapi.config.ConfigurationException;
 import org.bankapi.config.DatabaseUrl;
 import org.bankapi.config.Settings;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -56,6 +57,9 @@ public class BankingApplication {
     }
 
     static void start(String command, Settings settings, String[] args) {
+        if ("consume".equals(command) && settings.kafkaBootstrapServers() == null) {
+            throw new ConfigurationException("KAFKA_BOOTSTRAP_SERVERS", "is required by consume (host:port[,host:port])");
+        }
         DatabaseUrl database = requireDatabase(settings);
         SpringApplication app = new SpringApplication(BankingApplication.class);
         Map<String, Object> properties = new HashMap<>();
@@ -68,6 +72,10 @@ public class BankingApplication {
         }
         properties.put("server.port", settings.port());
         properties.put("bank.command", command);
+        if ("consume".equals(command)) {
+            // the fraud consumer alone: no HTTP server, no outbox relay (see docs/events.md)
+            app.setWebApplicationType(WebApplicationType.NONE);
+        }
         app.addInitializers(context -> context.getEnvironment().getPropertySources()
                 .addFirst(new MapPropertySource("bank-settings", properties)));
         app.run(args);
