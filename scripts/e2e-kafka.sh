@@ -44,6 +44,7 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 remaining() { echo $((DEADLINE - SECONDS)); }
 
@@ -114,7 +115,8 @@ fi
 log "starting serve (consumer off) and consume against Kafka"
 start_app serve-kafka serve KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT CONSUMER_ENABLED=false
 start_app consume consume KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT PORT=0
-wait_for "the outbox backlog to drain" test "$(psql_db "SELECT count(*) FROM outbox_events WHERE published_at IS NULL")" = 0
+backlog_drained() { [[ $(psql_db "SELECT count(*) FROM outbox_events WHERE published_at IS NULL") == 0 ]]; }
+wait_for "the outbox backlog to drain" backlog_drained
 log "backlog drained"
 wait_for "the fraud alert of transaction $BIG" \
     bash -c "curl -sf '$BASE/fraud-alerts' -H 'Authorization: Bearer $TOKEN' | grep -q '\"transaction_id\":$BIG,\"rule\":\"amount_threshold\"'"

@@ -8,12 +8,13 @@
 #   scripts/kafka-standalone.sh status
 #
 # Everything lives under target/kafka-standalone/ (jars, config, data, log, pid); KAFKA_HOME_DIR
-# overrides that. KAFKA_VERSION overrides the version. Needs java (JAVA_HOME honoured) and ./mvnw.
+# overrides where config, data, log and pid go, KAFKA_LIB_DIR where the jars go. KAFKA_VERSION overrides the version. Needs java (JAVA_HOME honoured) and ./mvnw.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 HOME_DIR=${KAFKA_HOME_DIR:-$ROOT/target/kafka-standalone}
+LIB_DIR=${KAFKA_LIB_DIR:-$ROOT/target/kafka-standalone/lib}
 PID_FILE=$HOME_DIR/kafka.pid
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
@@ -22,23 +23,25 @@ kafka_version() {
         echo "$KAFKA_VERSION"
         return
     fi
-    local out=$HOME_DIR/kafka-clients.txt
-    mkdir -p "$HOME_DIR"
-    ./mvnw -q -o dependency:list -DincludeGroupIds=org.apache.kafka -DincludeArtifactIds=kafka-clients \
-        -DexcludeTransitive=false -DoutputFile="$out" >/dev/null 2>&1 \
-        || ./mvnw -q dependency:list -DincludeGroupIds=org.apache.kafka -DincludeArtifactIds=kafka-clients \
-            -DoutputFile="$out" >/dev/null
-    grep -o 'org.apache.kafka:kafka-clients:jar:[^:]*' "$out" | head -1 | cut -d: -f4
+    local cache=$LIB_DIR/../kafka-clients.txt
+    mkdir -p "$LIB_DIR"
+    if [[ ! -s $cache || pom.xml -nt $cache ]]; then
+        ./mvnw -q -o dependency:list -DincludeGroupIds=org.apache.kafka -DincludeArtifactIds=kafka-clients \
+            -DoutputFile="$cache" >/dev/null 2>&1 \
+            || ./mvnw -q dependency:list -DincludeGroupIds=org.apache.kafka -DincludeArtifactIds=kafka-clients \
+                -DoutputFile="$cache" >/dev/null
+    fi
+    grep -o 'org.apache.kafka:kafka-clients:jar:[^:]*' "$cache" | head -1 | cut -d: -f4
 }
 
 fetch_jars() {
     local version=$1
-    if [[ -f $HOME_DIR/lib/.complete-$version ]]; then
+    if [[ -f $LIB_DIR/.complete-$version ]]; then
         return
     fi
-    rm -rf "$HOME_DIR/lib"
-    mkdir -p "$HOME_DIR/lib"
-    cat >"$HOME_DIR/pom.xml" <<POM
+    rm -rf "$LIB_DIR"
+    mkdir -p "$LIB_DIR"
+    cat >"$LIB_DIR/../kafka-jars-pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>local</groupId>
@@ -52,9 +55,9 @@ fetch_jars() {
 </project>
 POM
     echo "Fetching Kafka $version and its dependencies from Maven Central..." >&2
-    ./mvnw -q -f "$HOME_DIR/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-        -DoutputDirectory="$HOME_DIR/lib" >&2
-    touch "$HOME_DIR/lib/.complete-$version"
+    ./mvnw -q -f "$LIB_DIR/../kafka-jars-pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+        -DoutputDirectory="$LIB_DIR" >&2
+    touch "$LIB_DIR/.complete-$version"
 }
 
 running() {
@@ -93,7 +96,7 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 PROPS
-    local cp="$HOME_DIR/lib/*"
+    local cp="$LIB_DIR/*"
     local cluster_id
     cluster_id=$("$JAVA" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
     "$JAVA" -cp "$cp" kafka.tools.StorageTool format -t "$cluster_id" -c "$HOME_DIR/server.properties" >"$HOME_DIR/format.log" 2>&1 \
