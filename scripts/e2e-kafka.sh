@@ -63,8 +63,8 @@ psql_db() { psql "$PG/$DB" -v ON_ERROR_STOP=1 -Atc "$1"; }
 rm -rf "$WORK"
 mkdir -p "$WORK"
 [[ -f $JAR ]] || ./mvnw -q -o -DskipTests package
-dropdb --if-exists "$PG/postgres" "$DB" 2>/dev/null || psql "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" >/dev/null
-createdb --maintenance-db="$PG/postgres" "$DB" 2>/dev/null || psql "$PG/postgres" -c "CREATE DATABASE $DB" >/dev/null
+psql "$PG/postgres" -v ON_ERROR_STOP=1 -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || fail "PostgreSQL at $PG is not reachable"
+psql "$PG/postgres" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $DB" || fail "cannot create database $DB"
 
 export DATABASE_URL=$PG/$DB
 export JWT_SECRET_KEY=e2e-kafka-secret-that-is-long-enough-0123456789
