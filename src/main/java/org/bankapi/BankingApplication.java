@@ -58,6 +58,9 @@ public class BankingApplication {
     }
 
     static ConfigurableApplicationContext start(String command, Settings settings, String[] args) {
+        if ("consume".equals(command) && settings.kafkaBootstrapServers() == null) {
+            throw new ConfigurationException("KAFKA_BOOTSTRAP_SERVERS", "is required by consume (host:port[,host:port])");
+        }
         DatabaseUrl database = requireDatabase(settings);
         SpringApplication app = new SpringApplication(BankingApplication.class);
         Map<String, Object> properties = new HashMap<>();

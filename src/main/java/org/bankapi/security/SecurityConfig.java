@@ -12,6 +12,7 @@ import org.bankapi.config.Settings;
 import org.bankapi.web.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -45,6 +46,7 @@ public class SecurityConfig {
     };
 
     @Bean
+    @ConditionalOnWebApplication
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -71,6 +73,7 @@ public class SecurityConfig {
     }
 
     @Bean
+    @ConditionalOnWebApplication
     JwtDecoder jwtDecoder(Settings settings, java.util.Optional<AzureAdDecoderFactory> azureAd,
                           org.springframework.core.env.Environment environment) {
         if (settings.hmacTokensEnabled() && !environment.getProperty("bank.local-start", Boolean.class, false)) {

@@ -1,0 +1,133 @@
+package org.bankapi.event;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bankapi.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Kafka client configuration, from {@link Settings} only (never spring.kafka.* defaults): without
+ * KAFKA_BOOTSTRAP_SERVERS there is no client at all, and one warning says that events wait in the outbox.
+ * Timeouts are short so that an absent broker makes the relay back off rather than hang.
+ */
+@Component
+public class KafkaClients {
+
+    public static final String FRAUD_GROUP_ID = "bank-fraud-detector";
+    static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger log = LoggerFactory.getLogger(KafkaClients.class);
+
+    private final Settings settings;
+    private final String command;
+
+    KafkaClients(Settings settings, @Value("${bank.command:serve}") String command) {
+        this.settings = settings;
+        this.command = command;
+        if (!configured()) {
+            log.warn("KAFKA_BOOTSTRAP_SERVERS is not set: transaction events stay in the outbox until a broker is configured, "
+                    + "and the fraud consumer is off");
+        }
+    }
+
+    public boolean configured() {
+        return settings.kafkaBootstrapServers() != null;
+    }
+
+    /** The relay publishes in {@code serve}; {@code consume} runs the consumer alone. */
+    public boolean relayEnabled() {
+        return configured() && !"consume".equals(command);
+    }
+
+    public boolean consumerEnabled() {
+        return configured() && ("consume".equals(command) || settings.consumerEnabled());
+    }
+
+    public String topic() {
+        return settings.kafkaTopic();
+    }
+
+    public String deadLetterTopic() {
+        return settings.kafkaTopic() + ".DLT";
+    }
+
+    /** An idempotent producer that waits for all in-sync replicas. */
+    public Map<String, Object> producerProperties(String clientId) {
+        Map<String, Object> props = common(clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        return props;
+    }
+
+    /** Offsets are committed by the listener container after each record, never automatically. */
+    public Map<String, Object> consumerProperties(String clientId, String groupId) {
+        Map<String, Object> props = common(clientId);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return props;
+    }
+
+    /** Creates the event and dead-letter topics with the broker's defaults when they are missing; best effort. */
+    public boolean ensureTopics() {
+        Map<String, Object> props = common("bank-admin");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(props)) {
+            var result = admin.createTopics(List.of(
+                    new NewTopic(topic(), Optional.empty(), Optional.empty()),
+                    new NewTopic(deadLetterTopic(), Optional.empty(), Optional.empty())));
+            for (var future : result.values().values()) {
+                try {
+                    future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.debug("Could not create the Kafka topics yet: {}", e.toString());
+            return false;
+        }
+    }
+
+    private Map<String, Object> common(String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        return props;
+    }
+}

@@ -1,0 +1,101 @@
+package org.bankapi.event;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
+import org.springframework.stereotype.Repository;
+
+/** SQL of the outbox: append in the money transaction, claim and mark by the relay, backlog, clean-up. */
+@Repository
+class OutboxRepository {
+
+    /** The advisory lock that makes one relay at a time the publisher (see docs/events.md). */
+    static final long RELAY_LOCK_KEY = 0x6f7574626f78L;
+
+    private final JdbcClient jdbc;
+
+    OutboxRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void append(UUID eventId, String key, String payload, Instant createdAt) {
+        jdbc.sql("""
+                INSERT INTO outbox_events (event_id, message_key, payload, created_at)
+                VALUES (:eventId, :key, :payload, :createdAt)""")
+                .param("eventId", eventId)
+                .param("key", key)
+                .param("payload", payload)
+                .param("createdAt", Timestamp.from(createdAt))
+                .update();
+    }
+
+    /** Takes the relay lease for the current database transaction; false when another relay holds it. */
+    boolean tryRelayLease() {
+        return Boolean.TRUE.equals(jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)")
+                .param("key", RELAY_LOCK_KEY)
+                .query(Boolean.class)
+                .single());
+    }
+
+    /** The oldest pending rows, locked until the current transaction ends. */
+    List<OutboxRow> lockPending(int limit) {
+        return jdbc.sql("""
+                SELECT id, event_id, message_key, payload, created_at FROM outbox_events
+                 WHERE published_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                .param("limit", limit)
+                .query((rs, row) -> new OutboxRow(rs.getLong("id"), rs.getObject("event_id", UUID.class),
+                        rs.getString("message_key"), rs.getString("payload"), rs.getTimestamp("created_at").toInstant()))
+                .list();
+    }
+
+    int markPublished(long[] ids, Instant now) {
+        if (ids.length == 0) {
+            return 0;
+        }
+        Long[] boxed = java.util.Arrays.stream(ids).boxed().toArray(Long[]::new);
+        int updated = jdbc.sql("UPDATE outbox_events SET published_at = :now WHERE id = ANY(:ids) AND published_at IS NULL")
+                .param("now", Timestamp.from(now))
+                .param("ids", new AbstractSqlTypeValue() {
+                    @Override
+                    protected Array createTypeValue(Connection con, int sqlType, String typeName) throws SQLException {
+                        return con.createArrayOf("bigint", boxed);
+                    }
+                })
+                .update();
+        if (updated != ids.length) {
+            throw new IllegalStateException("marked " + updated + " of " + ids.length + " locked outbox rows published");
+        }
+        return updated;
+    }
+
+    Backlog backlog() {
+        return jdbc.sql("SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox_events WHERE published_at IS NULL")
+                .query((rs, row) -> {
+                    Timestamp oldest = rs.getTimestamp("oldest");
+                    return new Backlog(rs.getLong("pending"), oldest == null ? null : oldest.toInstant());
+                })
+                .single();
+    }
+
+    /** Removes at most {@code limit} rows published before {@code cutoff}; returns how many. */
+    int deletePublishedBefore(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                DELETE FROM outbox_events WHERE id IN (
+                  SELECT id FROM outbox_events WHERE published_at < :cutoff ORDER BY published_at LIMIT :limit)""")
+                .param("cutoff", Timestamp.from(cutoff))
+                .param("limit", limit)
+                .update();
+    }
+
+    record OutboxRow(long id, UUID eventId, String key, String payload, Instant createdAt) {
+    }
+
+    record Backlog(long pending, Instant oldest) {
+    }
+}

@@ -1,0 +1,114 @@
+package org.bankapi.event;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Currency;
+import java.util.UUID;
+import org.bankapi.ledger.LedgerTransaction;
+import org.bankapi.money.InvalidAmountException;
+import org.bankapi.money.Money;
+import org.bankapi.transaction.TransactionView;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Kafka event of one booked transaction, version {@value #VERSION}: its JSON is a public
+ * contract (docs/events.md), so it is built by its own mapper rather than the web layer's.
+ * {@code transaction} has the same fields as the API's transaction view.
+ */
+public record TransactionEvent(int version, UUID eventId, String eventType, Instant occurredAt, TransactionView transaction) {
+
+    public static final int VERSION = 1;
+    public static final String TYPE_COMPLETED = "transaction.completed";
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .build();
+
+    /** The event of a booked transaction; its id derives from the transaction id, so it is the same on every relay. */
+    public static TransactionEvent of(LedgerTransaction tx) {
+        UUID eventId = UUID.nameUUIDFromBytes(("transaction:" + tx.id()).getBytes(StandardCharsets.UTF_8));
+        return new TransactionEvent(VERSION, eventId, TYPE_COMPLETED, tx.createdAt(), TransactionView.of(tx));
+    }
+
+    /** The Kafka key: the source account, so that one account's events stay in one partition, in order. */
+    public String key() {
+        return Long.toString(transaction.accountId());
+    }
+
+    public String toJson() {
+        return JSON.writeValueAsString(this);
+    }
+
+    /**
+     * Reads an event of a version this service knows; anything else (not JSON, another version or
+     * type, a missing or malformed field) is an {@link InvalidEventException}, never retried.
+     */
+    public static Received parse(String json) {
+        JsonNode root;
+        try {
+            root = json == null ? null : JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new InvalidEventException("not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidEventException("not a JSON object");
+        }
+        JsonNode version = root.path("version");
+        if (!version.isIntegralNumber() || version.asInt() != VERSION) {
+            throw new InvalidEventException("unknown event version " + version);
+        }
+        if (!TYPE_COMPLETED.equals(text(root, "event_type"))) {
+            throw new InvalidEventException("unknown event type " + root.path("event_type"));
+        }
+        JsonNode tx = root.path("transaction");
+        if (!tx.isObject()) {
+            throw new InvalidEventException("transaction is missing");
+        }
+        try {
+            Currency currency = Currency.getInstance(text(tx, "currency"));
+            Money amount = Money.ofPositive(new BigDecimal(text(tx, "amount")), currency);
+            return new Received(
+                    UUID.fromString(text(root, "event_id")),
+                    Instant.parse(text(root, "occurred_at")),
+                    number(tx, "id"),
+                    text(tx, "type"),
+                    amount,
+                    number(tx, "account_id"));
+        } catch (IllegalArgumentException | DateTimeParseException | InvalidAmountException e) {
+            throw new InvalidEventException("malformed field: " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (!value.isString()) {
+            throw new InvalidEventException(field + " must be a string");
+        }
+        return value.asString();
+    }
+
+    private static long number(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (!value.isIntegralNumber()) {
+            throw new InvalidEventException(field + " must be an integer");
+        }
+        return value.asLong();
+    }
+
+    /** What a consumer needs of an event, checked. */
+    public record Received(UUID eventId, Instant occurredAt, long transactionId, String transactionType, Money amount,
+                           long accountId) {
+    }
+
+    /** An event this service cannot read: a poison message, parked on the dead-letter topic. */
+    public static class InvalidEventException extends RuntimeException {
+        public InvalidEventException(String message) {
+            super(message);
+        }
+    }
+}

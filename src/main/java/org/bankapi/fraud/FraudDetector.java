@@ -1,0 +1,72 @@
+package org.bankapi.fraud;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.bankapi.config.Settings;
+import org.bankapi.event.TransactionEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Checks one transaction event against the rules and stores its alerts, once per transaction and
+ * rule, in one database transaction that has committed when {@link #handle} returns (so the
+ * consumer commits the Kafka offset only after the alerts are stored).
+ */
+@Service
+class FraudDetector {
+
+    private static final Logger log = LoggerFactory.getLogger(FraudDetector.class);
+
+    private final FraudRules rules;
+    private final FraudAlertRepository alerts;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    FraudDetector(Settings settings, FraudAlertRepository alerts, TransactionTemplate transactions, Clock clock,
+                  MeterRegistry registry) {
+        this.rules = FraudRules.of(settings);
+        this.alerts = alerts;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.registry = registry;
+        for (FraudRule rule : FraudRule.values()) {
+            counter(rule);
+        }
+    }
+
+    /** Parses and checks one record's value; an unreadable one throws {@link TransactionEvent.InvalidEventException}. */
+    List<FraudRule> handle(String value) {
+        TransactionEvent.Received event = TransactionEvent.parse(value);
+        log.info("Consumed transaction event: event {} transaction {} {} on account {}",
+                event.eventId(), event.transactionId(), event.transactionType(), event.accountId());
+        List<FraudRule> stored = transactions.execute(status -> {
+            int recent = rules.applies(event)
+                    ? alerts.recentTransactions(event.accountId(), event.transactionId(), rules.windowStart(event), rules.velocityMax() + 1)
+                    : 0;
+            List<FraudRule> inserted = new ArrayList<>(2);
+            for (FraudRules.Finding finding : rules.evaluate(event, recent)) {
+                log.warn("Suspicious transaction: transaction {} on account {}, rule {}: {}",
+                        event.transactionId(), event.accountId(), finding.rule().wireName(), finding.detail());
+                if (alerts.insertOnce(event, finding, clock.instant())) {
+                    inserted.add(finding.rule());
+                }
+            }
+            return inserted;
+        });
+        stored.forEach(rule -> counter(rule).increment());
+        return stored;
+    }
+
+    private Counter counter(FraudRule rule) {
+        return Counter.builder("fraud.alerts")
+                .description("Fraud alerts stored, by rule")
+                .tag("rule", rule.wireName())
+                .register(registry);
+    }
+}
