@@ -15,17 +15,15 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Fraud alerts")
 class FraudAlertController {
 
-    private final FraudAlertRepository alerts;
+    private final FraudAlertService alerts;
 
-    FraudAlertController(FraudAlertRepository alerts) {
+    FraudAlertController(FraudAlertService alerts) {
         this.alerts = alerts;
     }
 
     @GetMapping
     @Operation(summary = "A page of fraud alerts, newest first (admin)")
     Page<FraudAlertView> list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        Caller.current().requireAdmin();
-        PageRequest page = PageRequest.of(limit, cursor);
-        return page.page(alerts.page(page.afterId(), page.fetchSize()), FraudAlert::id, FraudAlertView::of);
+        return alerts.list(Caller.current(), PageRequest.of(limit, cursor));
     }
 }

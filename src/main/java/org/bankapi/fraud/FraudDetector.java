@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bankapi.config.Settings;
 import org.bankapi.event.TransactionEvent;
+import org.bankapi.sentinel.SentinelForwarder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -15,7 +16,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Checks one transaction event against the rules and stores its alerts, once per transaction and
  * rule, in one database transaction that has committed when {@link #handle} returns (so the
- * consumer commits the Kafka offset only after the alerts are stored).
+ * consumer commits the Kafka offset only after the alerts are stored). Stored alerts are then
+ * forwarded to Sentinel, asynchronously, beside the audit events.
  */
 @Service
 class FraudDetector {
@@ -27,14 +29,16 @@ class FraudDetector {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final SentinelForwarder sentinel;
 
     FraudDetector(Settings settings, FraudAlertRepository alerts, TransactionTemplate transactions, Clock clock,
-                  MeterRegistry registry) {
+                  MeterRegistry registry, SentinelForwarder sentinel) {
         this.rules = FraudRules.of(settings);
         this.alerts = alerts;
         this.transactions = transactions;
         this.clock = clock;
         this.registry = registry;
+        this.sentinel = sentinel;
         for (FraudRule rule : FraudRule.values()) {
             counter(rule);
         }
@@ -59,7 +63,11 @@ class FraudDetector {
             }
             return inserted;
         });
-        stored.forEach(rule -> counter(rule).increment());
+        for (FraudRule rule : stored) {
+            counter(rule).increment();
+            sentinel.forwardFraudAlert(event.transactionId(), rule.wireName(), event.amount().toPlainString(),
+                    event.amount().currency().getCurrencyCode(), clock.instant());
+        }
         return stored;
     }
 

@@ -53,6 +53,13 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         assertThat(alerts.ofTransaction(atThreshold)).isEmpty();
         long opening = jdbc.sql("SELECT min(id) FROM transactions WHERE account_id = :a").param("a", a).query(Long.class).single();
         assertThat(alerts.ofTransaction(opening)).extracting(FraudAlert::rule).containsExactly(FraudRule.AMOUNT_THRESHOLD);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(SENTINEL.events).anySatisfy(event -> {
+                    assertThat(event.get("EventType").asString()).isEqualTo("fraud_alert");
+                    assertThat(event.get("Details").get("transaction_id").asLong()).isEqualTo(big);
+                    assertThat(event.get("Details").get("rule").asString()).isEqualTo("amount_threshold");
+                    assertThat(event.get("Details").get("amount").asString()).isEqualTo("10000.01");
+                }));
     }
 
     @Test

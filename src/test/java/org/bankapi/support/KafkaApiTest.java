@@ -27,9 +27,22 @@ public abstract class KafkaApiTest extends ApiTest {
 
     public static final String TOPIC = "transactions";
 
+    /** Where this context forwards audit events and fraud alerts: a local Azure Monitor ingestion endpoint. */
+    protected static final SentinelStandIn SENTINEL = startSentinel();
+
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
         registry.add("KAFKA_BOOTSTRAP_SERVERS", LocalKafka::start);
+        registry.add("SENTINEL_ENDPOINT", SENTINEL::endpoint);
+        registry.add("SENTINEL_TOKEN", () -> SentinelStandIn.TOKEN);
+    }
+
+    private static SentinelStandIn startSentinel() {
+        try {
+            return new SentinelStandIn();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Reads the topic from its beginning until {@code done} holds for what was read, or the timeout passes. */

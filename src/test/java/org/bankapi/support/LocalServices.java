@@ -11,8 +11,8 @@ import java.util.Base64;
 
 /**
  * The development-time services of {@code ./mvnw spring-boot:test-run}: an embedded PostgreSQL whose
- * data lives under the data directory and survives restarts, and a generated JWT secret kept beside
- * it. They set the same variables a deployment would, so the production code path runs unchanged.
+ * data lives under the data directory and survives restarts, an in-JVM Kafka broker (KRaft), and a
+ * generated JWT secret kept beside them. They set the same variables a deployment would, so the production code path runs unchanged.
  */
 public final class LocalServices {
 
@@ -36,6 +36,9 @@ public final class LocalServices {
                     }
                 }));
                 System.setProperty("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
+            }
+            if (value("KAFKA_BOOTSTRAP_SERVERS", null) == null) {
+                System.setProperty("KAFKA_BOOTSTRAP_SERVERS", LocalKafka.start());
             }
             if (value("JWT_SECRET_KEY", null) == null) {
                 System.setProperty("JWT_SECRET_KEY", jwtSecret(dataDir.resolve("jwt-secret")));
