@@ -1,6 +1,7 @@
 package org.bankapi.load;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.during;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
@@ -19,7 +20,9 @@ import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -28,8 +31,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * and transfers between them. Run by `./mvnw gatling:test` (scripts/load-test.sh starts the service first);
  * the name does not end in Test, so Surefire never runs it.
  *
+ * <p>SCENARIO=capacity selects the closed-loop capacity run instead (scripts/benchmark.sh): ACCOUNTS accounts
+ * are opened first, then CONCURRENCY users, with no think time, loop for DURATION_S seconds over transfers
+ * between those accounts (70 %), deposits (15 %) and reads (15 %), so throughput is set by the server.
+ *
  * <p>Environment: BASE_URL (http://127.0.0.1:8000), ADMIN_TOKEN and CUSTOMER_TOKEN (required), CUSTOMER_SUB
- * (alice), USERS (100), RAMP_S (10), HOLD_S (30).
+ * (alice), USERS (100), RAMP_S (10), HOLD_S (30); SCENARIO (customers | capacity), CONCURRENCY (32),
+ * DURATION_S (30), ACCOUNTS (8). A system property of the same name wins over the environment variable.
  */
 public class BankingSimulation extends Simulation {
 
@@ -40,6 +48,13 @@ public class BankingSimulation extends Simulation {
     private static final int USERS = Integer.parseInt(env("USERS", "100"));
     private static final int RAMP_S = Integer.parseInt(env("RAMP_S", "10"));
     private static final int HOLD_S = Integer.parseInt(env("HOLD_S", "30"));
+    private static final String SCENARIO = env("SCENARIO", "customers");
+    private static final int CONCURRENCY = Integer.parseInt(env("CONCURRENCY", "32"));
+    private static final int DURATION_S = Integer.parseInt(env("DURATION_S", "30"));
+    private static final int ACCOUNTS = Integer.parseInt(env("ACCOUNTS", "8"));
+
+    /** Ids of the capacity run's shared accounts, filled by the opening users before the loop starts. */
+    private static final List<Long> SHARED_ACCOUNTS = new CopyOnWriteArrayList<>();
 
     private final HttpProtocolBuilder protocol = http.baseUrl(BASE_URL)
             .acceptHeader("application/json, application/problem+json")
@@ -113,10 +128,73 @@ public class BankingSimulation extends Simulation {
                             percent(13.5).then(TRANSFER))
                             .pause(Duration.ofMillis(500), Duration.ofMillis(2000)));
 
+    private final ScenarioBuilder openShared = scenario("Capacity: open the shared accounts")
+            .exec(http("POST /accounts (admin, setup)").post("/accounts")
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .header("Idempotency-Key", session -> UUID.randomUUID().toString())
+                    .body(StringBody(session -> """
+                            {"owner_id": "%s", "holder_name": "Capacity %d", "email": "%s+capacity%d@example.com",
+                             "currency": "EUR", "initial_deposit": "1000000.00"}"""
+                            .formatted(CUSTOMER_SUB, session.userId(), CUSTOMER_SUB, session.userId())))
+                    .check(status().is(201), jsonPath("$.id").ofLong().saveAs("opened")))
+            .exec(session -> {
+                if (session.contains("opened")) {
+                    SHARED_ACCOUNTS.add(session.getLong("opened"));
+                }
+                return session;
+            });
+
+    private static final ChainBuilder SHARED_TRANSFER = money("POST /transactions (transfer)", session -> {
+        int count = SHARED_ACCOUNTS.size();
+        int from = ThreadLocalRandom.current().nextInt(count);
+        int to = (from + 1 + ThreadLocalRandom.current().nextInt(count - 1)) % count;
+        return """
+                {"type": "transfer", "account_id": %d, "target_account_id": %d, "amount": "%s", "currency": "EUR",
+                 "description": "capacity transfer"}""".formatted(SHARED_ACCOUNTS.get(from), SHARED_ACCOUNTS.get(to), amount(1, 100));
+    }, true);
+
+    private static final ChainBuilder SHARED_DEPOSIT = money("POST /transactions (deposit)", session -> """
+            {"type": "deposit", "account_id": %d, "amount": "%s", "currency": "EUR", "description": "capacity deposit"}"""
+            .formatted(sharedAccount(), amount(1, 200)), false);
+
+    private static final ChainBuilder SHARED_READ = exec(http("GET /accounts/{id}")
+            .get(session -> "/accounts/" + sharedAccount())
+            .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
+            .check(status().is(200), jsonPath("$.balance").exists()));
+
+    // No shareConnections: each user keeps its own keep-alive connection, like CONCURRENCY separate clients.
+    // A failed account opening already fails the run (no failed request allowed); the loop then has nothing to do.
+    private final ScenarioBuilder capacity = scenario("Capacity (closed loop, no think time)")
+            .exitHereIf(session -> SHARED_ACCOUNTS.size() < 2)
+            .during(Duration.ofSeconds(DURATION_S)).on(
+                    randomSwitch().on(
+                            percent(70.0).then(SHARED_TRANSFER),
+                            percent(15.0).then(SHARED_DEPOSIT),
+                            percent(15.0).then(SHARED_READ)));
+
     {
-        setUp(customers.injectOpen(rampUsers(USERS).during(Duration.ofSeconds(RAMP_S))))
-                .protocols(protocol)
-                .assertions(global().failedRequests().count().is(0L), global().successfulRequests().count().gt(0L));
+        if ("capacity".equals(SCENARIO)) {
+            if (ACCOUNTS < 2 || CONCURRENCY < 1 || DURATION_S < 1) {
+                throw new IllegalStateException("capacity needs ACCOUNTS >= 2, CONCURRENCY >= 1, DURATION_S >= 1");
+            }
+            setUp(openShared.injectOpen(atOnceUsers(ACCOUNTS))
+                    .andThen(capacity.injectOpen(atOnceUsers(CONCURRENCY))))
+                    .protocols(http.baseUrl(BASE_URL)
+                            .acceptHeader("application/json, application/problem+json")
+                            .contentTypeHeader("application/json"))
+                    .maxDuration(Duration.ofSeconds(DURATION_S + 120L))
+                    .assertions(global().failedRequests().count().is(0L), global().successfulRequests().count().gt(0L));
+        } else if ("customers".equals(SCENARIO)) {
+            setUp(customers.injectOpen(rampUsers(USERS).during(Duration.ofSeconds(RAMP_S))))
+                    .protocols(protocol)
+                    .assertions(global().failedRequests().count().is(0L), global().successfulRequests().count().gt(0L));
+        } else {
+            throw new IllegalStateException("SCENARIO must be customers or capacity, not " + SCENARIO);
+        }
+    }
+
+    private static long sharedAccount() {
+        return SHARED_ACCOUNTS.get(ThreadLocalRandom.current().nextInt(SHARED_ACCOUNTS.size()));
     }
 
     private static long anyAccount(Session session) {
@@ -130,7 +208,7 @@ public class BankingSimulation extends Simulation {
     }
 
     private static String env(String name, String fallback) {
-        String value = System.getenv(name);
+        String value = System.getProperty(name, System.getenv(name));
         return value == null || value.isBlank() ? fallback : value;
     }
 
