@@ -78,6 +78,14 @@ scrape() {
   done
 }
 
+# cpu_delta BEFORE AFTER: "busy N %, steal N %" of all cores between two `head -1 /proc/stat` lines.
+cpu_delta() {
+  printf '%s\n%s\n' "$1" "$2" | awk '
+    {t = 0; for (i = 2; i <= NF; i++) t += $i; idle = $5 + $6; tot[NR] = t; id[NR] = idle; st[NR] = $9}
+    END {d = tot[2] - tot[1]; if (d <= 0) d = 1
+         printf "CPU busy %.0f %%, steal %.1f %%", 100 * (d - (id[2] - id[1])) / d, 100 * (st[2] - st[1]) / d}'
+}
+
 count_422() {
   curl -s --max-time 5 "$SVC_BASE_URL/metrics" \
     | awk '/^http_server_requests_seconds_count\{/ && /status="422"/ {s += $NF} END {printf "%.0f", s}'
@@ -96,6 +104,7 @@ for c in $concurrencies; do
   before_422="$(count_422)"
   load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
   svc_log "capacity run: CONCURRENCY=$c DURATION_S=$duration ACCOUNTS=$accounts (load average $load_start)"
+  cpu_start="$(head -1 /proc/stat)"
   scrape "$samples" &
   SCRAPER_PID=$!
   run_gatling "$OUT/gatling-c$c.log" "$c" "$duration"
@@ -103,6 +112,7 @@ for c in $concurrencies; do
   kill "$SCRAPER_PID" 2> /dev/null
   wait "$SCRAPER_PID" 2> /dev/null
   SCRAPER_PID=""
+  cpu="$(cpu_delta "$cpu_start" "$(head -1 /proc/stat)")"
   rss_kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$SVC_PID/status")"
   load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
   curl -s --max-time 5 "$SVC_BASE_URL/metrics" > "$OUT/metrics-c$c.txt"
@@ -121,7 +131,7 @@ for c in $concurrencies; do
       /^> mean throughput/ {t = v(2)}
       END {printf "%s requests, %s failed, %s req/s, p50 %s ms, p95 %s ms, p99 %s ms", n, (ko == "-" ? 0 : ko), t, p50, p95, p99}' \
       "$OUT/gatling-c$c.log")"
-  line="concurrency $c, ${duration} s: $figures; 422 insufficient_funds: $refused; RSS at end $((rss_kb / 1024)) MiB; peak heap used ${peak_heap} MiB (-Xmx$heap_max); load average start $load_start, end $load_end, peak 1-min $peak_load"
+  line="concurrency $c, ${duration} s: $figures; 422 insufficient_funds: $refused; RSS at end $((rss_kb / 1024)) MiB; peak heap used ${peak_heap} MiB (-Xmx$heap_max); load average start $load_start, end $load_end, peak 1-min $peak_load; $cpu"
   echo "$line" | tee -a "$OUT/summary.txt"
   if [ "$rc" -eq 0 ]; then
     echo "PASS capacity c=$c: no failed request"
