@@ -114,7 +114,8 @@ if ! KAFKA_HOME_DIR=$WORK/kafka scripts/kafka-standalone.sh status >/dev/null 2>
 fi
 log "starting serve (consumer off) and consume against Kafka"
 start_app serve-kafka serve KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT CONSUMER_ENABLED=false
-start_app consume consume KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT PORT=0
+CONSUME_PORT=$((PORT + 1))
+start_app consume consume KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT PORT=$CONSUME_PORT
 backlog_drained() { [[ $(psql_db "SELECT count(*) FROM outbox_events WHERE published_at IS NULL") == 0 ]]; }
 wait_for "the outbox backlog to drain" backlog_drained
 log "backlog drained"
@@ -122,8 +123,15 @@ wait_for "the fraud alert of transaction $BIG" \
     bash -c "curl -sf '$BASE/fraud-alerts' -H 'Authorization: Bearer $TOKEN' | grep -q '\"transaction_id\":$BIG,\"rule\":\"amount_threshold\"'"
 grep -q "Consumed transaction event" "$WORK/consume.log" || fail "the consumer did not log its events"
 grep -q "Suspicious transaction" "$WORK/consume.log" || fail "the consumer did not log the suspicious transaction"
-! grep -q "Tomcat started" "$WORK/consume.log" || fail "consume must not start an HTTP server"
+CONSUME=http://127.0.0.1:$CONSUME_PORT
+wait_for "the consumer's readiness" curl -sf "$CONSUME/health/ready"
+CONSUME_METRICS=$(curl -sf "$CONSUME/metrics") || fail "the consumer serves no /metrics"
+grep -q '^fraud_alerts_total{.*rule="amount_threshold".*} 1' <<<"$CONSUME_METRICS" \
+    || fail "the consumer's /metrics lacks its fraud alert"
+[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$CONSUME/accounts") == 404 ]] \
+    || fail "consume must serve only /health and /metrics, not the money API"
 [[ $(psql_db "SELECT count(*) FROM fraud_alerts WHERE transaction_id = $BIG") == 1 ]] || fail "expected exactly one alert"
 [[ $(psql_db "SELECT count(*) FROM fraud_alerts") == 1 ]] || fail "the small deposit must not be flagged"
-curl -sf "$BASE/metrics" | grep -q '^outbox_events_published_total' || fail "outbox metrics missing"
+SERVE_METRICS=$(curl -sf "$BASE/metrics") || fail "serve has no /metrics"
+grep -q '^outbox_events_published_total' <<<"$SERVE_METRICS" || fail "outbox metrics missing"
 log "OK: events relayed after the broker appeared, one alert for transaction $BIG"
