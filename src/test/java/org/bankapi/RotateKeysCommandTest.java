@@ -18,6 +18,7 @@ class RotateKeysCommandTest {
     void rotateKeysRewrapsEveryLiveDataKeyAndExits() {
         String dataDir = "target/test-data";
         String previous = System.getProperty("BANK_DATA_DIR");
+        String previousSecret = System.getProperty("JWT_SECRET_KEY");
         // the Spring context reads the same variables from its environment: the tests' key directory,
         // and a secret for the local-start banner that component scanning finds on the test classpath
         System.setProperty("BANK_DATA_DIR", dataDir);
@@ -32,7 +33,11 @@ class RotateKeysCommandTest {
             assertThat(status).isZero();
         } finally {
             System.setOut(originalOut);
-            System.clearProperty("JWT_SECRET_KEY");
+            if (previousSecret == null) {
+                System.clearProperty("JWT_SECRET_KEY");
+            } else {
+                System.setProperty("JWT_SECRET_KEY", previousSecret);
+            }
             if (previous == null) {
                 System.clearProperty("BANK_DATA_DIR");
             } else {

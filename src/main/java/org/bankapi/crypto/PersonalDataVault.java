@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Envelope encryption of personal data: each account has its own AES-256 data key, stored only
@@ -26,12 +28,20 @@ public class PersonalDataVault {
     private final JdbcClient jdbc;
     private final KeyEncryptionKey kek;
     private final Clock clock;
-    private final Map<Long, byte[]> dataKeys = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+    /**
+     * Unwrapped keys live here at most {@link #CACHED_KEY_TTL_MS}: an erasure on another instance
+     * takes effect here within that time, without asking the key-encryption key on every read.
+     */
+    static final long CACHED_KEY_TTL_MS = 60_000;
+    private final Map<Long, CachedKey> dataKeys = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, CachedKey> eldest) {
             return size() > CACHED_KEYS_MAX;
         }
     });
+
+    private record CachedKey(byte[] key, long loadedAtMs) {
+    }
 
     public PersonalDataVault(JdbcClient jdbc, KeyEncryptionKey kek, Clock clock) {
         this.jdbc = jdbc;
@@ -58,7 +68,6 @@ public class PersonalDataVault {
         if (inserted == 0) {
             return Optional.empty();
         }
-        dataKeys.put(accountId, dataKey);
         return Optional.of(new SealedPersonalData(
                 encrypt(dataKey, accountId, "holder_name", data.holderName()),
                 encrypt(dataKey, accountId, "email", data.email())));
@@ -119,14 +128,27 @@ public class PersonalDataVault {
                 .param("id", accountId)
                 .param("now", Timestamp.from(clock.instant()))
                 .update();
-        dataKeys.remove(accountId);
+        forget(accountId);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // a read on this instance before the commit may have cached the key again
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    forget(accountId);
+                }
+            });
+        }
         return destroyed == 1;
     }
 
+    private void forget(long accountId) {
+        dataKeys.remove(accountId);
+    }
+
     private Optional<byte[]> dataKey(long accountId) {
-        byte[] cached = dataKeys.get(accountId);
-        if (cached != null) {
-            return Optional.of(cached);
+        CachedKey cached = dataKeys.get(accountId);
+        if (cached != null && clock.millis() - cached.loadedAtMs() < CACHED_KEY_TTL_MS) {
+            return Optional.of(cached.key());
         }
         Optional<WrappedKey> wrapped = jdbc.sql("SELECT kek_id, wrapped_key FROM data_keys WHERE account_id = :id")
                 .param("id", accountId)
@@ -139,7 +161,7 @@ public class PersonalDataVault {
             return Optional.empty();
         }
         byte[] key = kek.unwrap(wrapped.get().kekId(), wrapped.get().wrappedKey());
-        dataKeys.put(accountId, key);
+        dataKeys.put(accountId, new CachedKey(key, clock.millis()));
         return Optional.of(key);
     }
 

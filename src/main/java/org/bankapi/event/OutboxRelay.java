@@ -183,7 +183,9 @@ public class OutboxRelay implements SmartLifecycle {
                     sends.get(i).get();
                     acknowledged[count++] = rows.get(i).id();
                 } catch (java.util.concurrent.ExecutionException e) {
+                    // later rows are left pending too, so one account's events are never marked out of order
                     failure = failure != null ? failure : new IllegalStateException(e.getCause().toString(), e.getCause());
+                    break;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     failure = failure != null ? failure : new IllegalStateException("interrupted while waiting for Kafka");

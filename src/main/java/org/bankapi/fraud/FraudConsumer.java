@@ -62,7 +62,9 @@ class FraudConsumer implements SmartLifecycle {
                     kafka.deadLetterTopic(), record.partition(), record.offset(), rootMessage(e));
             recoverer.accept(record, e);
         }, backOff);
-        errors.addNotRetryableExceptions(TransactionEvent.InvalidEventException.class);
+        // database outages are retried forever (no alert is lost); an event that can never be stored is parked
+        errors.addNotRetryableExceptions(TransactionEvent.InvalidEventException.class,
+                org.springframework.dao.DataIntegrityViolationException.class, IllegalArgumentException.class);
         errors.setCommitRecovered(true);
 
         ContainerProperties properties = new ContainerProperties(kafka.topic());

@@ -55,9 +55,9 @@ class FraudDetector {
                     : 0;
             List<FraudRule> inserted = new ArrayList<>(2);
             for (FraudRules.Finding finding : rules.evaluate(event, recent)) {
-                log.warn("Suspicious transaction: transaction {} on account {}, rule {}: {}",
-                        event.transactionId(), event.accountId(), finding.rule().wireName(), finding.detail());
                 if (alerts.insertOnce(event, finding, clock.instant())) {
+                    log.warn("Suspicious transaction: transaction {} on account {}, rule {}: {}",
+                            event.transactionId(), event.accountId(), finding.rule().wireName(), finding.detail());
                     inserted.add(finding.rule());
                 }
             }

@@ -26,7 +26,7 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
 
 /**
- * Idempotency-Key for the POSTs that create things. The key is claimed, the request handled and its
+ * Idempotency-Key for the POSTs that change state (open, close, move, reverse). The key is claimed, the request handled and its
  * response stored in one database transaction, so the key and the money movement commit together or
  * not at all; a refused request (4xx) rolls back and leaves no key. The response reaches the client
  * only after the commit.
@@ -37,7 +37,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
-    private static final Pattern PATHS = Pattern.compile("/accounts|/transactions|/transactions/[0-9]+/reverse");
+    private static final Pattern PATHS = Pattern.compile("/accounts|/accounts/[0-9]+/close|/transactions|/transactions/[0-9]+/reverse");
 
     private final IdempotencyRepository repository;
     private final TransactionTemplate transactions;

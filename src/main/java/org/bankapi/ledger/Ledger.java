@@ -62,9 +62,6 @@ public class Ledger {
         if (request.requiredOwner() != null && !request.requiredOwner().equals(named.ownerId())) {
             throw ProblemException.forbidden("account " + request.accountId() + " belongs to someone else");
         }
-        if (request.targetAccountId() != null && request.targetAccountId() == request.accountId()) {
-            throw ProblemException.rule("same_account", "a transfer needs two different accounts");
-        }
         if (request.targetAccountId() != null && !locked.containsKey(request.targetAccountId())) {
             throw ProblemException.notFound("account " + request.targetAccountId());
         }

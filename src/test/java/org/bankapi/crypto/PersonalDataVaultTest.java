@@ -54,6 +54,43 @@ class PersonalDataVaultTest extends ApiTest {
         assertThatThrownBy(() -> vault.open(b, sealedA)).isInstanceOf(CryptoException.class);
     }
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Autowired
+    KeyEncryptionKey kek;
+
+    @Test
+    void anErasureByAnotherInstanceTakesEffectHereOnceTheCachedKeyExpires() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochMilli(now.get());
+            }
+        };
+        PersonalDataVault here = new PersonalDataVault(jdbc, kek, clock);
+        PersonalDataVault elsewhere = new PersonalDataVault(jdbc, kek, clock);
+        long id = freshId();
+        SealedPersonalData sealed = here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
+        assertThat(here.open(id, sealed).holderName()).isEqualTo("Ada");
+
+        elsewhere.erase(id);
+        now.addAndGet(PersonalDataVault.CACHED_KEY_TTL_MS + 1);
+
+        assertThat(here.open(id, sealed).erased()).isTrue();
+    }
+
     @Test
     void erasingDestroysTheKeySoTheDataReadsAsErased() {
         long id = freshId();

@@ -106,6 +106,20 @@ class IdempotencyApiTest extends ApiTest {
     }
 
     @Test
+    void aRetriedCloseReplaysItsFirstAnswer() {
+        Api api = api();
+        Bank bank = new Bank(api);
+        long account = bank.openAccount(Bank.newOwner(), null);
+        String key = UUID.randomUUID().toString();
+        Api.Response first = api.as(bank.admin()).header("Idempotency-Key", key).post("/accounts/" + account + "/close", null);
+        Api.Response retry = api.as(bank.admin()).header("Idempotency-Key", key).post("/accounts/" + account + "/close", null);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retry.text()).isEqualTo(first.text());
+    }
+
+    @Test
     void refusesAnOverlongKey() {
         Api api = api();
         Api.Response response = api.as(api.adminToken()).header("Idempotency-Key", "k".repeat(256))
