@@ -13,8 +13,10 @@ cd "$(dirname "$0")/.."
 
 OPTIONAL_METRICS_RE='^(outbox_|fraud_alerts_|rate_limit)'
 DEADLINE=$((SECONDS + ${CHECK_MONITORING_TIMEOUT_S:-420}))
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-JAVA="$JAVA_HOME/bin/java"
+# service.sh exports JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 when unset and only if that directory exists
+# shellcheck source=scripts/lib/service.sh
+. scripts/lib/service.sh
+JAVA="$SVC_JAVA"
 [ -x "$JAVA" ] || JAVA=java
 WORK=$(mktemp -d /tmp/check-monitoring.XXXXXX)
 SERVICE_PID="" PROM_PID="" TRAFFIC_PID="" DB=""
@@ -23,20 +25,19 @@ log() { printf '[check-monitoring] %s\n' "$*"; }
 fail() { log "FAIL: $*"; exit 1; }
 cleanup() {
   for pid in "$TRAFFIC_PID" "$PROM_PID" "$SERVICE_PID"; do
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
+    svc_stop_pid "$pid" 10
   done
   if [ -n "$DB" ]; then dropdb -h 127.0.0.1 -U postgres --if-exists "$DB" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 remaining() { echo $((DEADLINE - SECONDS)); }
-wait_for() { # url, what
-  while ! curl -fsS -o /dev/null "$1" 2>/dev/null; do
+wait_for() { # url, what [, pid whose death fails at once [, its log]]
+  while ! curl -fsS --max-time 5 -o /dev/null "$1" 2>/dev/null; do
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
+      tail -20 "${4:-/dev/null}"
+      fail "$2 exited while we waited for $1"
+    fi
     [ "$(remaining)" -gt 0 ] || fail "timed out waiting for $2 at $1"
     sleep 1
   done
@@ -59,15 +60,12 @@ if [ $# -ge 1 ]; then
   JAR=target/banking-transaction-api.jar
 else
   JAR=target/banking-transaction-api.jar
-  if [ ! -f "$JAR" ]; then
-    log "building $JAR"
-    ./mvnw -q -DskipTests package || fail "build failed"
-  fi
+  svc_build_jar || fail "build failed"
   DB="bank_monitoring_check_$$"
   createdb -h 127.0.0.1 -U postgres "$DB" || fail "cannot create database $DB on 127.0.0.1:5432"
   export JWT_SECRET_KEY
   JWT_SECRET_KEY="monitoring-check-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  PORT=$(free_port)
+  PORT=$(svc_free_port)
   BASE="http://127.0.0.1:$PORT"
   log "starting the service on $BASE"
   env -u REDIS_URL -u KAFKA_BOOTSTRAP_SERVERS -u LOGSTASH_HOST -u LOGSTASH_PORT \
@@ -75,7 +73,7 @@ else
     JWT_SECRET_KEY="$JWT_SECRET_KEY" RATE_LIMIT_PER_SECOND=0 \
     "$JAVA" -jar "$JAR" serve >"$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
-  while ! curl -fsS -o /dev/null "$BASE/health/ready" 2>/dev/null; do
+  while ! curl -fsS --max-time 5 -o /dev/null "$BASE/health/ready" 2>/dev/null; do
     kill -0 "$SERVICE_PID" 2>/dev/null || { tail -20 "$WORK/service.log"; fail "the service exited"; }
     [ "$(remaining)" -gt 0 ] || fail "the service did not get ready"
     sleep 1
@@ -83,10 +81,11 @@ else
 fi
 wait_for "$BASE/metrics" "the service's /metrics"
 [ -f "$JAR" ] || fail "$JAR is needed to sign a token"
-TOKEN=$(JWT_SECRET_KEY="$JWT_SECRET_KEY" "$JAVA" -jar "$JAR" token --sub monitoring-check-admin --role admin)
+TOKEN=$(JWT_SECRET_KEY="$JWT_SECRET_KEY" "$JAVA" -jar "$JAR" token --sub monitoring-check-admin --role admin) \
+  || fail "cannot mint a token"
 
 api() { # method path [json]
-  curl -sS -o "$WORK/last.json" -w '%{http_code}' -X "$1" "$BASE$2" -H "Authorization: Bearer $TOKEN" \
+  curl -sS --max-time 30 -o "$WORK/last.json" -w '%{http_code}' -X "$1" "$BASE$2" -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/json' ${3:+--data "$3"}
 }
 open_account() {
@@ -94,8 +93,8 @@ open_account() {
   python3 -c 'import json; print(json.load(open("'"$WORK"'/last.json"))["id"])'
 }
 A=$(open_account EUR 1000.00) || fail "cannot open an account"
-B=$(open_account EUR 10.00)
-C=$(open_account USD 500.00)
+B=$(open_account EUR 10.00) || fail "cannot open an account"
+C=$(open_account USD 500.00) || fail "cannot open an account"
 traffic() {
   set +e
   while true; do
@@ -105,7 +104,7 @@ traffic() {
     api POST /transactions "{\"type\":\"deposit\",\"account_id\":$C,\"amount\":\"3\"}" >/dev/null
     api POST /transactions "{\"type\":\"withdrawal\",\"account_id\":$C,\"amount\":\"999999\"}" >/dev/null   # refused
     api GET "/accounts/$A" >/dev/null; api GET "/accounts/$B" >/dev/null; api GET /accounts >/dev/null
-    curl -sS -o /dev/null "$BASE/accounts"                                                                # 401
+    curl -sS --max-time 30 -o /dev/null "$BASE/accounts"                                                            # 401
     sleep 0.3
   done
 }
@@ -114,7 +113,7 @@ TRAFFIC_PID=$!
 
 # 3. a real Prometheus scraping the service every second
 command -v prometheus >/dev/null || fail "prometheus missing: apt-get install -y prometheus"
-PROM_PORT=$(free_port)
+PROM_PORT=$(svc_free_port)
 HOSTPORT=${BASE#http://}; HOSTPORT=${HOSTPORT#https://}; HOSTPORT=${HOSTPORT%%/*}
 cat >"$WORK/prometheus.yml" <<YAML
 global:
@@ -131,11 +130,29 @@ prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb"
   --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
 PROM_PID=$!
 PROM="http://127.0.0.1:$PROM_PORT"
-wait_for "$PROM/-/ready" "Prometheus"
-log "Prometheus on $PROM scraping $BASE; letting traffic and scrapes accumulate"
-SCRAPE_WAIT_S=${CHECK_MONITORING_SCRAPE_S:-25}
-sleep "$SCRAPE_WAIT_S"
-curl -fsS "$BASE/metrics" >"$WORK/metrics.txt" || fail "cannot read $BASE/metrics"
+wait_for "$PROM/-/ready" "Prometheus" "$PROM_PID" "$WORK/prometheus.log"
+# rate()/increase() over [1m] ($__rate_interval) need at least 2 samples per series: wait at least
+# CHECK_MONITORING_SCRAPE_S seconds (scrape_interval 1s) and until Prometheus holds at least
+# CHECK_MONITORING_SCRAPES successful scrapes of the service within the last minute.
+SCRAPE_MIN_S=${CHECK_MONITORING_SCRAPE_S:-10}
+SCRAPES_NEEDED=${CHECK_MONITORING_SCRAPES:-5}
+log "Prometheus on $PROM scraping $BASE; waiting for $SCRAPES_NEEDED scrapes (at least $SCRAPE_MIN_S s)"
+scrape_start=$SECONDS
+scrapes=0
+while :; do
+  kill -0 "$PROM_PID" 2>/dev/null || { tail -20 "$WORK/prometheus.log"; fail "Prometheus exited"; }
+  scrapes=$(curl -fsS --max-time 5 -G "$PROM/api/v1/query" \
+    --data-urlencode 'query=sum_over_time(up{job="banking-api"}[1m])' 2>/dev/null \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)' \
+      2>/dev/null) || scrapes=0
+  if [ "$scrapes" -ge "$SCRAPES_NEEDED" ] && [ $((SECONDS - scrape_start)) -ge "$SCRAPE_MIN_S" ]; then
+    break
+  fi
+  [ "$(remaining)" -gt 0 ] || fail "timed out waiting for $SCRAPES_NEEDED scrapes of $BASE (have $scrapes)"
+  sleep 1
+done
+log "$scrapes successful scrapes after $((SECONDS - scrape_start)) s"
+curl -fsS --max-time 30 "$BASE/metrics" >"$WORK/metrics.txt" || fail "cannot read $BASE/metrics"
 
 # 4. every expression of the Grafana dashboard
 if ! python3 - "$PROM" "$WORK/metrics.txt" "$OPTIONAL_METRICS_RE" <<'PY'

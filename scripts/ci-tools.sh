@@ -4,7 +4,8 @@
 #   locust (python3-locust), jq, chromium (Debian's, at /usr/bin/chromium), newman (npm -g) and
 #   playwright-core into tests/browser/node_modules (npm ci from the committed package-lock.json;
 #   playwright-core downloads no browser: the browser check drives Debian's chromium).
-# For CI on a clean Debian 12 machine, as root, with apt and npm reachable.
+# For CI on a clean Debian 12 machine, as root, with apt and npm reachable (nodejs and npm come from
+# Debian's archive when npm is missing).
 # Idempotent: each tool is installed only when `command -v` does not find it; safe to rerun.
 set -euo pipefail
 
@@ -36,7 +37,7 @@ done
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "ci-tools: installing ${missing[*]}"
-  apt-get update -q
+  apt-get -o DPkg::Lock::Timeout=600 update -q
   # The prometheus package may try to start its own service (port 9090); that is harmless here:
   # the checks start their own Prometheus process. policy-rc.d keeps the daemon from starting.
   own_policy=false
@@ -46,20 +47,26 @@ if [ "${#missing[@]}" -gt 0 ]; then
     own_policy=true
     trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   fi
-  apt-get install -y --no-install-recommends "${missing[@]}"
+  apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"
   if [ "$own_policy" = true ]; then
     rm -f /usr/sbin/policy-rc.d
     trap - EXIT
   fi
 fi
 
+# npm (for newman and playwright-core): Debian's nodejs and npm packages when missing
+ensure_npm() {
+  if ! command -v npm > /dev/null 2>&1; then
+    echo "ci-tools: npm not found; installing Debian's nodejs and npm"
+    apt-get -o DPkg::Lock::Timeout=600 update -q
+    apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends nodejs npm
+  fi
+}
+
 if command -v newman > /dev/null 2>&1; then
   echo "ci-tools: newman already present ($(command -v newman))"
 else
-  if ! command -v npm > /dev/null 2>&1; then
-    echo "ci-tools: npm not found; install nodejs/npm first" >&2
-    exit 1
-  fi
+  ensure_npm
   echo "ci-tools: installing newman"
   npm install -g --no-audit --no-fund newman
 fi
@@ -68,6 +75,7 @@ browser_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
 if [ -f "$browser_dir/node_modules/playwright-core/package.json" ]; then
   echo "ci-tools: playwright-core already present ($browser_dir/node_modules)"
 else
+  ensure_npm
   echo "ci-tools: installing playwright-core into $browser_dir/node_modules"
   (cd "$browser_dir" && npm ci --no-audit --no-fund)
 fi

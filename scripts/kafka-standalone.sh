@@ -3,7 +3,7 @@
 # tests, built only from Maven Central: the broker artifact org.apache.kafka:kafka_2.13 of the same
 # version as the kafka-clients the service uses, with its runtime dependencies.
 #
-#   scripts/kafka-standalone.sh start [PORT]   # default 9092; prints the bootstrap servers
+#   scripts/kafka-standalone.sh start [PORT [CONTROLLER_PORT]]   # default 9092 and PORT+1; prints the bootstrap servers
 #   scripts/kafka-standalone.sh stop
 #   scripts/kafka-standalone.sh status
 #
@@ -66,7 +66,7 @@ running() {
 
 start() {
     local port=${1:-9092}
-    local controller_port=$((port + 1))
+    local controller_port=${2:-$((port + 1))}
     if running; then
         echo "Kafka already running (pid $(cat "$PID_FILE")): $(cat "$HOME_DIR/bootstrap")"
         return 0
@@ -138,8 +138,8 @@ stop() {
 }
 
 case ${1:-start} in
-    start) start "${2:-9092}" ;;
+    start) start "${2:-9092}" "${3:-}" ;;
     stop) stop ;;
     status) if running; then echo "running: $(cat "$HOME_DIR/bootstrap")"; else echo "stopped"; exit 1; fi ;;
-    *) echo "usage: $0 start [PORT] | stop | status" >&2; exit 64 ;;
+    *) echo "usage: $0 start [PORT [CONTROLLER_PORT]] | stop | status" >&2; exit 64 ;;
 esac

@@ -1,4 +1,5 @@
-# Sourced by scripts/e2e.sh and scripts/load-test.sh: starts the production jar the way production does
+# Sourced by scripts/e2e.sh and scripts/load-test.sh (check-monitoring.sh and e2e-kafka.sh use its
+# svc_free_port, svc_stop_pid and svc_build_jar): starts the production jar the way production does
 # (java -jar target/banking-transaction-api.jar, configured only through environment variables) against
 # a fresh database on the local PostgreSQL, mints tokens with the jar's `token` subcommand, and cleans up.
 #
@@ -29,8 +30,36 @@ svc_build_jar() {
   (cd "$SVC_ROOT" && timeout 600 ./mvnw -B -q -DskipTests package) && [ -f "$SVC_JAR" ]
 }
 
+# svc_free_port [N]: N (default 1) distinct free TCP ports on 127.0.0.1, one a line (all bound at once,
+# so they differ from each other).
 svc_free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  python3 -c '
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+for s in socks:
+    print(s.getsockname()[1])
+for s in socks:
+    s.close()
+' "${1:-1}"
+}
+
+# svc_stop_pid PID [SECS]: TERM, wait up to SECS (default 20) for it to exit, then KILL; reaps it when it
+# is our child. A no-op for an empty or finished PID. Always returns 0.
+svc_stop_pid() {
+  local pid="${1:-}" secs="${2:-20}" tries=0
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2> /dev/null; then
+    kill "$pid" 2> /dev/null || true
+    while kill -0 "$pid" 2> /dev/null && [ "$tries" -lt $((secs * 5)) ]; do
+      sleep 0.2
+      tries=$((tries + 1))
+    done
+    kill -9 "$pid" 2> /dev/null || true
+  fi
+  wait "$pid" 2> /dev/null || true
+  return 0
 }
 
 svc_postgres_ready() {
@@ -65,7 +94,7 @@ svc_start() {
     "$SVC_JAVA" ${SVC_JAVA_OPTS:-} -jar "$SVC_JAR" > "$SVC_DIR/app.log" 2>&1 &
   SVC_PID=$!
   local deadline=$((SECONDS + ${SVC_READY_TIMEOUT_S:-240}))
-  until curl -sf -o /dev/null "$SVC_BASE_URL/health/ready"; do
+  until curl -sf --max-time 5 -o /dev/null "$SVC_BASE_URL/health/ready"; do
     if ! kill -0 "$SVC_PID" 2> /dev/null; then
       echo "FAIL setup: the jar exited during start; last log lines:"
       tail -n 30 "$SVC_DIR/app.log"
@@ -106,16 +135,7 @@ svc_tokens() {
 
 # svc_cleanup: stop the jar we started (TERM, then KILL after 20 s), drop our database, remove our folder.
 svc_cleanup() {
-  if [ -n "$SVC_PID" ] && kill -0 "$SVC_PID" 2> /dev/null; then
-    kill "$SVC_PID" 2> /dev/null
-    local waited=0
-    while kill -0 "$SVC_PID" 2> /dev/null && [ "$waited" -lt 20 ]; do
-      sleep 1
-      waited=$((waited + 1))
-    done
-    kill -9 "$SVC_PID" 2> /dev/null
-    wait "$SVC_PID" 2> /dev/null
-  fi
+  svc_stop_pid "$SVC_PID" 20
   SVC_PID=""
   if [ -n "$SVC_DB" ]; then
     dropdb --if-exists "$SVC_DB" 2> /dev/null || dropdb --if-exists --force "$SVC_DB" 2> /dev/null \
