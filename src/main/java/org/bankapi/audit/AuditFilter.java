@@ -60,7 +60,9 @@ class AuditFilter extends OncePerRequestFilter {
                     if (status >= 400) {
                         write(request, principal, status >= 500 ? AuditEvent.FAILED : AuditEvent.REFUSED, code(buffered, status));
                     } else if (request.getAttribute(AuditLog.RECORDED) == null) {
-                        write(request, principal, AuditEvent.SUCCEEDED, null);
+                        // a replayed Idempotency-Key moved nothing: say so, so it never reads as a second booking
+                        boolean replayed = "true".equals(buffered.getHeader("Idempotent-Replayed"));
+                        write(request, principal, AuditEvent.SUCCEEDED, replayed ? "idempotent_replay" : null);
                     }
                 }
             } catch (RuntimeException e) {

@@ -1,14 +1,10 @@
 package org.bankapi.event;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
 import org.springframework.stereotype.Repository;
 
 /** SQL of the outbox: append in the money transaction, claim and mark by the relay, backlog, clean-up. */
@@ -58,15 +54,9 @@ class OutboxRepository {
         if (ids.length == 0) {
             return 0;
         }
-        Long[] boxed = java.util.Arrays.stream(ids).boxed().toArray(Long[]::new);
         int updated = jdbc.sql("UPDATE outbox_events SET published_at = :now WHERE id = ANY(:ids) AND published_at IS NULL")
                 .param("now", Timestamp.from(now))
-                .param("ids", new AbstractSqlTypeValue() {
-                    @Override
-                    protected Array createTypeValue(Connection con, int sqlType, String typeName) throws SQLException {
-                        return con.createArrayOf("bigint", boxed);
-                    }
-                })
+                .param("ids", org.bankapi.db.SqlArrays.bigints(ids))
                 .update();
         if (updated != ids.length) {
             throw new IllegalStateException("marked " + updated + " of " + ids.length + " locked outbox rows published");

@@ -1,11 +1,11 @@
 package org.bankapi.ledger;
 
-import java.sql.Array;
-import java.sql.Connection;
+import static org.bankapi.db.SqlArrays.bigints;
+import static org.bankapi.db.SqlArrays.texts;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Currency;
 import java.util.LinkedHashMap;
@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.bankapi.money.Money;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
 import org.springframework.stereotype.Repository;
 
 /** SQL of the posting path: lock, update balances, book transaction and entries; a few round trips each. */
@@ -125,14 +124,6 @@ class LedgerRepository {
                 .update();
     }
 
-    static AbstractSqlTypeValue texts(String[] values) {
-        return new AbstractSqlTypeValue() {
-            @Override
-            protected Array createTypeValue(Connection con, int sqlType, String typeName) throws SQLException {
-                return con.createArrayOf("text", values);
-            }
-        };
-    }
 
     static AccountState accountState(ResultSet rs, int row) throws SQLException {
         return new AccountState(
@@ -163,13 +154,4 @@ class LedgerRepository {
                 rs.getTimestamp("created_at").toInstant());
     }
 
-    static AbstractSqlTypeValue bigints(long[] values) {
-        Long[] boxed = Arrays.stream(values).boxed().toArray(Long[]::new);
-        return new AbstractSqlTypeValue() {
-            @Override
-            protected Array createTypeValue(Connection con, int sqlType, String typeName) throws SQLException {
-                return con.createArrayOf("bigint", boxed);
-            }
-        };
-    }
 }

@@ -50,7 +50,7 @@ public class TransactionQueries {
                 SELECT * FROM transactions
                  WHERE (account_id = ANY(:accounts) OR target_account_id = ANY(:accounts)) %s
                  ORDER BY id DESC LIMIT :limit""".formatted(conditions))
-                .param("accounts", LedgerRepository.bigints(accountIds.stream().mapToLong(Long::longValue).toArray()))
+                .param("accounts", org.bankapi.db.SqlArrays.bigints(accountIds.stream().mapToLong(Long::longValue).toArray()))
                 .param("limit", limit);
         return bind(spec, type, beforeId).query(LedgerRepository::transaction).list();
     }

@@ -120,6 +120,21 @@ class IdempotencyApiTest extends ApiTest {
     }
 
     @Test
+    void aReplayIsAuditedAsAReplayNotAsASecondBooking() {
+        Api api = api();
+        Bank bank = new Bank(api);
+        long account = bank.openAccount(Bank.newOwner(), "10");
+        String key = UUID.randomUUID().toString();
+        String retryId = "retry-" + key;
+        Map<String, Object> body = Map.of("type", "deposit", "account_id", account, "amount", "1");
+        api.as(bank.admin()).header("Idempotency-Key", key).post("/transactions", body);
+        api.as(bank.admin()).header("Idempotency-Key", key).header("X-Request-Id", retryId).post("/transactions", body);
+        var db = org.bankapi.support.Database.superuser();
+        assertThat(db.sql("SELECT code FROM audit_log WHERE request_id = ?").param(retryId).query(String.class).list())
+                .containsExactly("idempotent_replay");
+    }
+
+    @Test
     void refusesAnOverlongKey() {
         Api api = api();
         Api.Response response = api.as(api.adminToken()).header("Idempotency-Key", "k".repeat(256))

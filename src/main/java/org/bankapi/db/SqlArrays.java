@@ -1,0 +1,35 @@
+package org.bankapi.db;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
+
+/**
+ * PostgreSQL array parameters, so that one statement ({@code = ANY(:ids)}, {@code unnest(...)})
+ * carries a whole list instead of one round trip per element.
+ */
+public final class SqlArrays {
+
+    private SqlArrays() {
+    }
+
+    public static AbstractSqlTypeValue bigints(long[] values) {
+        Long[] boxed = Arrays.stream(values).boxed().toArray(Long[]::new);
+        return of("bigint", boxed);
+    }
+
+    public static AbstractSqlTypeValue texts(String[] values) {
+        return of("text", values.clone());
+    }
+
+    private static AbstractSqlTypeValue of(String type, Object[] values) {
+        return new AbstractSqlTypeValue() {
+            @Override
+            protected Array createTypeValue(Connection con, int sqlType, String typeName) throws SQLException {
+                return con.createArrayOf(type, values);
+            }
+        };
+    }
+}
