@@ -4,6 +4,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
@@ -23,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Audits what the services do not audit themselves: every refused or failed state-changing request
  * (with its problem code), every refused authentication (any 401, whatever the method), and a
- * state-changing success that no service recorded in its transaction. It sits before Spring Security
+ * state-changing success that no service recorded in its transaction. Refused authentications
+ * are bounded per second ({@link UnauthenticatedThrottle}) so that a flood of bad tokens stays cheap. It sits before Spring Security
  * so that it sees the 401s; {@link PrincipalCapture}, after it, notes who the caller was.
  */
 @Component
@@ -37,10 +40,15 @@ class AuditFilter extends OncePerRequestFilter {
 
     private final AuditLog audit;
     private final Clock clock;
+    private final UnauthenticatedThrottle unauthenticated = new UnauthenticatedThrottle();
+    private final Counter suppressed;
 
-    AuditFilter(AuditLog audit, Clock clock) {
+    AuditFilter(AuditLog audit, Clock clock, MeterRegistry registry) {
         this.audit = audit;
         this.clock = clock;
+        this.suppressed = Counter.builder("audit.unauthenticated.suppressed")
+                .description("Refused authentications counted but not written as their own audit row (flood guard)")
+                .register(registry);
     }
 
     @Override
@@ -54,7 +62,13 @@ class AuditFilter extends OncePerRequestFilter {
             int status = buffered != null ? buffered.getStatus() : response.getStatus();
             try {
                 if (status == 401) {
-                    write(request, "anonymous", AuditEvent.REFUSED, "unauthenticated");
+                    long leftOut = unauthenticated.admit(clock.instant().getEpochSecond());
+                    if (leftOut < 0) {
+                        suppressed.increment();
+                    } else {
+                        write(request, "anonymous", AuditEvent.REFUSED, "unauthenticated",
+                                leftOut == 0 ? Map.of() : Map.of("unauthenticated_left_out_before", leftOut));
+                    }
                 } else if (changing) {
                     String principal = (String) request.getAttribute(PRINCIPAL);
                     if (status >= 400) {
@@ -75,8 +89,12 @@ class AuditFilter extends OncePerRequestFilter {
     }
 
     private void write(HttpServletRequest request, String principal, String outcome, String code) {
+        write(request, principal, outcome, code, Map.of());
+    }
+
+    private void write(HttpServletRequest request, String principal, String outcome, String code, Map<String, Object> details) {
         audit.record(new AuditEvent(clock.instant(), MDC.get(RequestIdFilter.MDC_KEY), principal == null ? "anonymous" : principal,
-                request.getMethod() + " " + request.getRequestURI(), request.getRequestURI(), outcome, code, Map.of()));
+                request.getMethod() + " " + request.getRequestURI(), request.getRequestURI(), outcome, code, details));
     }
 
     private static String code(ContentCachingResponseWrapper buffered, int status) {
