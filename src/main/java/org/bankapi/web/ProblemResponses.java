@@ -67,6 +67,11 @@ public final class ProblemResponses {
      * (controller advice and filters alike) passes through {@link #problem}, so this is the one place
      * refusals are counted from.
      */
+    /** The same code without clearing it, for filters inside the one that takes it (the audit). */
+    public static String answeredCode() {
+        return ANSWERED.get();
+    }
+
     public static String takeAnsweredCode() {
         String code = ANSWERED.get();
         ANSWERED.remove();
