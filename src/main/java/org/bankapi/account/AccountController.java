@@ -2,7 +2,10 @@ package org.bankapi.account;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
@@ -11,6 +14,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -29,9 +33,11 @@ class AccountController {
 
     @PostMapping
     @Operation(summary = "Open an account (admin)")
-    ResponseEntity<AccountView> open(@RequestBody OpenAccountRequest request) {
-        AccountView account = accounts.open(Caller.current(), request);
-        return ResponseEntity.created(URI.create("/accounts/" + account.id())).body(account);
+    @ApiResponse(responseCode = "201", description = "Opened (or replayed: Idempotent-Replayed: true)",
+            content = @Content(schema = @Schema(implementation = AccountView.class)))
+    ResponseEntity<Object> open(@RequestBody OpenAccountRequest request,
+                                @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
+        return accounts.open(Caller.current(), request, claim).toResponse();
     }
 
     @GetMapping("/{id}")

@@ -1,27 +1,39 @@
 package org.bankapi.account;
 
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bankapi.audit.AuditEvent;
 import org.bankapi.audit.AuditLog;
 import org.bankapi.cache.BalanceCache;
 import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
 import org.bankapi.crypto.SealedPersonalData;
-import org.bankapi.ledger.Ledger;
-import org.bankapi.ledger.TransactionType;
+import org.bankapi.ledger.Booking;
+import org.bankapi.ledger.Command;
+import org.bankapi.ledger.IdempotencyClaim;
+import org.bankapi.ledger.Origin;
+import org.bankapi.ledger.Outcome;
+import org.bankapi.ledger.PostingEngine;
+import org.bankapi.ledger.StoredReply;
+import org.bankapi.ledger.Submission;
 import org.bankapi.money.Money;
 import org.bankapi.problem.ProblemException;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
+import org.bankapi.web.Reply;
+import org.bankapi.web.RequestIdFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Opening, reading, listing and closing customer accounts, with the role and ownership rules of the contract. */
 @Service
@@ -35,50 +47,72 @@ public class AccountService {
 
     private final AccountRepository accounts;
     private final PersonalDataVault vault;
-    private final Ledger ledger;
+    private final PostingEngine engine;
+    private final JsonMapper json;
     private final BalanceCache balances;
     private final Clock clock;
     private final AuditLog audit;
     private final SecureRandom random = new SecureRandom();
 
-    AccountService(AccountRepository accounts, PersonalDataVault vault, Ledger ledger, BalanceCache balances, Clock clock,
-                   AuditLog audit) {
+    AccountService(AccountRepository accounts, PersonalDataVault vault, PostingEngine engine, BalanceCache balances, Clock clock,
+                   AuditLog audit, JsonMapper json) {
         this.accounts = accounts;
         this.vault = vault;
-        this.ledger = ledger;
+        this.engine = engine;
+        this.json = json;
         this.balances = balances;
         this.clock = clock;
         this.audit = audit;
     }
 
-    @Transactional
-    public AccountView open(Caller caller, OpenAccountRequest request) {
+    /**
+     * Opens the account in the posting engine's next batch: the row, its data key, its audit row and its
+     * initial deposit commit together, with the Idempotency-Key when there is one.
+     */
+    public Reply<AccountView> open(Caller caller, OpenAccountRequest request, IdempotencyClaim claim) {
         caller.requireAdmin();
         OpenAccountRequest.Checked checked = request.check();
-        long id = insertWithFreshId(checked);
-        audit.succeeded("account.opened", "/accounts/" + id,
-                java.util.Map.of("owner_id", checked.ownerId(), "currency", checked.currency().getCurrencyCode()));
-        if (checked.initialDeposit() != null) {
-            ledger.post(new Ledger.PostingRequest(TransactionType.DEPOSIT, id, null, checked.initialDeposit(),
-                    "initial deposit", null));
+        Origin origin = new Origin(caller.subject(), RequestIdFilter.currentRequestId());
+        Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Command.Open open = new Command.Open(() -> insertWithFreshId(checked, createdAt, origin), checked.initialDeposit());
+        Outcome outcome = engine.submit(new Submission(open, origin, claim,
+                booking -> new Submission.Reply(location(booking.accountId()), json.writeValueAsBytes(opened(checked, createdAt, booking)))));
+        if (outcome.isReplay()) {
+            StoredReply stored = outcome.replayed();
+            return Reply.replayed(stored.status(), stored.contentType(), stored.location(), stored.body());
         }
-        AccountRow created = accounts.find(id).orElseThrow();
+        audit.markRecorded();
+        AccountView created = opened(checked, createdAt, outcome.booking());
         log.atInfo()
                 .addKeyValue("event.action", "account-created")
-                .addKeyValue("bank.account.id", id)
-                .addKeyValue("bank.account.currency", created.currency().getCurrencyCode())
-                .addKeyValue("bank.account.balance", created.balance().toDecimal())
-                .log("Account created: account {} in {}", id, created.currency().getCurrencyCode());
-        return view(created);
+                .addKeyValue("bank.account.id", created.id())
+                .addKeyValue("bank.account.currency", created.currency())
+                .addKeyValue("bank.account.balance", created.balance())
+                .log("Account created: account {} in {}", created.id(), created.currency());
+        return Reply.created(created, URI.create(location(created.id())));
     }
 
-    /** Every customer account has a data key, so a free data-key id is a free account id. */
-    private long insertWithFreshId(OpenAccountRequest.Checked checked) {
+    private static AccountView opened(OpenAccountRequest.Checked checked, Instant createdAt, Booking booking) {
+        long id = booking.accountId();
+        return new AccountView(id, checked.ownerId(), checked.holderName(), checked.email(),
+                checked.currency().getCurrencyCode(), Money.ofMinor(booking.balanceOf(id), checked.currency()).toPlainString(),
+                "open", createdAt);
+    }
+
+    private static String location(long accountId) {
+        return "/accounts/" + accountId;
+    }
+
+    /** Inside the batch's transaction. Every customer account has a data key, so a free data-key id is a free account id. */
+    private long insertWithFreshId(OpenAccountRequest.Checked checked, Instant createdAt, Origin origin) {
         for (int attempt = 1; attempt <= ID_ATTEMPTS_MAX; attempt++) {
             long id = random.nextLong(ID_MIN, ID_MAX_EXCLUSIVE);
             Optional<SealedPersonalData> sealed = vault.seal(id, PersonalData.of(checked.holderName(), checked.email()));
             if (sealed.isPresent()) {
-                accounts.insert(id, checked.ownerId(), sealed.get(), checked.currency(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+                accounts.insert(id, checked.ownerId(), sealed.get(), checked.currency(), createdAt);
+                audit.record(new AuditEvent(createdAt, origin.requestId(), origin.principal(), "account.opened",
+                        location(id), AuditEvent.SUCCEEDED, null,
+                        Map.of("owner_id", checked.ownerId(), "currency", checked.currency().getCurrencyCode())));
                 return id;
             }
         }

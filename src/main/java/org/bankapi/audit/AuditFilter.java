@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.bankapi.observability.LogFields;
 import org.bankapi.web.ProblemResponses;
+import org.bankapi.web.Reply;
 import org.bankapi.web.RequestIdFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,7 @@ class AuditFilter extends OncePerRequestFilter {
                         write(request, principal, status >= 500 ? AuditEvent.FAILED : AuditEvent.REFUSED, code(status));
                     } else if (request.getAttribute(AuditLog.RECORDED) == null) {
                         // a replayed Idempotency-Key moved nothing: say so, so it never reads as a second booking
-                        boolean replayed = "true".equals(response.getHeader("Idempotent-Replayed"));
+                        boolean replayed = "true".equals(response.getHeader(Reply.REPLAYED_HEADER));
                         write(request, principal, AuditEvent.SUCCEEDED, replayed ? "idempotent_replay" : null);
                     }
                 }

@@ -1,12 +1,16 @@
 package org.bankapi.audit;
 
-import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.bankapi.db.SqlArrays;
 import org.bankapi.web.RequestIdFilter;
 import org.slf4j.MDC;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
@@ -42,6 +46,14 @@ public class AuditLog {
     public void succeeded(String action, String resource, Map<String, Object> details) {
         record(new AuditEvent(clock.instant(), MDC.get(RequestIdFilter.MDC_KEY), currentPrincipal(), action, resource,
                 AuditEvent.SUCCEEDED, null, details));
+        markRecorded();
+    }
+
+    /**
+     * Notes on the current request (on its own thread) that its change was audited in the
+     * transaction that made it, by whichever thread booked it; the audit filter then adds no row.
+     */
+    public void markRecorded() {
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
         if (request != null) {
             request.setAttribute(RECORDED, Boolean.TRUE, RequestAttributes.SCOPE_REQUEST);
@@ -49,30 +61,49 @@ public class AuditLog {
     }
 
     public void record(AuditEvent event) {
-        AuditEvent stored = new AuditEvent(event.occurredAt().truncatedTo(ChronoUnit.MICROS), event.requestId(),
-                event.principal(), event.action(), event.resource(), event.outcome(), event.code(), event.details());
-        jdbc.sql("""
+        recordAll(List.of(event));
+    }
+
+    /** Appends the rows in one statement, in the current transaction when there is one; Sentinel gets them after its commit. */
+    public void recordAll(List<AuditEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<AuditEvent> stored = events.stream().map(event -> new AuditEvent(event.occurredAt().truncatedTo(ChronoUnit.MICROS),
+                event.requestId(), event.principal(), event.action(), event.resource(), event.outcome(), event.code(),
+                event.details())).toList();
+        int inserted = jdbc.sql("""
                 INSERT INTO audit_log (occurred_at, request_id, principal, action, resource, outcome, code, details)
-                VALUES (:at, :request, :principal, :action, :resource, :outcome, :code, :details)""")
-                .param("at", Timestamp.from(stored.occurredAt()))
-                .param("request", stored.requestId())
-                .param("principal", stored.principal())
-                .param("action", stored.action())
-                .param("resource", stored.resource())
-                .param("outcome", stored.outcome())
-                .param("code", stored.code())
-                .param("details", JSON.writeValueAsString(stored.details()))
+                SELECT v.at, v.request, v.principal, v.action, v.resource, v.outcome, v.code, v.details
+                  FROM unnest(:at, :request, :principal, :action, :resource, :outcome, :code, :details)
+                       WITH ORDINALITY AS v(at, request, principal, action, resource, outcome, code, details, ord)
+                 ORDER BY v.ord""")
+                .param("at", SqlArrays.timestamps(stored.stream().map(AuditEvent::occurredAt).toArray(Instant[]::new)))
+                .param("request", texts(stored, AuditEvent::requestId))
+                .param("principal", texts(stored, AuditEvent::principal))
+                .param("action", texts(stored, AuditEvent::action))
+                .param("resource", texts(stored, AuditEvent::resource))
+                .param("outcome", texts(stored, AuditEvent::outcome))
+                .param("code", texts(stored, AuditEvent::code))
+                .param("details", texts(stored, e -> JSON.writeValueAsString(e.details())))
                 .update();
+        if (inserted != stored.size()) {
+            throw new IllegalStateException("appended " + inserted + " of " + stored.size() + " audit rows");
+        }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    forwarder.forward(stored.asMap());
+                    stored.forEach(e -> forwarder.forward(e.asMap()));
                 }
             });
         } else {
-            forwarder.forward(stored.asMap());
+            stored.forEach(e -> forwarder.forward(e.asMap()));
         }
+    }
+
+    private static AbstractSqlTypeValue texts(List<AuditEvent> events, Function<AuditEvent, String> column) {
+        return SqlArrays.texts(events.stream().map(column).toArray(String[]::new));
     }
 
     static String currentPrincipal() {

@@ -115,6 +115,19 @@ public class BalanceCache {
         }
     }
 
+    /** After a commit: store the figures it committed (each with its row's new version). */
+    public void committed(List<CachedBalance> balances) {
+        if (balances.isEmpty() || isBroken()) {
+            return;
+        }
+        try {
+            store.putIfNewer(balances);
+            recovered();
+        } catch (RuntimeException e) {
+            failed(e, 0);
+        }
+    }
+
     /** Connects to the store ahead of the first request; a failure only opens the break. */
     void warmUp() {
         try {

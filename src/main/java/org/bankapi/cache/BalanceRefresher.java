@@ -1,14 +1,13 @@
 package org.bankapi.cache;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.bankapi.ledger.AccountState;
-import org.bankapi.ledger.LedgerTransaction;
-import org.bankapi.ledger.TransactionPosted;
+import org.bankapi.ledger.BatchBooked;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
-/** Refreshes the cached balances a posting touched, once its database transaction has committed. */
+/**
+ * Stores the balances a batch committed, with their new versions, once its database transaction has
+ * committed: the engine knows them, so no query follows the commit.
+ */
 class BalanceRefresher {
 
     private final BalanceCache cache;
@@ -18,15 +17,9 @@ class BalanceRefresher {
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    void onCommitted(TransactionPosted posted) {
-        LedgerTransaction tx = posted.transaction();
-        List<Long> touched = new ArrayList<>(2);
-        if (!AccountState.isCashAccountId(tx.accountId())) {
-            touched.add(tx.accountId());
-        }
-        if (tx.targetAccountId() != null && !AccountState.isCashAccountId(tx.targetAccountId())) {
-            touched.add(tx.targetAccountId());
-        }
-        cache.refresh(touched);
+    void onCommitted(BatchBooked batch) {
+        cache.committed(batch.balances().stream()
+                .map(change -> new CachedBalance(change.accountId(), change.balanceMinor(), change.version()))
+                .toList());
     }
 }

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.bankapi.db.SqlArrays;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -20,15 +21,24 @@ class OutboxRepository {
         this.jdbc = jdbc;
     }
 
-    void append(UUID eventId, String key, String payload, Instant createdAt) {
-        jdbc.sql("""
+    /** Appends the events in one statement, in list order (the relay publishes in id order). */
+    void append(List<TransactionEvent> events, Instant createdAt) {
+        if (events.isEmpty()) {
+            return;
+        }
+        int inserted = jdbc.sql("""
                 INSERT INTO outbox_events (event_id, message_key, payload, created_at)
-                VALUES (:eventId, :key, :payload, :createdAt)""")
-                .param("eventId", eventId)
-                .param("key", key)
-                .param("payload", payload)
+                SELECT v.event_id, v.message_key, v.payload, :createdAt
+                  FROM unnest(:eventIds, :keys, :payloads) WITH ORDINALITY AS v(event_id, message_key, payload, ord)
+                 ORDER BY v.ord""")
+                .param("eventIds", SqlArrays.uuids(events.stream().map(TransactionEvent::eventId).toArray(UUID[]::new)))
+                .param("keys", SqlArrays.texts(events.stream().map(TransactionEvent::key).toArray(String[]::new)))
+                .param("payloads", SqlArrays.texts(events.stream().map(TransactionEvent::toJson).toArray(String[]::new)))
                 .param("createdAt", Timestamp.from(createdAt))
                 .update();
+        if (inserted != events.size()) {
+            throw new IllegalStateException("appended " + inserted + " of " + events.size() + " outbox events");
+        }
     }
 
     /** Takes the relay lease for the current database transaction; false when another relay holds it. */
@@ -56,7 +66,7 @@ class OutboxRepository {
         }
         int updated = jdbc.sql("UPDATE outbox_events SET published_at = :now WHERE id = ANY(:ids) AND published_at IS NULL")
                 .param("now", Timestamp.from(now))
-                .param("ids", org.bankapi.db.SqlArrays.bigints(ids))
+                .param("ids", SqlArrays.bigints(ids))
                 .update();
         if (updated != ids.length) {
             throw new IllegalStateException("marked " + updated + " of " + ids.length + " locked outbox rows published");

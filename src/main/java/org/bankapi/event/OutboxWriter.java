@@ -1,13 +1,15 @@
 package org.bankapi.event;
 
-import org.bankapi.ledger.TransactionPosted;
+import java.util.List;
+import org.bankapi.ledger.BatchBooked;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Writes the event of every booked transaction into the outbox inside the booking's own database
- * transaction (a plain listener runs there), so the money and its event commit or fail together.
+ * Writes the events of a booked batch into the outbox inside the batch's own database transaction
+ * (a plain listener runs there), with one statement, in booking order: the money and its events
+ * commit or fail together.
  */
 @Component
 class OutboxWriter {
@@ -21,14 +23,16 @@ class OutboxWriter {
     }
 
     @EventListener
-    void write(TransactionPosted posted) {
-        TransactionEvent event = TransactionEvent.of(posted.transaction());
-        outbox.append(event.eventId(), event.key(), event.toJson(), posted.transaction().createdAt());
+    void write(BatchBooked batch) {
+        List<TransactionEvent> events = batch.transactions().stream()
+                .map(booked -> TransactionEvent.of(booked.transaction()))
+                .toList();
+        outbox.append(events, batch.bookedAt());
     }
 
-    /** After the commit the row is visible: wake the relay instead of waiting for its next poll. */
+    /** After the commit the rows are visible: wake the relay instead of waiting for its next poll. */
     @TransactionalEventListener
-    void committed(TransactionPosted posted) {
+    void committed(BatchBooked batch) {
         relay.wake();
     }
 }

@@ -9,50 +9,58 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.List;
 import java.util.regex.Pattern;
+import org.bankapi.ledger.IdempotencyClaim;
+import org.bankapi.ledger.KeyClaims;
+import org.bankapi.ledger.StoredReply;
 import org.bankapi.problem.ProblemException;
 import org.bankapi.web.CachedBodyRequest;
 import org.bankapi.web.ProblemResponses;
+import org.bankapi.web.Reply;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
 
 /**
- * Idempotency-Key for the POSTs that change state (open, close, move, reverse). The key is claimed, the request handled and its
- * response stored in one database transaction, so the key and the money movement commit together or
- * not at all; a refused request (4xx) rolls back and leaves no key. The response reaches the client
- * only after the commit.
+ * Idempotency-Key for the POSTs that change state. Money requests (open, move, reverse) hand their
+ * claim to the posting engine, which claims the key and stores the response in the batch that books
+ * them. Other changes (close) are claimed, handled and stored here in one database transaction. Either
+ * way the key and the change commit together or not at all, and a refused request (4xx) leaves no key.
  */
 @Component
 @Order(0)
 class IdempotencyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "Idempotency-Key";
-    static final String REPLAYED = "Idempotent-Replayed";
-    private static final Pattern PATHS = Pattern.compile("/accounts|/accounts/[0-9]+/close|/transactions|/transactions/[0-9]+/reverse");
+    private static final Pattern BOOKED_BY_ENGINE = Pattern.compile("/accounts|/transactions|/transactions/[0-9]+/reverse");
+    private static final Pattern HANDLED_HERE = Pattern.compile("/accounts/[0-9]+/close");
 
-    private final IdempotencyRepository repository;
-    private final TransactionTemplate transactions;
+    private final KeyClaims keys;
+    private final TransactionTemplate inTransaction;
     private final Clock clock;
 
-    IdempotencyFilter(IdempotencyRepository repository, TransactionTemplate transactions, Clock clock) {
-        this.repository = repository;
-        this.transactions = transactions;
+    IdempotencyFilter(KeyClaims keys, TransactionTemplate inTransaction, Clock clock) {
+        this.keys = keys;
+        this.inTransaction = inTransaction;
         this.clock = clock;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
-                || !PATHS.matcher(request.getRequestURI()).matches();
+        if (!"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null) {
+            return true;
+        }
+        String path = request.getRequestURI();
+        return !BOOKED_BY_ENGINE.matcher(path).matches() && !HANDLED_HERE.matcher(path).matches();
     }
 
     @Override
@@ -71,14 +79,25 @@ class IdempotencyFilter extends OncePerRequestFilter {
             ProblemResponses.write(response, 400, e.code(), "Idempotency-Key must be 1 to 255 printable ASCII characters");
             return;
         }
-        String principal = authentication.getName();
-        byte[] hash = hash(request.getMethod(), request.getRequestURI(), cached.body());
+        IdempotencyClaim claim = new IdempotencyClaim(authentication.getName(), key.value(),
+                hash(request.getMethod(), request.getRequestURI(), cached.body()));
+        if (BOOKED_BY_ENGINE.matcher(request.getRequestURI()).matches()) {
+            request.setAttribute(IdempotencyClaim.ATTRIBUTE, claim);
+            chain.doFilter(request, response);
+            return;
+        }
+        handleInOneTransaction(claim, request, response, chain);
+    }
+
+    private void handleInOneTransaction(IdempotencyClaim claim, HttpServletRequest request, HttpServletResponse response,
+                                        FilterChain chain) throws IOException {
         ContentCachingResponseWrapper buffered = new ContentCachingResponseWrapper(response);
-        Outcome outcome;
+        StoredReply earlier;
         try {
-            outcome = transactions.execute(tx -> {
-                if (!repository.claim(principal, key, hash, clock.instant())) {
-                    return Outcome.replay(repository.find(principal, key).orElseThrow());
+            earlier = inTransaction.execute(tx -> {
+                StoredReply stored = keys.claim(List.of(claim), clock.instant()).get(claim.id());
+                if (stored != null) {
+                    return stored;
                 }
                 try {
                     chain.doFilter(request, buffered);
@@ -86,12 +105,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
                     throw new IllegalStateException(e);
                 }
                 if (buffered.getStatus() >= 200 && buffered.getStatus() < 300) {
-                    repository.complete(principal, key, new IdempotencyRepository.StoredResponse(hash, buffered.getStatus(),
-                            buffered.getContentType(), buffered.getHeader(HttpHeaders.LOCATION), buffered.getContentAsByteArray()));
+                    keys.complete(List.of(new KeyClaims.Completed(claim, buffered.getStatus(), buffered.getContentType(),
+                            buffered.getHeader(HttpHeaders.LOCATION), buffered.getContentAsByteArray())));
                 } else {
                     tx.setRollbackOnly();
                 }
-                return Outcome.handled();
+                return null;
             });
         } catch (CannotCreateTransactionException | TransientDataAccessException e) {
             buffered.resetBuffer();
@@ -111,29 +130,16 @@ class IdempotencyFilter extends OncePerRequestFilter {
             logger.error("Idempotent request failed", e);
             return;
         }
-        if (outcome.stored() == null) {
+        if (earlier == null) {
             buffered.copyBodyToResponse();
             return;
         }
-        replay(outcome.stored(), hash, response);
-    }
-
-    private static void replay(IdempotencyRepository.StoredResponse stored, byte[] hash, HttpServletResponse response)
-            throws IOException {
-        if (!MessageDigest.isEqual(stored.requestHash(), hash)) {
+        if (!claim.sameRequest(earlier.requestHash())) {
             ProblemResponses.write(response, 409, "idempotency_conflict",
                     "this Idempotency-Key was used with another request; use a new key");
             return;
         }
-        response.setStatus(stored.status());
-        response.setHeader(REPLAYED, "true");
-        if (stored.contentType() != null) {
-            response.setContentType(stored.contentType());
-        }
-        if (stored.location() != null) {
-            response.setHeader(HttpHeaders.LOCATION, stored.location());
-        }
-        response.getOutputStream().write(stored.body());
+        Reply.writeReplay(earlier.status(), earlier.contentType(), earlier.location(), earlier.body(), response);
     }
 
     static byte[] hash(String method, String path, byte[] body) {
@@ -144,16 +150,6 @@ class IdempotencyFilter extends OncePerRequestFilter {
             return digest.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private record Outcome(IdempotencyRepository.StoredResponse stored) {
-        static Outcome replay(IdempotencyRepository.StoredResponse stored) {
-            return new Outcome(stored);
-        }
-
-        static Outcome handled() {
-            return new Outcome(null);
         }
     }
 }

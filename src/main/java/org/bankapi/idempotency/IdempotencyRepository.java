@@ -1,14 +1,26 @@
 package org.bankapi.idempotency;
 
+import static org.bankapi.db.SqlArrays.byteas;
+import static org.bankapi.db.SqlArrays.ints;
+import static org.bankapi.db.SqlArrays.texts;
+
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.bankapi.crypto.PersonalDataVault;
+import org.bankapi.ledger.IdempotencyClaim;
+import org.bankapi.ledger.KeyClaims;
+import org.bankapi.ledger.StoredReply;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+/** SQL of idempotency_keys: a batch's keys are claimed, completed and released with one statement each. */
 @Repository
-class IdempotencyRepository {
+class IdempotencyRepository implements KeyClaims {
 
     private final JdbcClient jdbc;
     private final PersonalDataVault vault;
@@ -19,52 +31,89 @@ class IdempotencyRepository {
     }
 
     /**
-     * Claims the key in the caller's transaction. A concurrent claim of the same key waits on the
-     * unique index until this transaction ends: it then sees the stored response, or claims the key
-     * itself if this transaction rolled back.
+     * Claims the keys in the caller's transaction, sorted, so concurrent batches take key locks in one
+     * order. A concurrent claim of the same key waits on the unique index until that transaction ends:
+     * it then sees the stored response, or claims the key itself if that transaction rolled back.
      */
-    boolean claim(String principal, IdempotencyKey key, byte[] requestHash, Instant now) {
-        return jdbc.sql("""
-                INSERT INTO idempotency_keys (principal, key, request_hash, created_at)
-                VALUES (:principal, :key, :hash, :now) ON CONFLICT DO NOTHING""")
-                .param("principal", principal)
-                .param("key", key.value())
-                .param("hash", requestHash)
-                .param("now", Timestamp.from(now))
-                .update() == 1;
-    }
-
-    void complete(String principal, IdempotencyKey key, StoredResponse response) {
+    @Override
+    public Map<IdempotencyClaim.Id, StoredReply> claim(List<IdempotencyClaim> claims, Instant now) {
+        if (claims.isEmpty()) {
+            return Map.of();
+        }
+        Set<IdempotencyClaim.Id> won = new HashSet<>();
         jdbc.sql("""
-                UPDATE idempotency_keys SET status_code = :status, content_type = :contentType, location = :location,
-                       response_body = :body
-                 WHERE principal = :principal AND key = :key""")
-                .param("status", response.status())
-                .param("contentType", response.contentType())
-                .param("location", response.location())
-                .param("body", vault.sealReplay(response.body()))
-                .param("principal", principal)
-                .param("key", key.value())
-                .update();
+                INSERT INTO idempotency_keys (principal, key, request_hash, created_at)
+                SELECT v.principal, v.key, v.hash, :now FROM unnest(:principals, :keys, :hashes) AS v(principal, key, hash)
+                 ORDER BY v.principal, v.key
+                ON CONFLICT DO NOTHING
+                RETURNING principal, key""")
+                .param("principals", texts(claims.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
+                .param("keys", texts(claims.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
+                .param("hashes", byteas(claims.stream().map(IdempotencyClaim::requestHash).toArray(byte[][]::new)))
+                .param("now", Timestamp.from(now))
+                .query((rs, n) -> won.add(new IdempotencyClaim.Id(rs.getString(1), rs.getString(2))))
+                .list();
+        List<IdempotencyClaim> taken = claims.stream().filter(c -> !won.contains(c.id())).toList();
+        if (taken.isEmpty()) {
+            return Map.of();
+        }
+        Map<IdempotencyClaim.Id, StoredReply> stored = new HashMap<>();
+        jdbc.sql("""
+                SELECT k.principal, k.key, k.request_hash, k.status_code, k.content_type, k.location, k.response_body
+                  FROM idempotency_keys AS k JOIN unnest(:principals, :keys) AS v(principal, key)
+                    ON k.principal = v.principal AND k.key = v.key""")
+                .param("principals", texts(taken.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
+                .param("keys", texts(taken.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
+                .query((rs, n) -> stored.put(new IdempotencyClaim.Id(rs.getString("principal"), rs.getString("key")),
+                        new StoredReply(rs.getBytes("request_hash"), rs.getInt("status_code"), rs.getString("content_type"),
+                                rs.getString("location"), vault.openReplay(rs.getBytes("response_body")))))
+                .list();
+        if (stored.size() != taken.size()) {
+            // a key that is neither claimable nor stored was removed between the two statements (retention): retry
+            throw new org.springframework.dao.TransientDataAccessResourceException("an idempotency key vanished while it was claimed");
+        }
+        return stored;
     }
 
-    Optional<StoredResponse> find(String principal, IdempotencyKey key) {
-        return jdbc.sql("""
-                SELECT request_hash, status_code, content_type, location, response_body
-                  FROM idempotency_keys WHERE principal = :principal AND key = :key""")
-                .param("principal", principal)
-                .param("key", key.value())
-                .query((rs, n) -> new StoredResponse(rs.getBytes("request_hash"), rs.getInt("status_code"),
-                        rs.getString("content_type"), rs.getString("location"), vault.openReplay(rs.getBytes("response_body"))))
-                .optional();
+    @Override
+    public void complete(List<Completed> completed) {
+        if (completed.isEmpty()) {
+            return;
+        }
+        int updated = jdbc.sql("""
+                UPDATE idempotency_keys AS k
+                   SET status_code = v.status, content_type = v.content_type, location = v.location, response_body = v.body
+                  FROM unnest(:principals, :keys, :statuses, :contentTypes, :locations, :bodies)
+                       AS v(principal, key, status, content_type, location, body)
+                 WHERE k.principal = v.principal AND k.key = v.key""")
+                .param("principals", texts(completed.stream().map(c -> c.claim().principal()).toArray(String[]::new)))
+                .param("keys", texts(completed.stream().map(c -> c.claim().key()).toArray(String[]::new)))
+                .param("statuses", ints(completed.stream().map(Completed::status).toArray(Integer[]::new)))
+                .param("contentTypes", texts(completed.stream().map(Completed::contentType).toArray(String[]::new)))
+                .param("locations", texts(completed.stream().map(Completed::location).toArray(String[]::new)))
+                .param("bodies", byteas(completed.stream().map(c -> vault.sealReplay(c.body())).toArray(byte[][]::new)))
+                .update();
+        if (updated != completed.size()) {
+            throw new IllegalStateException("stored " + updated + " of " + completed.size() + " idempotent responses");
+        }
+    }
+
+    @Override
+    public void release(List<IdempotencyClaim> refused) {
+        if (refused.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                DELETE FROM idempotency_keys AS k USING unnest(:principals, :keys) AS v(principal, key)
+                 WHERE k.principal = v.principal AND k.key = v.key""")
+                .param("principals", texts(refused.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
+                .param("keys", texts(refused.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
+                .update();
     }
 
     int deleteOlderThan(Instant cutoff) {
         return jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < :cutoff")
                 .param("cutoff", Timestamp.from(cutoff))
                 .update();
-    }
-
-    record StoredResponse(byte[] requestHash, int status, String contentType, String location, byte[] body) {
     }
 }

@@ -20,15 +20,17 @@ class LedgerMetrics {
     }
 
     @TransactionalEventListener
-    void onCommitted(TransactionPosted posted) {
-        LedgerTransaction tx = posted.transaction();
-        counter(tx.type(), "completed").increment();
-        DistributionSummary.builder("transaction.amount")
-                .description("Amounts moved, in major units of the currency")
-                .tag("type", tx.type().wireName())
-                .tag("currency", tx.amount().currency().getCurrencyCode())
-                .register(registry)
-                .record(tx.amount().toDecimal().doubleValue());
+    void onCommitted(BatchBooked batch) {
+        for (BatchBooked.Booked booked : batch.transactions()) {
+            LedgerTransaction tx = booked.transaction();
+            counter(tx.type(), "completed").increment();
+            DistributionSummary.builder("transaction.amount")
+                    .description("Amounts moved, in major units of the currency")
+                    .tag("type", tx.type().wireName())
+                    .tag("currency", tx.amount().currency().getCurrencyCode())
+                    .register(registry)
+                    .record(tx.amount().toDecimal().doubleValue());
+        }
     }
 
     void refused(TransactionType type) {

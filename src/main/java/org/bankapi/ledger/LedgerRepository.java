@@ -6,17 +6,20 @@ import static org.bankapi.db.SqlArrays.texts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.bankapi.db.SqlArrays;
 import org.bankapi.money.Money;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL of the posting path: lock, update balances, book transaction and entries; a few round trips each. */
+/** SQL of the posting path: one lock pass, one balance update, one insert of transactions and entries per batch. */
 @Repository
 class LedgerRepository {
 
@@ -41,77 +44,142 @@ class LedgerRepository {
         return result;
     }
 
-    /** Writes the new balances and bumps each row's balance_version, the order the balance cache relies on. */
-    void updateBalances(Collection<AccountState> accounts) {
+    /**
+     * Writes the new balances and bumps each row's balance_version (the order the balance cache
+     * relies on); returns the new version of each account.
+     */
+    Map<Long, Long> updateBalances(Collection<AccountState> accounts) {
         if (accounts.isEmpty()) {
-            return;
+            return Map.of();
         }
         long[] ids = accounts.stream().mapToLong(AccountState::id).toArray();
         long[] balances = accounts.stream().mapToLong(AccountState::balanceMinor).toArray();
-        int updated = jdbc.sql("""
+        Map<Long, Long> versions = new HashMap<>();
+        jdbc.sql("""
                 UPDATE accounts AS a SET balance_minor = v.balance, balance_version = a.balance_version + 1
                   FROM unnest(:ids, :balances) AS v(id, balance)
-                 WHERE a.id = v.id AND a.kind = 'customer' AND a.status = 'open'""")
+                 WHERE a.id = v.id AND a.kind = 'customer' AND a.status = 'open'
+                RETURNING a.id, a.balance_version""")
                 .param("ids", bigints(ids))
                 .param("balances", bigints(balances))
-                .update();
-        if (updated != ids.length) {
-            throw new IllegalStateException("updated " + updated + " of " + ids.length + " locked accounts");
+                .query((rs, n) -> versions.put(rs.getLong(1), rs.getLong(2)))
+                .list();
+        if (versions.size() != ids.length) {
+            throw new IllegalStateException("updated " + versions.size() + " of " + ids.length + " locked accounts");
         }
+        return versions;
     }
 
-    /** Inserts the transaction and its entries in one statement; returns the new transaction's id. */
-    long insertTransaction(LedgerTransaction tx, List<Entry> entries) {
+    /**
+     * Inserts the transactions and all their entries in one statement, in arrival order (so ids,
+     * and each account's entries, follow booking order); returns the new ids in that order.
+     */
+    long[] insertTransactions(List<Draft> drafts, Instant createdAt) {
+        if (drafts.isEmpty()) {
+            return new long[0];
+        }
+        int n = drafts.size();
+        String[] types = new String[n];
+        Long[] amounts = new Long[n];
+        String[] currencies = new String[n];
+        Long[] accounts = new Long[n];
+        Long[] targets = new Long[n];
+        String[] descriptions = new String[n];
+        Long[] reverses = new Long[n];
+        List<Long> entryTx = new ArrayList<>();
+        List<Long> entryAccounts = new ArrayList<>();
+        List<Long> entryAmounts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            LedgerTransaction tx = drafts.get(i).transaction();
+            types[i] = tx.type().wireName();
+            amounts[i] = tx.amount().minorUnits();
+            currencies[i] = tx.amount().currency().getCurrencyCode();
+            accounts[i] = tx.accountId();
+            targets[i] = tx.targetAccountId();
+            descriptions[i] = tx.description();
+            reverses[i] = tx.reverses();
+            for (Entry entry : drafts.get(i).entries()) {
+                entryTx.add(i + 1L);
+                entryAccounts.add(entry.accountId());
+                entryAmounts.add(entry.amountMinor());
+            }
+        }
         List<Long> ids = jdbc.sql("""
-                WITH t AS (
-                    INSERT INTO transactions (type, status, amount_minor, currency, account_id, target_account_id,
+                WITH ids AS MATERIALIZED (
+                    SELECT ord, nextval('transactions_id_seq') AS id FROM generate_series(1, :n) AS ord),
+                t AS (
+                    INSERT INTO transactions (id, type, status, amount_minor, currency, account_id, target_account_id,
                                               description, reverses, created_at)
-                    VALUES (:type, :status, :amount, :currency, :account, :target, :description, :reverses, :createdAt)
-                    RETURNING id, created_at)
-                INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, created_at)
-                SELECT t.id, e.account_id, e.amount, :currency, t.created_at
-                  FROM t, unnest(:entryAccounts, :entryAmounts) AS e(account_id, amount)
-                RETURNING transaction_id""")
-                .param("type", tx.type().wireName())
-                .param("status", tx.status())
-                .param("amount", tx.amount().minorUnits())
-                .param("currency", tx.amount().currency().getCurrencyCode())
-                .param("account", tx.accountId())
-                .param("target", tx.targetAccountId())
-                .param("description", tx.description())
-                .param("reverses", tx.reverses())
-                .param("createdAt", Timestamp.from(tx.createdAt()))
-                .param("entryAccounts", bigints(entries.stream().mapToLong(Entry::accountId).toArray()))
-                .param("entryAmounts", bigints(entries.stream().mapToLong(Entry::amountMinor).toArray()))
+                    SELECT ids.id, v.type, 'completed', v.amount, v.currency, v.account, v.target, v.description,
+                           v.reverses, :createdAt
+                      FROM unnest(:types, :amounts, :currencies, :accounts, :targets, :descriptions, :reverses)
+                           WITH ORDINALITY AS v(type, amount, currency, account, target, description, reverses, ord)
+                      JOIN ids USING (ord)
+                     ORDER BY ord),
+                e AS (
+                    INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, created_at)
+                    SELECT ids.id, x.account, x.amount, v.currency, :createdAt
+                      FROM unnest(:entryTx, :entryAccounts, :entryAmounts) WITH ORDINALITY AS x(tx_ord, account, amount, ord)
+                      JOIN ids ON ids.ord = x.tx_ord
+                      JOIN unnest(:currencies) WITH ORDINALITY AS v(currency, ord) ON v.ord = x.tx_ord
+                     ORDER BY x.ord)
+                SELECT id FROM ids ORDER BY ord""")
+                .param("n", n)
+                .param("types", SqlArrays.texts(types))
+                .param("amounts", SqlArrays.bigints(amounts))
+                .param("currencies", SqlArrays.texts(currencies))
+                .param("accounts", SqlArrays.bigints(accounts))
+                .param("targets", SqlArrays.bigints(targets))
+                .param("descriptions", SqlArrays.texts(descriptions))
+                .param("reverses", SqlArrays.bigints(reverses))
+                .param("entryTx", SqlArrays.bigints(entryTx.toArray(Long[]::new)))
+                .param("entryAccounts", SqlArrays.bigints(entryAccounts.toArray(Long[]::new)))
+                .param("entryAmounts", SqlArrays.bigints(entryAmounts.toArray(Long[]::new)))
+                .param("createdAt", Timestamp.from(createdAt))
                 .query(Long.class)
                 .list();
-        if (ids.size() != entries.size() || ids.stream().distinct().count() != 1) {
-            throw new IllegalStateException("booked " + ids.size() + " entries of " + entries.size());
+        if (ids.size() != n) {
+            throw new IllegalStateException("booked " + ids.size() + " of " + n + " transactions");
         }
-        return ids.getFirst();
+        return ids.stream().mapToLong(Long::longValue).toArray();
     }
 
-    Optional<LedgerTransaction> lockTransaction(long id) {
-        return jdbc.sql("SELECT * FROM transactions WHERE id = :id FOR UPDATE")
-                .param("id", id)
+    /** The transactions to reverse, locked in id order (before any account, as every batch does). */
+    Map<Long, LedgerTransaction> lockTransactions(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, LedgerTransaction> locked = new HashMap<>();
+        jdbc.sql("SELECT * FROM transactions WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
+                .param("ids", bigints(ids.stream().mapToLong(Long::longValue).sorted().toArray()))
                 .query(LedgerRepository::transaction)
-                .optional();
+                .list()
+                .forEach(tx -> locked.put(tx.id(), tx));
+        return locked;
     }
 
-    void markReversed(LedgerTransaction original) {
-        int updated = jdbc.sql("""
-                UPDATE transactions SET status = 'reversed'
-                 WHERE id = :id AND created_at = :createdAt AND status = 'completed'""")
-                .param("id", original.id())
-                .param("createdAt", Timestamp.from(original.createdAt()))
-                .update();
-        if (updated != 1) {
-            throw new IllegalStateException("transaction " + original.id() + " was not marked reversed");
+    void markReversed(List<LedgerTransaction> originals) {
+        if (originals.isEmpty()) {
+            return;
         }
+        int updated = jdbc.sql("""
+                UPDATE transactions AS t SET status = 'reversed'
+                  FROM unnest(:ids, :createdAts) AS v(id, created_at)
+                 WHERE t.id = v.id AND t.created_at = v.created_at AND t.status = 'completed'""")
+                .param("ids", bigints(originals.stream().mapToLong(LedgerTransaction::id).toArray()))
+                .param("createdAts", SqlArrays.timestamps(originals.stream().map(LedgerTransaction::createdAt).toArray(Instant[]::new)))
+                .update();
+        if (updated != originals.size()) {
+            throw new IllegalStateException("marked " + updated + " of " + originals.size() + " transactions reversed");
+        }
+    }
+
+    /** A transaction ready to insert (id still 0) with the entries its posting produced. */
+    record Draft(LedgerTransaction transaction, List<Entry> entries) {
     }
 
     /** Makes sure every currency's cash account exists: the other side of deposits and withdrawals. */
-    void ensureCashAccounts(Collection<Currency> currencies, java.time.Instant now) {
+    void ensureCashAccounts(Collection<Currency> currencies, Instant now) {
         long[] ids = currencies.stream().mapToLong(AccountState::cashAccountId).toArray();
         String[] codes = currencies.stream().map(Currency::getCurrencyCode).toArray(String[]::new);
         jdbc.sql("""

@@ -33,6 +33,11 @@ public record LedgerTransaction(
         }
     }
 
+    /** The same transaction with the id the database gave it. */
+    LedgerTransaction withId(long newId) {
+        return new LedgerTransaction(newId, type, status, amount, accountId, targetAccountId, description, reverses, createdAt);
+    }
+
     /** The movement this transaction booked: cash to account for a deposit, account to cash for a withdrawal. */
     Movement movement() {
         long cash = AccountState.cashAccountId(amount.currency());

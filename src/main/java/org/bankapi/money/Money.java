@@ -26,6 +26,14 @@ public record Money(long minorUnits, Currency currency) {
      * {@link #AMOUNT_MAX}. Throws {@link InvalidAmountException} naming the rule broken.
      */
     public static Money parsePositive(String text, Currency currency) {
+        return ofPositive(parseAmount(text), currency);
+    }
+
+    /**
+     * Reads a client-supplied amount before its currency is known: a positive decimal of at most
+     * {@link #AMOUNT_MAX}; its fraction digits are checked once it meets its currency.
+     */
+    public static BigDecimal parseAmount(String text) {
         if (text == null || text.isBlank()) {
             throw new InvalidAmountException("amount is required");
         }
@@ -35,16 +43,12 @@ public record Money(long minorUnits, Currency currency) {
         } catch (NumberFormatException e) {
             throw new InvalidAmountException("amount must be a decimal number");
         }
-        return ofPositive(value, currency);
+        checkRange(value);
+        return value;
     }
 
     public static Money ofPositive(BigDecimal value, Currency currency) {
-        if (value.signum() <= 0) {
-            throw new InvalidAmountException("amount must be greater than zero");
-        }
-        if (value.compareTo(AMOUNT_MAX) > 0) {
-            throw new InvalidAmountException("amount must be at most " + AMOUNT_MAX.toPlainString());
-        }
+        checkRange(value);
         int digits = Currencies.fractionDigits(currency);
         BigDecimal stripped = value.stripTrailingZeros();
         if (stripped.scale() > digits) {
@@ -52,6 +56,15 @@ public record Money(long minorUnits, Currency currency) {
                     "amount has more than " + digits + " fraction digits for " + currency.getCurrencyCode());
         }
         return new Money(value.movePointRight(digits).setScale(0, RoundingMode.UNNECESSARY).longValueExact(), currency);
+    }
+
+    private static void checkRange(BigDecimal value) {
+        if (value.signum() <= 0) {
+            throw new InvalidAmountException("amount must be greater than zero");
+        }
+        if (value.compareTo(AMOUNT_MAX) > 0) {
+            throw new InvalidAmountException("amount must be at most " + AMOUNT_MAX.toPlainString());
+        }
     }
 
     public static Money zero(Currency currency) {

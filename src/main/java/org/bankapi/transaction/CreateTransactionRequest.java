@@ -3,6 +3,7 @@ package org.bankapi.transaction;
 import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bankapi.ledger.Command;
 import org.bankapi.ledger.TransactionType;
 import org.bankapi.money.Currencies;
 import org.bankapi.money.InvalidAmountException;
@@ -17,9 +18,10 @@ public record CreateTransactionRequest(String type, Long accountId, Long targetA
 
     /**
      * Checks the fields that need no database: every field at fault is named in one 400. The
-     * currency, when given, is checked against the account's under its lock by the ledger.
+     * currency, when given, is checked against the account's under its lock by the posting engine,
+     * and so are the amount's fraction digits when the account's currency is meant.
      */
-    Checked check(Currency accountCurrency) {
+    Checked check() {
         Map<String, String> errors = new LinkedHashMap<>();
         TransactionType parsedType = null;
         if (type == null) {
@@ -54,13 +56,14 @@ public record CreateTransactionRequest(String type, Long accountId, Long targetA
                 errors.put("currency", e.getMessage());
             }
         }
-        Money money = null;
-        Currency amountCurrency = requested != null ? requested : accountCurrency;
+        Command.Amount parsed = null;
         if (amount == null) {
             errors.put("amount", "is required");
-        } else if (amountCurrency != null) {
+        } else if (currency == null || requested != null) {
             try {
-                money = Money.parsePositive(amount, amountCurrency);
+                parsed = requested != null
+                        ? new Command.Amount(Money.parsePositive(amount, requested).toDecimal(), requested)
+                        : new Command.Amount(Money.parseAmount(amount), null);
             } catch (InvalidAmountException e) {
                 errors.put("amount", e.getMessage());
             }
@@ -68,9 +71,9 @@ public record CreateTransactionRequest(String type, Long accountId, Long targetA
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        return new Checked(parsedType, accountId, targetAccountId, money, description);
+        return new Checked(parsedType, accountId, targetAccountId, parsed, description);
     }
 
-    record Checked(TransactionType type, long accountId, Long targetAccountId, Money amount, String description) {
+    record Checked(TransactionType type, long accountId, Long targetAccountId, Command.Amount amount, String description) {
     }
 }

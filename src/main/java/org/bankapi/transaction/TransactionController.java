@@ -2,7 +2,10 @@ package org.bankapi.transaction;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
@@ -10,6 +13,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -28,9 +32,11 @@ class TransactionController {
 
     @PostMapping
     @Operation(summary = "Deposit, withdraw or transfer (owner of account_id, or admin)")
-    ResponseEntity<TransactionView> create(@RequestBody CreateTransactionRequest request) {
-        TransactionView tx = transactions.create(Caller.current(), request);
-        return ResponseEntity.created(URI.create("/transactions/" + tx.id())).body(tx);
+    @ApiResponse(responseCode = "201", description = "Booked (or replayed: Idempotent-Replayed: true)",
+            content = @Content(schema = @Schema(implementation = TransactionView.class)))
+    ResponseEntity<Object> create(@RequestBody CreateTransactionRequest request,
+                                  @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
+        return transactions.create(Caller.current(), request, claim).toResponse();
     }
 
     @GetMapping
@@ -50,8 +56,10 @@ class TransactionController {
 
     @PostMapping("/{id}/reverse")
     @Operation(summary = "Post the compensating reversal of a transaction, once (admin)")
-    ResponseEntity<TransactionView> reverse(@PathVariable long id, @RequestBody(required = false) ReverseRequest request) {
-        TransactionView reversal = transactions.reverse(Caller.current(), id, request);
-        return ResponseEntity.created(URI.create("/transactions/" + reversal.id())).body(reversal);
+    @ApiResponse(responseCode = "201", description = "The reversal (or replayed: Idempotent-Replayed: true)",
+            content = @Content(schema = @Schema(implementation = TransactionView.class)))
+    ResponseEntity<Object> reverse(@PathVariable long id, @RequestBody(required = false) ReverseRequest request,
+                                   @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
+        return transactions.reverse(Caller.current(), id, request, claim).toResponse();
     }
 }

@@ -1,19 +1,30 @@
 package org.bankapi.transaction;
 
-import java.util.Currency;
+import java.net.URI;
 import java.util.List;
 import org.bankapi.account.AccountService;
-import org.bankapi.ledger.Ledger;
+import org.bankapi.audit.AuditLog;
+import org.bankapi.ledger.Booking;
+import org.bankapi.ledger.Command;
+import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.ledger.LedgerTransaction;
+import org.bankapi.ledger.Origin;
+import org.bankapi.ledger.Outcome;
+import org.bankapi.ledger.PostingEngine;
+import org.bankapi.ledger.StoredReply;
+import org.bankapi.ledger.Submission;
 import org.bankapi.ledger.TransactionQueries;
 import org.bankapi.ledger.TransactionType;
 import org.bankapi.problem.ProblemException;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
+import org.bankapi.web.Reply;
+import org.bankapi.web.RequestIdFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Creating, listing and reversing transactions with the contract's role and ownership rules. */
 @Service
@@ -21,28 +32,25 @@ public class TransactionService {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionService.class);
 
-    private final Ledger ledger;
+    private final PostingEngine engine;
     private final TransactionQueries queries;
     private final AccountService accounts;
+    private final AuditLog audit;
+    private final JsonMapper json;
 
-    TransactionService(Ledger ledger, TransactionQueries queries, AccountService accounts) {
-        this.ledger = ledger;
+    TransactionService(PostingEngine engine, TransactionQueries queries, AccountService accounts, AuditLog audit,
+                       JsonMapper json) {
+        this.engine = engine;
         this.queries = queries;
         this.accounts = accounts;
+        this.audit = audit;
+        this.json = json;
     }
 
-    public TransactionView create(Caller caller, CreateTransactionRequest request) {
-        Currency accountCurrency = request.currency() == null && request.accountId() != null
-                ? accounts.currencyOf(request.accountId()).orElse(null)
-                : null;
-        CreateTransactionRequest.Checked checked = request.check(accountCurrency);
-        if (checked.amount() == null) {
-            throw ProblemException.notFound("account " + request.accountId());
-        }
-        LedgerTransaction tx = ledger.post(new Ledger.PostingRequest(checked.type(), checked.accountId(),
-                checked.targetAccountId(), checked.amount(), checked.description(), caller.ownerRestriction()));
-        logProcessed(tx);
-        return TransactionView.of(tx);
+    public Reply<TransactionView> create(Caller caller, CreateTransactionRequest request, IdempotencyClaim claim) {
+        CreateTransactionRequest.Checked checked = request.check();
+        return book(caller, new Command.Post(checked.type(), checked.accountId(), checked.targetAccountId(), checked.amount(),
+                checked.description(), caller.ownerRestriction()), claim);
     }
 
     public TransactionView get(Caller caller, long id) {
@@ -77,12 +85,31 @@ public class TransactionService {
         return page.page(rows, LedgerTransaction::id, TransactionView::of);
     }
 
-    public TransactionView reverse(Caller caller, long id, ReverseRequest request) {
+    public Reply<TransactionView> reverse(Caller caller, long id, ReverseRequest request, IdempotencyClaim claim) {
         caller.requireAdmin();
         String description = request == null ? null : request.checkedDescription();
-        LedgerTransaction reversal = ledger.reverse(id, description);
-        logProcessed(reversal);
-        return TransactionView.of(reversal);
+        return book(caller, new Command.Reverse(id, description), claim);
+    }
+
+    private Reply<TransactionView> book(Caller caller, Command command, IdempotencyClaim claim) {
+        Outcome outcome = engine.submit(new Submission(command, new Origin(caller.subject(), RequestIdFilter.currentRequestId()),
+                claim, booking -> new Submission.Reply(location(booking.transaction()), json.writeValueAsBytes(view(booking)))));
+        if (outcome.isReplay()) {
+            StoredReply stored = outcome.replayed();
+            return Reply.replayed(stored.status(), stored.contentType(), stored.location(), stored.body());
+        }
+        audit.markRecorded();
+        LedgerTransaction tx = outcome.booking().transaction();
+        logProcessed(tx);
+        return Reply.created(TransactionView.of(tx), URI.create(location(tx)));
+    }
+
+    private static TransactionView view(Booking booking) {
+        return TransactionView.of(booking.transaction());
+    }
+
+    private static String location(LedgerTransaction tx) {
+        return "/transactions/" + tx.id();
     }
 
     /** One structured line per booked transaction: ids, type and amount, never who holds the accounts. */

@@ -20,6 +20,11 @@ public class RequestIdFilter extends OncePerRequestFilter {
 
     public static final String HEADER = "X-Request-Id";
     public static final String MDC_KEY = "http.request.id";
+
+    /** The id of the request this thread serves, or null outside a request. */
+    public static String currentRequestId() {
+        return MDC.get(MDC_KEY);
+    }
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     @Override

@@ -1,0 +1,62 @@
+package org.bankapi.ledger;
+
+import java.math.BigDecimal;
+import java.util.Currency;
+import org.bankapi.money.InvalidAmountException;
+import org.bankapi.money.Money;
+import org.bankapi.problem.ProblemException;
+
+/** What a client asked the posting engine to do; checked as far as it can be without the database. */
+public sealed interface Command {
+
+    /**
+     * A deposit, withdrawal or transfer. {@code requiredOwner}, when not null, must own {@code accountId}
+     * (a customer moves money only from or into its own accounts).
+     */
+    record Post(TransactionType type, long accountId, Long targetAccountId, Amount amount, String description,
+                String requiredOwner) implements Command {
+        public Post {
+            if (type == TransactionType.REVERSAL) {
+                throw new IllegalArgumentException("reversals are posted with Command.Reverse");
+            }
+            if ((type == TransactionType.TRANSFER) != (targetAccountId != null)) {
+                throw new IllegalArgumentException("a target account goes with transfers only");
+            }
+        }
+    }
+
+    /** The compensating reversal of a completed transaction, once. */
+    record Reverse(long transactionId, String description) implements Command {
+    }
+
+    /** A new account, inserted inside the batch's database transaction, and its initial deposit (or none). */
+    record Open(AccountOpening opening, Money initialDeposit) implements Command {
+    }
+
+    /** Inserts a new customer account in the current database transaction and returns its id. */
+    @FunctionalInterface
+    interface AccountOpening {
+        long insert();
+    }
+
+    /**
+     * An amount as the client wrote it: positive and at most the maximum, in {@code currency} when the
+     * client named one, else in the currency of the account, known only once the account is locked.
+     */
+    record Amount(BigDecimal value, Currency currency) {
+        public Amount {
+            if (value == null) {
+                throw new IllegalArgumentException("an amount has a value");
+            }
+        }
+
+        /** The money this amount is in the account's currency: 400 when it has too many fraction digits. */
+        Money in(Currency accountCurrency) {
+            try {
+                return Money.ofPositive(value, currency != null ? currency : accountCurrency);
+            } catch (InvalidAmountException e) {
+                throw ProblemException.validation("amount", e.getMessage());
+            }
+        }
+    }
+}

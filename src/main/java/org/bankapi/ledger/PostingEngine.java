@@ -1,0 +1,245 @@
+package org.bankapi.ledger;
+
+import io.micrometer.core.instrument.Counter;
+import jakarta.annotation.PreDestroy;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.bankapi.problem.ProblemException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The only way money moves: a group-commit writer. Requests queue here and one writer thread takes
+ * as many as are waiting (at most {@code batchSizeMax}, no lingering: while one batch commits the
+ * next fills) and books them in one database transaction, so one lock pass and one commit serve many
+ * transfers. A caller gets its answer only after its batch committed. A batch that fails in the
+ * database is retried in halves down to single postings, so one bad posting never fails another.
+ */
+@Service
+public class PostingEngine implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PostingEngine.class);
+
+    private final BatchWriter writer;
+    private final int batchSizeMax;
+    private final BlockingQueue<Pending> queue;
+    private final DistributionSummary batchSizes;
+    private final Timer batchTimes;
+    private final Counter splits;
+    private final Counter rejected;
+    private volatile boolean running;
+    private volatile boolean closed;
+    private Thread thread;
+
+    PostingEngine(BatchWriter writer, MeterRegistry registry,
+                  @Value("${bank.posting.batch-size-max:256}") int batchSizeMax,
+                  @Value("${bank.posting.queue-size-max:4096}") int queueSizeMax) {
+        if (batchSizeMax < 1 || queueSizeMax < 1) {
+            throw new IllegalArgumentException("bank.posting.batch-size-max and queue-size-max must be positive");
+        }
+        this.writer = writer;
+        this.batchSizeMax = batchSizeMax;
+        this.queue = new ArrayBlockingQueue<>(queueSizeMax);
+        this.batchSizes = DistributionSummary.builder("posting.batch.size")
+                .description("Money requests booked per database transaction").register(registry);
+        this.batchTimes = Timer.builder("posting.batch.duration")
+                .description("Time to book and commit one batch").register(registry);
+        this.splits = Counter.builder("posting.batch.splits")
+                .description("Batches split in two after a database failure").register(registry);
+        this.rejected = Counter.builder("posting.rejected")
+                .description("Money requests refused with 503 because the queue was full").register(registry);
+        Gauge.builder("posting.queue.depth", queue, BlockingQueue::size)
+                .description("Money requests waiting for the writer").register(registry);
+    }
+
+    /**
+     * Books the submission in the next batch and waits for its commit. Throws the refusal a rule
+     * gave ({@link ProblemException}), {@code 503 temporarily_unavailable} when the queue is full, or
+     * the database failure that stopped the booking (nothing was applied).
+     */
+    public Outcome submit(Submission submission) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("the posting engine books in its own transaction: do not call it inside one");
+        }
+        Pending pending = new Pending(submission);
+        if (closed || !queue.offer(pending)) {
+            rejected.increment();
+            throw new ProblemException(503, "temporarily_unavailable", "the service is busy; the request was not applied; retry it");
+        }
+        try {
+            return pending.result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private void loop() {
+        Deque<Pending> carried = new ArrayDeque<>();
+        while (running || !carried.isEmpty() || !queue.isEmpty()) {
+            List<Pending> batch = new ArrayList<>();
+            Set<IdempotencyClaim.Id> keys = new HashSet<>();
+            Deque<Pending> later = new ArrayDeque<>();
+            while (!carried.isEmpty() && batch.size() < batchSizeMax) {
+                take(carried.poll(), batch, keys, later);
+            }
+            try {
+                if (batch.isEmpty()) {
+                    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    take(first, batch, keys, later);
+                }
+                List<Pending> waiting = new ArrayList<>();
+                queue.drainTo(waiting, batchSizeMax - batch.size());
+                waiting.forEach(p -> take(p, batch, keys, later));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            carried.addAll(later);
+            if (!batch.isEmpty()) {
+                book(batch);
+            }
+            if (Thread.currentThread().isInterrupted() && !running) {
+                break;
+            }
+        }
+    }
+
+    /** A second request with a key already in this batch waits for the next one, where it is a replay. */
+    private static void take(Pending pending, List<Pending> batch, Set<IdempotencyClaim.Id> keys, Deque<Pending> later) {
+        IdempotencyClaim claim = pending.submission.claim();
+        if (claim != null && !keys.add(claim.id())) {
+            later.add(pending);
+        } else {
+            batch.add(pending);
+        }
+    }
+
+    private void book(List<Pending> batch) {
+        List<BatchWriter.Result> results;
+        long started = System.nanoTime();
+        try {
+            results = writer.write(batch.stream().map(p -> p.submission).toList());
+        } catch (RuntimeException e) {
+            if (batch.size() == 1 || unreachable(e)) {
+                log.warn("Batch of {} not booked: {}", batch.size(), e.getClass().getSimpleName());
+                batch.forEach(p -> p.result.completeExceptionally(e));
+                return;
+            }
+            splits.increment();
+            int half = batch.size() / 2;
+            book(batch.subList(0, half));
+            book(batch.subList(half, batch.size()));
+            return;
+        } catch (Error e) {
+            batch.forEach(p -> p.result.completeExceptionally(e));
+            throw e;
+        }
+        batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        batchSizes.record(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            BatchWriter.Result result = results.get(i);
+            if (result.refusal() != null) {
+                batch.get(i).result.completeExceptionally(result.refusal());
+            } else {
+                batch.get(i).result.complete(result.outcome());
+            }
+        }
+    }
+
+    /** Without a connection no smaller batch can succeed either: answer every request at once. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CannotCreateTransactionException || t instanceof CannotGetJdbcConnectionException
+                    || t instanceof DataAccessResourceFailureException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        closed = false;
+        thread = Thread.ofPlatform().name("posting-engine").daemon().start(this::loop);
+    }
+
+    /** Books what is queued, then stops the writer; submissions made meanwhile wait for {@link #start()}. */
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After the web server stopped taking requests (a later phase stops first), before the database closes. */
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    /** Refuses new submissions and answers what is still queued with 503: the context is closing. */
+    @PreDestroy
+    void close() {
+        closed = true;
+        stop();
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.result.completeExceptionally(new ProblemException(503, "temporarily_unavailable",
+                    "the service is shutting down; the request was not applied; retry it"));
+        }
+    }
+
+    /** Money requests waiting for the writer. */
+    int queued() {
+        return queue.size();
+    }
+
+    private static final class Pending {
+        final Submission submission;
+        final CompletableFuture<Outcome> result = new CompletableFuture<>();
+
+        Pending(Submission submission) {
+            this.submission = submission;
+        }
+    }
+}
