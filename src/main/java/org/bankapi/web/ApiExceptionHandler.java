@@ -38,7 +38,13 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<ProblemDetail> problem(ProblemException e) {
-        return respond(e.status(), e.code(), e.detail(), e.fieldErrors());
+        ResponseEntity<ProblemDetail> response = respond(e.status(), e.code(), e.detail(), e.fieldErrors());
+        if (e.status() == 503) {
+            // nothing was applied: the client may retry (with its Idempotency-Key) in a second
+            return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER, "1")
+                    .contentType(ProblemResponses.PROBLEM_JSON).body(response.getBody());
+        }
+        return response;
     }
 
     @ExceptionHandler(InvalidAmountException.class)

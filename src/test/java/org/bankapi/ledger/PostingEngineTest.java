@@ -1,0 +1,185 @@
+package org.bankapi.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.bankapi.problem.ProblemException;
+import org.bankapi.support.ApiTest;
+import org.bankapi.support.Bank;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The engine against the real database, with its writer held so that the submissions under test are
+ * all queued and then taken as one batch: what one posting does to a batch, and what it must not.
+ */
+class PostingEngineTest extends ApiTest {
+
+    @Autowired
+    BatchWriter writer;
+    @Autowired
+    JdbcClient jdbc;
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private PostingEngine engine;
+    private final java.util.concurrent.ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void stopEngine() {
+        if (engine != null) {
+            engine.close();
+        }
+        clients.shutdownNow();
+    }
+
+    @Test
+    void aRefusedPostingInTheMiddleOfABatchIsRefusedAloneAndTheOthersAreBooked() throws Exception {
+        Bank bank = new Bank(api());
+        long a = bank.openAccount(Bank.newOwner(), "100.00");
+        long b = bank.openAccount(Bank.newOwner(), null);
+        engine = heldEngine(16);
+        List<CompletableFuture<Outcome>> results = new ArrayList<>();
+        results.add(submit(() -> transfer(a, b, "30.00", "first")));
+        results.add(submit(() -> transfer(a, b, "80.00", "too much after the first")));
+        results.add(submit(() -> transfer(a, b, "70.00", "exactly what is left")));
+        results.add(submit(() -> transfer(b, a, "10.00", "back")));
+        awaitQueued(4);
+        engine.start();
+
+        assertThat(results.get(0).get(10, TimeUnit.SECONDS).booking().transaction().id()).isPositive();
+        assertThatThrownBy(() -> results.get(1).join()).hasCauseInstanceOf(ProblemException.class)
+                .cause().extracting(e -> ((ProblemException) e).code()).isEqualTo("insufficient_funds");
+        assertThat(results.get(2).get(10, TimeUnit.SECONDS).booking().balanceOf(a)).isZero();
+        assertThat(results.get(3).get(10, TimeUnit.SECONDS).booking().balanceOf(a)).isEqualTo(1_000);
+        assertThat(batchSizeMax()).as("all four were one batch").isEqualTo(4);
+        assertThat(bank.balance(a)).isEqualTo("10.00");
+        assertThat(bank.balance(b)).isEqualTo("90.00");
+        assertThat(entries(a)).containsExactly(10_000L, -3_000L, -7_000L, 1_000L);
+    }
+
+    @Test
+    void aBatchWhoseDatabaseWriteFailsIsSplitAndEveryGoodPostingIsBooked() throws Exception {
+        Bank bank = new Bank(api());
+        long a = bank.openAccount(Bank.newOwner(), "100.00");
+        long b = bank.openAccount(Bank.newOwner(), null);
+        engine = heldEngine(16);
+        List<CompletableFuture<Outcome>> results = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            // PostgreSQL refuses a NUL character in text: this one posting fails in the database, not in a rule
+            String description = i == 4 ? "bad \u0000 byte" : "good " + i;
+            results.add(submit(() -> transfer(a, b, "1.00", description)));
+        }
+        awaitQueued(7);
+        engine.start();
+
+        for (int i = 0; i < 7; i++) {
+            if (i == 4) {
+                int bad = i;
+                assertThatThrownBy(() -> results.get(bad).get(10, TimeUnit.SECONDS)).isNotInstanceOf(ProblemException.class);
+            } else {
+                assertThat(results.get(i).get(10, TimeUnit.SECONDS).booking().transaction().description()).isEqualTo("good " + i);
+            }
+        }
+        assertThat(bank.balance(a)).isEqualTo("94.00");
+        assertThat(bank.balance(b)).isEqualTo("6.00");
+        assertThat(registry().get("posting.batch.splits").counter().count()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void theSameKeyTwiceInOneBatchIsBookedOnceAndTheSecondIsAReplay() throws Exception {
+        Bank bank = new Bank(api());
+        long a = bank.openAccount(Bank.newOwner(), "100.00");
+        long b = bank.openAccount(Bank.newOwner(), null);
+        engine = heldEngine(16);
+        IdempotencyClaim claim = new IdempotencyClaim("admin-same-key", "key-" + System.nanoTime(),
+                "same request".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<Outcome> first = submit(() -> keyed(transfer(a, b, "25.00", "once"), claim));
+        CompletableFuture<Outcome> second = submit(() -> keyed(transfer(a, b, "25.00", "once"), claim));
+        awaitQueued(2);
+        engine.start();
+
+        Outcome booked = first.get(10, TimeUnit.SECONDS);
+        Outcome replayed = second.get(10, TimeUnit.SECONDS);
+        assertThat(booked.isReplay()).isFalse();
+        assertThat(replayed.isReplay()).isTrue();
+        assertThat(new String(replayed.replayed().body(), StandardCharsets.UTF_8))
+                .isEqualTo("reply of " + booked.booking().transaction().id());
+        assertThat(bank.balance(b)).isEqualTo("25.00");
+    }
+
+    @Test
+    void aFullQueueRefusesWithTemporarilyUnavailableAndWhatWasQueuedIsStillBooked() throws Exception {
+        Bank bank = new Bank(api());
+        long a = bank.openAccount(Bank.newOwner(), "10.00");
+        long b = bank.openAccount(Bank.newOwner(), null);
+        engine = new PostingEngine(writer, new SimpleMeterRegistry(), 16, 2);
+        CompletableFuture<Outcome> one = submit(() -> transfer(a, b, "1.00", "queued 1"));
+        CompletableFuture<Outcome> two = submit(() -> transfer(a, b, "1.00", "queued 2"));
+        awaitQueued(2);
+
+        assertThatThrownBy(() -> engine.submit(transfer(a, b, "1.00", "one too many")))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.code()).isEqualTo("temporarily_unavailable");
+                });
+        engine.start();
+        one.get(10, TimeUnit.SECONDS);
+        two.get(10, TimeUnit.SECONDS);
+        assertThat(bank.balance(b)).isEqualTo("2.00");
+    }
+
+    private PostingEngine heldEngine(int batchSizeMax) {
+        return new PostingEngine(writer, meters, batchSizeMax, 64);
+    }
+
+    private MeterRegistry registry() {
+        return meters;
+    }
+
+    private double batchSizeMax() {
+        return registry().get("posting.batch.size").summary().max();
+    }
+
+    private CompletableFuture<Outcome> submit(Supplier<Submission> submission) {
+        return CompletableFuture.supplyAsync(() -> engine.submit(submission.get()), clients);
+    }
+
+    private void awaitQueued(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (engine.queued() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + engine.queued() + " of " + count + " submissions queued");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static Submission transfer(long from, long to, String amount, String description) {
+        return new Submission(new Command.Post(TransactionType.TRANSFER, from, to, new Command.Amount(new BigDecimal(amount), null),
+                description, null), new Origin("admin-engine-test", "engine-test"), null, null);
+    }
+
+    private static Submission keyed(Submission submission, IdempotencyClaim claim) {
+        return new Submission(submission.command(), submission.origin(), claim,
+                booking -> new Submission.Reply("/transactions/" + booking.transaction().id(),
+                        ("reply of " + booking.transaction().id()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private List<Long> entries(long account) {
+        return jdbc.sql("SELECT amount_minor FROM ledger_entries WHERE account_id = :a ORDER BY id")
+                .param("a", account).query(Long.class).list();
+    }
+}
