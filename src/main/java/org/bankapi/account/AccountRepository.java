@@ -3,6 +3,7 @@ package org.bankapi.account;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Currency;
 import java.util.List;
@@ -15,11 +16,17 @@ import org.springframework.stereotype.Repository;
 @Repository
 class AccountRepository {
 
-    private static final String COLUMNS = "id, owner_id, holder_name, email, currency, balance_minor, balance_version, status, created_at";
+    /** The row, and the sum of its pending holds at :now, in the same statement (so of the same snapshot). */
+    private static final String COLUMNS = """
+            id, owner_id, holder_name, email, currency, balance_minor, balance_version, status, created_at,
+            CASE WHEN held_minor = 0 THEN 0 ELSE (SELECT coalesce(sum(h.amount_minor), 0) FROM holds AS h
+                  WHERE h.account_id = accounts.id AND h.status = 'pending' AND h.expires_at > :now) END AS active_held_minor""";
     private final JdbcClient jdbc;
+    private final Clock clock;
 
-    AccountRepository(JdbcClient jdbc) {
+    AccountRepository(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     void insert(long id, String ownerId, SealedPersonalData personalData, Currency currency, Instant now) {
@@ -38,6 +45,7 @@ class AccountRepository {
     Optional<AccountRow> find(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id = :id AND kind = 'customer'")
                 .param("id", id)
+                .param("now", Timestamp.from(clock.instant()))
                 .query(AccountRepository::row)
                 .optional();
     }
@@ -46,7 +54,8 @@ class AccountRepository {
         String where = (owner == null ? "kind = 'customer'" : "owner_id = :owner AND kind = 'customer'")
                 + (afterId == null ? "" : " AND id > :after");
         var spec = jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE " + where + " ORDER BY id LIMIT :limit")
-                .param("limit", limit);
+                .param("limit", limit)
+                .param("now", Timestamp.from(clock.instant()));
         if (owner != null) {
             spec = spec.param("owner", owner);
         }
@@ -88,6 +97,7 @@ class AccountRepository {
                 Currency.getInstance(rs.getString("currency")),
                 rs.getLong("balance_minor"),
                 rs.getLong("balance_version"),
+                rs.getLong("active_held_minor"),
                 rs.getString("status"),
                 rs.getTimestamp("created_at").toInstant());
     }

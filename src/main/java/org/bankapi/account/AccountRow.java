@@ -6,13 +6,17 @@ import org.bankapi.cache.CachedBalance;
 import org.bankapi.crypto.SealedPersonalData;
 import org.bankapi.money.Money;
 
-/** A customer account as stored: personal data still sealed. */
+/** A customer account as stored: personal data still sealed, with the sum of its pending holds not yet expired. */
 record AccountRow(long id, String ownerId, SealedPersonalData personalData, Currency currency, long balanceMinor,
-                  long balanceVersion, String status, Instant createdAt) {
+                  long balanceVersion, long activeHeldMinor, String status, Instant createdAt) {
 
     AccountRow {
         if (balanceMinor < 0) {
             throw new IllegalStateException("account " + id + " has a negative balance: ledger corrupt");
+        }
+        if (activeHeldMinor < 0 || activeHeldMinor > balanceMinor) {
+            throw new IllegalStateException("account " + id + " holds " + activeHeldMinor + " of " + balanceMinor
+                    + ": available balance negative, ledger corrupt");
         }
         if ("closed".equals(status) && balanceMinor != 0) {
             throw new IllegalStateException("closed account " + id + " holds money: ledger corrupt");

@@ -76,7 +76,7 @@ public class AccountService {
         Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Command.Open open = new Command.Open(() -> insertWithFreshId(checked, createdAt, origin), checked.initialDeposit());
         Outcome outcome = engine.submit(new Submission(open, origin, claim,
-                booking -> new Submission.Reply(location(booking.accountId()), json.writeValueAsBytes(opened(checked, createdAt, booking)))));
+                booking -> Submission.Reply.created(location(booking.accountId()), json.writeValueAsBytes(opened(checked, createdAt, booking)))));
         if (outcome.isReplay()) {
             StoredReply stored = outcome.replayed();
             return Reply.replayed(stored.status(), stored.contentType(), stored.location(), stored.body());
@@ -94,9 +94,9 @@ public class AccountService {
 
     private static AccountView opened(OpenAccountRequest.Checked checked, Instant createdAt, Booking booking) {
         long id = booking.accountId();
+        String balance = Money.ofMinor(booking.balanceOf(id), checked.currency()).toPlainString();
         return new AccountView(id, checked.ownerId(), checked.holderName(), checked.email(),
-                checked.currency().getCurrencyCode(), Money.ofMinor(booking.balanceOf(id), checked.currency()).toPlainString(),
-                "open", createdAt);
+                checked.currency().getCurrencyCode(), balance, balance, "open", createdAt);
     }
 
     private static String location(long accountId) {
@@ -122,13 +122,13 @@ public class AccountService {
     /** The account with its balance from the balance cache (the row is read for ownership and personal data). */
     public AccountView get(Caller caller, long id) {
         AccountRow row = visible(caller, id);
-        return view(row, balances.balance(row.cachedBalance()));
+        return view(row, row.activeHeldMinor() == 0 ? balances.balance(row.cachedBalance()) : row.balanceMinor());
     }
 
     public Page<AccountView> list(Caller caller, PageRequest page) {
         List<AccountRow> rows = accounts.page(caller.ownerRestriction(), page.afterId(), page.fetchSize());
         Map<Long, Long> shown = balances.balances(rows.stream().limit(page.limit()).map(AccountRow::cachedBalance).toList());
-        return page.page(rows, AccountRow::id, row -> view(row, shown.get(row.id())));
+        return page.page(rows, AccountRow::id, row -> view(row, row.activeHeldMinor() == 0 ? shown.get(row.id()) : row.balanceMinor()));
     }
 
     @Transactional
@@ -187,7 +187,8 @@ public class AccountService {
     private AccountView view(AccountRow row, long balanceMinor) {
         PersonalData personal = vault.open(row.id(), row.personalData());
         return new AccountView(row.id(), row.ownerId(), personal.holderName(), personal.email(),
-                row.currency().getCurrencyCode(), Money.ofMinor(balanceMinor, row.currency()).toPlainString(), row.status(),
+                row.currency().getCurrencyCode(), Money.ofMinor(balanceMinor, row.currency()).toPlainString(),
+                Money.ofMinor(balanceMinor - row.activeHeldMinor(), row.currency()).toPlainString(), row.status(),
                 row.createdAt());
     }
 }

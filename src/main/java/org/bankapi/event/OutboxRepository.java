@@ -22,7 +22,7 @@ class OutboxRepository {
     }
 
     /** Appends the events in one statement, in list order (the relay publishes in id order). */
-    void append(List<TransactionEvent> events, Instant createdAt) {
+    void append(List<NewEvent> events, Instant createdAt) {
         if (events.isEmpty()) {
             return;
         }
@@ -31,9 +31,9 @@ class OutboxRepository {
                 SELECT v.event_id, v.message_key, v.payload, :createdAt
                   FROM unnest(:eventIds, :keys, :payloads) WITH ORDINALITY AS v(event_id, message_key, payload, ord)
                  ORDER BY v.ord""")
-                .param("eventIds", SqlArrays.uuids(events.stream().map(TransactionEvent::eventId).toArray(UUID[]::new)))
-                .param("keys", SqlArrays.texts(events.stream().map(TransactionEvent::key).toArray(String[]::new)))
-                .param("payloads", SqlArrays.texts(events.stream().map(TransactionEvent::toJson).toArray(String[]::new)))
+                .param("eventIds", SqlArrays.uuids(events.stream().map(NewEvent::eventId).toArray(UUID[]::new)))
+                .param("keys", SqlArrays.texts(events.stream().map(NewEvent::key).toArray(String[]::new)))
+                .param("payloads", SqlArrays.texts(events.stream().map(NewEvent::payload).toArray(String[]::new)))
                 .param("createdAt", Timestamp.from(createdAt))
                 .update();
         if (inserted != events.size()) {
@@ -91,6 +91,10 @@ class OutboxRepository {
                 .param("cutoff", Timestamp.from(cutoff))
                 .param("limit", limit)
                 .update();
+    }
+
+    /** An event to append: its id, its Kafka key and its JSON. */
+    record NewEvent(UUID eventId, String key, String payload) {
     }
 
     record OutboxRow(long id, UUID eventId, String key, String payload, Instant createdAt) {

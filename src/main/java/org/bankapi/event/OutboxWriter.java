@@ -1,5 +1,6 @@
 package org.bankapi.event;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.bankapi.ledger.BatchBooked;
 import org.springframework.context.event.EventListener;
@@ -7,7 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Writes the events of a booked batch into the outbox inside the batch's own database transaction
+ * Writes the events of a booked batch (transactions, and changes of holds) into the outbox inside the batch's own database transaction
  * (a plain listener runs there), with one statement, in booking order: the money and its events
  * commit or fail together.
  */
@@ -24,9 +25,17 @@ class OutboxWriter {
 
     @EventListener
     void write(BatchBooked batch) {
-        List<TransactionEvent> events = batch.transactions().stream()
-                .map(booked -> TransactionEvent.of(booked.transaction()))
-                .toList();
+        List<OutboxRepository.NewEvent> events = new ArrayList<>();
+        for (BatchBooked.Booked booked : batch.bookings()) {
+            if (booked.transaction() != null) {
+                TransactionEvent event = TransactionEvent.of(booked.transaction());
+                events.add(new OutboxRepository.NewEvent(event.eventId(), event.key(), event.toJson()));
+            }
+            if (booked.hold() != null) {
+                HoldEvent event = HoldEvent.of(booked.hold(), booked.holdEvent(), batch.bookedAt());
+                events.add(new OutboxRepository.NewEvent(event.eventId(), event.key(), event.toJson()));
+            }
+        }
         outbox.append(events, batch.bookedAt());
     }
 

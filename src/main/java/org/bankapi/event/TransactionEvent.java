@@ -44,6 +44,16 @@ public record TransactionEvent(int version, UUID eventId, String eventType, Inst
         return JSON.writeValueAsString(this);
     }
 
+    /** True for the events of holds on the same topic, which a consumer of transaction events reads past. */
+    public static boolean isHoldEvent(String json) {
+        try {
+            JsonNode type = json == null ? null : JSON.readTree(json).path("event_type");
+            return type != null && type.isString() && type.asString().startsWith("hold.");
+        } catch (JacksonException e) {
+            return false;
+        }
+    }
+
     /**
      * Reads an event of a version this service knows; anything else (not JSON, another version or
      * type, a missing or malformed field) is an {@link InvalidEventException}, never retried.

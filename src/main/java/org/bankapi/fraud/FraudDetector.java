@@ -46,6 +46,10 @@ class FraudDetector {
 
     /** Parses and checks one record's value; an unreadable one throws {@link TransactionEvent.InvalidEventException}. */
     List<FraudRule> handle(String value) {
+        if (TransactionEvent.isHoldEvent(value)) {
+            log.info("Consumed hold event: no fraud rule applies to holds; their captures are transaction events");
+            return List.of();
+        }
         TransactionEvent.Received event = TransactionEvent.parse(value);
         log.info("Consumed transaction event: event {} transaction {} {} on account {}",
                 event.eventId(), event.transactionId(), event.transactionType(), event.accountId());

@@ -10,12 +10,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.ledger.KeyClaims;
 import org.bankapi.ledger.StoredReply;
 import org.bankapi.problem.ProblemException;
 import org.bankapi.web.CachedBodyRequest;
+import org.bankapi.web.MoneyPaths;
 import org.bankapi.web.ProblemResponses;
 import org.bankapi.web.Reply;
 import org.springframework.core.annotation.Order;
@@ -31,7 +31,7 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
 
 /**
- * Idempotency-Key for the POSTs that change state. Money requests (open, move, reverse) hand their
+ * Idempotency-Key for the POSTs that change state. Money requests (open, move, reverse, holds) hand their
  * claim to the posting engine, which claims the key and stores the response in the batch that books
  * them. Other changes (close) are claimed, handled and stored here in one database transaction. Either
  * way the key and the change commit together or not at all, and a refused request (4xx) leaves no key.
@@ -41,8 +41,6 @@ import org.springframework.web.util.WebUtils;
 class IdempotencyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "Idempotency-Key";
-    private static final Pattern BOOKED_BY_ENGINE = Pattern.compile("/accounts|/transactions|/transactions/[0-9]+/reverse");
-    private static final Pattern HANDLED_HERE = Pattern.compile("/accounts/[0-9]+/close");
 
     private final KeyClaims keys;
     private final TransactionTemplate inTransaction;
@@ -59,8 +57,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
         if (!"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null) {
             return true;
         }
-        String path = request.getRequestURI();
-        return !BOOKED_BY_ENGINE.matcher(path).matches() && !HANDLED_HERE.matcher(path).matches();
+        return !MoneyPaths.isStateChanging(request.getRequestURI());
     }
 
     @Override
@@ -81,7 +78,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
         IdempotencyClaim claim = new IdempotencyClaim(authentication.getName(), key.value(),
                 hash(request.getMethod(), request.getRequestURI(), cached.body()));
-        if (BOOKED_BY_ENGINE.matcher(request.getRequestURI()).matches()) {
+        if (MoneyPaths.bookedByEngine(request.getRequestURI())) {
             request.setAttribute(IdempotencyClaim.ATTRIBUTE, claim);
             chain.doFilter(request, response);
             return;

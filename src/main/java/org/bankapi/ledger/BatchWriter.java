@@ -70,7 +70,8 @@ class BatchWriter {
             claimKeys();
             long[] opened = openAccounts();
             Map<Long, LedgerTransaction> originals = repository.lockTransactions(reversalTargets());
-            BatchState state = new BatchState(repository.lockAccounts(customerAccounts(opened, originals)));
+            Map<Long, Hold> holds = new HashMap<>(repository.lockHolds(holdTargets()));
+            BatchState state = new BatchState(repository.lockAccounts(customerAccounts(opened, originals, holds), now));
             Draft[] drafts = new Draft[batch.size()];
             Set<Long> reversedHere = new LinkedHashSet<>();
             for (int i = 0; i < batch.size(); i++) {
@@ -82,12 +83,16 @@ class BatchWriter {
                         case Command.Post post -> post(post, state);
                         case Command.Reverse reverse -> reverse(reverse, originals, reversedHere, state);
                         case Command.Open open -> deposit(opened[i], open.initialDeposit(), state);
+                        case Command.PlaceHold place -> place(place, state);
+                        case Command.CaptureHold capture -> capture(capture, holds, state);
+                        case Command.VoidHold release -> end(release.holdId(), HoldStatus.VOIDED, holds, state);
+                        case Command.ExpireHold expire -> end(expire.holdId(), HoldStatus.EXPIRED, holds, state);
                     };
                 } catch (ProblemException refusal) {
                     if (batch.get(i).command() instanceof Command.Open) {
                         throw new IllegalStateException("the initial deposit of a new account was refused: " + refusal.code());
                     }
-                    metrics.refused(typeOf(batch.get(i).command()));
+                    metrics.refused(batch.get(i).command());
                     results[i] = new Result(null, refusal);
                 }
             }
@@ -143,7 +148,23 @@ class BatchWriter {
             return ids;
         }
 
-        private Set<Long> customerAccounts(long[] opened, Map<Long, LedgerTransaction> originals) {
+        private List<Long> holdTargets() {
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (results[i] == null) {
+                    switch (batch.get(i).command()) {
+                        case Command.CaptureHold capture -> ids.add(capture.holdId());
+                        case Command.VoidHold release -> ids.add(release.holdId());
+                        case Command.ExpireHold expire -> ids.add(expire.holdId());
+                        default -> {
+                        }
+                    }
+                }
+            }
+            return ids;
+        }
+
+        private Set<Long> customerAccounts(long[] opened, Map<Long, LedgerTransaction> originals, Map<Long, Hold> holds) {
             Set<Long> ids = new LinkedHashSet<>();
             for (int i = 0; i < batch.size(); i++) {
                 if (results[i] != null) {
@@ -170,6 +191,15 @@ class BatchWriter {
                             ids.add(opened[i]);
                         }
                     }
+                    case Command.PlaceHold place -> {
+                        ids.add(place.accountId());
+                        if (place.targetAccountId() != null) {
+                            ids.add(place.targetAccountId());
+                        }
+                    }
+                    case Command.CaptureHold capture -> addAccountsOf(holds.get(capture.holdId()), ids);
+                    case Command.VoidHold release -> addAccountsOf(holds.get(release.holdId()), ids);
+                    case Command.ExpireHold expire -> addAccountsOf(holds.get(expire.holdId()), ids);
                 }
             }
             ids.removeIf(AccountState::isCashAccountId);
@@ -217,6 +247,107 @@ class BatchWriter {
             return new Draft(draft, posting);
         }
 
+        private static void addAccountsOf(Hold hold, Set<Long> ids) {
+            if (hold != null) {
+                ids.add(hold.accountId());
+                if (hold.targetAccountId() != null) {
+                    ids.add(hold.targetAccountId());
+                }
+            }
+        }
+
+        private Draft place(Command.PlaceHold place, BatchState state) {
+            AccountState account = state.get(place.accountId());
+            if (account == null) {
+                throw ProblemException.notFound("account " + place.accountId());
+            }
+            if (place.requiredOwner() != null && !place.requiredOwner().equals(account.ownerId())) {
+                throw ProblemException.forbidden("account " + place.accountId() + " belongs to someone else");
+            }
+            Money amount = place.amount().in(account.currency());
+            if (place.targetAccountId() != null) {
+                if (place.targetAccountId() == place.accountId()) {
+                    throw ProblemException.rule("same_account", "a hold's target must be another account");
+                }
+                AccountState target = state.get(place.targetAccountId());
+                if (target == null) {
+                    throw ProblemException.notFound("account " + place.targetAccountId());
+                }
+                if (!target.open()) {
+                    throw ProblemException.rule("account_closed", "account " + target.id() + " is closed");
+                }
+                if (!target.currency().equals(amount.currency())) {
+                    throw ProblemException.rule("currency_mismatch", "account " + target.id() + " holds "
+                            + target.currency().getCurrencyCode() + ", not " + amount.currency().getCurrencyCode());
+                }
+            }
+            state.reserve(account.id(), amount);
+            Hold hold = new Hold(0, place.accountId(), place.targetAccountId(), amount, HoldStatus.PENDING, null,
+                    place.description(), now.plus(place.expiresIn()), now, null, null);
+            return Draft.ofHold(hold, "hold.created");
+        }
+
+        private Draft capture(Command.CaptureHold capture, Map<Long, Hold> holds, BatchState state) {
+            Hold hold = pendingHold(capture.holdId(), holds);
+            long capturedMinor = hold.amount().minorUnits();
+            if (capture.amount() != null) {
+                Money captured;
+                try {
+                    captured = Money.ofPositive(capture.amount(), hold.amount().currency());
+                } catch (org.bankapi.money.InvalidAmountException e) {
+                    throw ProblemException.validation("amount", e.getMessage());
+                }
+                if (captured.minorUnits() > hold.amount().minorUnits()) {
+                    throw ProblemException.validation("amount", "must be at most the held amount " + hold.amount().toPlainString());
+                }
+                capturedMinor = captured.minorUnits();
+            }
+            Money amount = Money.ofMinor(capturedMinor, hold.amount().currency());
+            TransactionType type = hold.targetAccountId() == null ? TransactionType.WITHDRAWAL : TransactionType.TRANSFER;
+            String description = hold.description() != null ? hold.description() : "capture of hold " + hold.id();
+            LedgerTransaction draft = new LedgerTransaction(0, type, LedgerTransaction.COMPLETED, amount, hold.accountId(),
+                    hold.targetAccountId(), description, null, now, hold.id());
+            PostingRules.Posting posting = state.applyReleasing(draft.movement(), hold.accountId(), hold.amount().minorUnits());
+            holds.put(hold.id(), hold.settled(HoldStatus.CAPTURED, capturedMinor, 0L, now));
+            return new Draft(draft, posting, hold.settled(HoldStatus.CAPTURED, capturedMinor, 0L, now), "hold.captured");
+        }
+
+        /** Voids a pending hold, or expires one past its expiry (the sweeper); either way its funds are free. */
+        private Draft end(long holdId, HoldStatus ending, Map<Long, Hold> holds, BatchState state) {
+            Hold hold = holds.get(holdId);
+            if (hold == null) {
+                throw ProblemException.notFound("hold " + holdId);
+            }
+            if (ending == HoldStatus.EXPIRED) {
+                if (hold.status() != HoldStatus.PENDING || hold.reservesAt(now)) {
+                    throw ProblemException.conflict("hold_not_pending", "hold " + holdId + " is not a pending hold past its expiry");
+                }
+                state.release(hold.accountId(), hold.amount().minorUnits(), false);
+            } else {
+                hold = pendingHold(holdId, holds);
+                state.release(hold.accountId(), hold.amount().minorUnits(), true);
+            }
+            Hold ended = hold.settled(ending, null, null, now);
+            holds.put(holdId, ended);
+            return Draft.ofHold(ended, ending == HoldStatus.EXPIRED ? "hold.expired" : "hold.voided");
+        }
+
+        /** The hold, if it still reserves its funds now: else 404, 409 hold_expired or 409 hold_not_pending. */
+        private Hold pendingHold(long holdId, Map<Long, Hold> holds) {
+            Hold hold = holds.get(holdId);
+            if (hold == null) {
+                throw ProblemException.notFound("hold " + holdId);
+            }
+            HoldStatus status = hold.statusAt(now);
+            if (status == HoldStatus.EXPIRED) {
+                throw ProblemException.conflict("hold_expired", "hold " + holdId + " expired at " + hold.expiresAt());
+            }
+            if (status != HoldStatus.PENDING) {
+                throw ProblemException.conflict("hold_not_pending", "hold " + holdId + " is " + status.wireName());
+            }
+            return hold;
+        }
+
         private Draft deposit(long accountId, Money initialDeposit, BatchState state) {
             if (initialDeposit == null) {
                 return null;
@@ -229,20 +360,27 @@ class BatchWriter {
         private void write(Draft[] drafts, Map<Long, LedgerTransaction> originals, Set<Long> reversedHere,
                            BatchState state, long[] opened) {
             Map<Long, AccountState> changed = state.changed();
-            Map<Long, Long> versions = repository.updateBalances(changed.values());
+            Map<Long, Long> versions = repository.updateBalances(changed.values(), state.heldDeltas());
             List<LedgerRepository.Draft> rows = new ArrayList<>();
+            List<Hold> placed = new ArrayList<>();
             for (Draft draft : drafts) {
-                if (draft != null) {
+                if (draft != null && draft.transaction() != null) {
                     rows.add(new LedgerRepository.Draft(draft.transaction(), draft.posting().entries()));
+                }
+                if (draft != null && "hold.created".equals(draft.holdEvent())) {
+                    placed.add(draft.hold());
                 }
             }
             long[] ids = repository.insertTransactions(rows, now);
+            long[] holdIds = repository.insertHolds(placed);
             repository.markReversed(reversedHere.stream().map(originals::get).toList());
 
             List<BatchBooked.Booked> booked = new ArrayList<>();
+            List<Hold> settled = new ArrayList<>();
             List<KeyClaims.Completed> completed = new ArrayList<>();
             List<IdempotencyClaim> released = new ArrayList<>();
-            int next = 0;
+            int nextTx = 0;
+            int nextHold = 0;
             for (int i = 0; i < batch.size(); i++) {
                 Submission submission = batch.get(i);
                 if (results[i] != null) {
@@ -251,23 +389,40 @@ class BatchWriter {
                     }
                     continue;
                 }
-                Booking booking;
-                if (drafts[i] == null) {
-                    booking = new Booking(null, opened[i], Map.of(opened[i], 0L));
+                Draft draft = drafts[i];
+                LedgerTransaction tx = null;
+                Hold hold = null;
+                Map<Long, Long> balances = new HashMap<>();
+                if (draft == null) {
+                    balances.put(opened[i], 0L);
                 } else {
-                    LedgerTransaction tx = drafts[i].transaction().withId(ids[next++]);
-                    booked.add(new BatchBooked.Booked(tx, submission.origin()));
-                    Map<Long, Long> balances = new HashMap<>();
-                    drafts[i].posting().accountsAfter().forEach((id, account) -> balances.put(id, account.balanceMinor()));
-                    booking = new Booking(tx, submission.command() instanceof Command.Open ? opened[i] : tx.accountId(), balances);
+                    if (draft.transaction() != null) {
+                        tx = draft.transaction().withId(ids[nextTx++]);
+                        draft.posting().accountsAfter().forEach((id, account) -> balances.put(id, account.balanceMinor()));
+                    }
+                    if (draft.hold() != null) {
+                        hold = "hold.created".equals(draft.holdEvent()) ? draft.hold().withId(holdIds[nextHold++])
+                                : tx != null ? draft.hold().settled(HoldStatus.CAPTURED, draft.hold().capturedMinor(), tx.id(), now)
+                                : draft.hold();
+                        if (!"hold.created".equals(draft.holdEvent())) {
+                            settled.add(hold);
+                        }
+                    }
+                    booked.add(new BatchBooked.Booked(tx, hold, hold == null ? null : draft.holdEvent(), submission.origin()));
                 }
+                long named = switch (submission.command()) {
+                    case Command.Open open -> opened[i];
+                    default -> tx != null ? tx.accountId() : hold.accountId();
+                };
+                Booking booking = new Booking(tx, hold, named, balances);
                 results[i] = new Result(new Outcome(booking, null), null);
                 if (submission.claim() != null) {
                     Submission.Reply reply = submission.reply().apply(booking);
-                    completed.add(new KeyClaims.Completed(submission.claim(), Submission.Reply.STATUS,
+                    completed.add(new KeyClaims.Completed(submission.claim(), reply.status(),
                             Submission.Reply.CONTENT_TYPE, reply.location(), reply.body()));
                 }
             }
+            repository.settleHolds(settled);
             if (!booked.isEmpty()) {
                 List<BatchBooked.BalanceChange> balances = new ArrayList<>();
                 changed.forEach((id, account) -> balances.add(new BatchBooked.BalanceChange(id, account.balanceMinor(), versions.get(id))));
@@ -282,15 +437,17 @@ class BatchWriter {
         }
     }
 
-    private static TransactionType typeOf(Command command) {
-        return switch (command) {
-            case Command.Post post -> post.type();
-            case Command.Reverse reverse -> TransactionType.REVERSAL;
-            case Command.Open open -> TransactionType.DEPOSIT;
-        };
-    }
+    /**
+     * What one command of this batch will write, before it has ids: a transaction with its posting, a
+     * hold with its event, or both (a capture).
+     */
+    private record Draft(LedgerTransaction transaction, PostingRules.Posting posting, Hold hold, String holdEvent) {
+        Draft(LedgerTransaction transaction, PostingRules.Posting posting) {
+            this(transaction, posting, null, null);
+        }
 
-    /** A transaction of this batch before it has an id, with its posting. */
-    private record Draft(LedgerTransaction transaction, PostingRules.Posting posting) {
+        static Draft ofHold(Hold hold, String holdEvent) {
+            return new Draft(null, null, hold, holdEvent);
+        }
     }
 }

@@ -3,10 +3,11 @@ package org.bankapi.ledger;
 import java.util.Map;
 
 /**
- * What one command booked: its transaction (none for an account opened without a deposit), the
- * account it named, and the committed balance of every customer account it touched.
+ * What one command booked: its transaction (none for an account opened without a deposit, nor for a
+ * hold placed, voided or expired), the hold it changed if any, the account it named, and the balance
+ * of every customer account it touched, as this command left it.
  */
-public record Booking(LedgerTransaction transaction, long accountId, Map<Long, Long> balancesAfter) {
+public record Booking(LedgerTransaction transaction, Hold hold, long accountId, Map<Long, Long> balancesAfter) {
     public Booking {
         balancesAfter = Map.copyOf(balancesAfter);
     }

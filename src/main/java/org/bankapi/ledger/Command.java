@@ -33,6 +33,31 @@ public sealed interface Command {
     record Open(AccountOpening opening, Money initialDeposit) implements Command {
     }
 
+    /**
+     * Reserves funds of {@code accountId} until {@code expiresIn} from booking; a capture later books a
+     * withdrawal, or a transfer to {@code targetAccountId} when given.
+     */
+    record PlaceHold(long accountId, Long targetAccountId, Amount amount, String description, java.time.Duration expiresIn,
+                     String requiredOwner) implements Command {
+        public PlaceHold {
+            if (expiresIn == null || expiresIn.isNegative() || expiresIn.isZero()) {
+                throw new IllegalArgumentException("a hold expires after a positive duration");
+            }
+        }
+    }
+
+    /** Books the hold's capture: all of it when {@code amount} is null, else that much, releasing the rest. */
+    record CaptureHold(long holdId, BigDecimal amount) implements Command {
+    }
+
+    /** Releases a pending hold's funds. */
+    record VoidHold(long holdId) implements Command {
+    }
+
+    /** Marks a pending hold past its expiry expired (the sweeper), once. */
+    record ExpireHold(long holdId) implements Command {
+    }
+
     /** Inserts a new customer account in the current database transaction and returns its id. */
     @FunctionalInterface
     interface AccountOpening {

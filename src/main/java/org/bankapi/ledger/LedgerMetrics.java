@@ -21,6 +21,11 @@ class LedgerMetrics {
 
     @TransactionalEventListener
     void onCommitted(BatchBooked batch) {
+        for (BatchBooked.Booked booked : batch.bookings()) {
+            if (booked.hold() != null) {
+                holds(booked.holdEvent().substring("hold.".length()), "completed").increment();
+            }
+        }
         for (BatchBooked.Booked booked : batch.transactions()) {
             LedgerTransaction tx = booked.transaction();
             counter(tx.type(), "completed").increment();
@@ -33,8 +38,25 @@ class LedgerMetrics {
         }
     }
 
-    void refused(TransactionType type) {
-        counter(type, "refused").increment();
+    /** A refused command: a transaction of its type, or a hold action. */
+    void refused(Command command) {
+        switch (command) {
+            case Command.Post post -> counter(post.type(), "refused").increment();
+            case Command.Reverse reverse -> counter(TransactionType.REVERSAL, "refused").increment();
+            case Command.Open open -> counter(TransactionType.DEPOSIT, "refused").increment();
+            case Command.PlaceHold place -> holds("created", "refused").increment();
+            case Command.CaptureHold capture -> holds("captured", "refused").increment();
+            case Command.VoidHold release -> holds("voided", "refused").increment();
+            case Command.ExpireHold expire -> holds("expired", "refused").increment();
+        }
+    }
+
+    private Counter holds(String action, String status) {
+        return Counter.builder("holds")
+                .description("Hold actions by outcome: created, captured, voided, expired")
+                .tag("action", action)
+                .tag("status", status)
+                .register(registry);
     }
 
     private Counter counter(TransactionType type, String status) {

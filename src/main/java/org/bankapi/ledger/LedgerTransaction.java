@@ -16,7 +16,8 @@ public record LedgerTransaction(
         Long targetAccountId,
         String description,
         Long reverses,
-        Instant createdAt) {
+        Instant createdAt,
+        Long holdId) {
 
     public static final String COMPLETED = "completed";
     public static final String REVERSED = "reversed";
@@ -28,14 +29,23 @@ public record LedgerTransaction(
         if (amount.minorUnits() <= 0) {
             throw new IllegalStateException("transaction " + id + " moves a non-positive amount: ledger corrupt");
         }
+        if (holdId != null && type != TransactionType.WITHDRAWAL && type != TransactionType.TRANSFER) {
+            throw new IllegalStateException("transaction " + id + " of type " + type + " captures hold " + holdId);
+        }
         if ((type == TransactionType.REVERSAL) != (reverses != null)) {
             throw new IllegalStateException("transaction " + id + " of type " + type + " with reverses=" + reverses);
         }
     }
 
+    public LedgerTransaction(long id, TransactionType type, String status, Money amount, long accountId, Long targetAccountId,
+                             String description, Long reverses, Instant createdAt) {
+        this(id, type, status, amount, accountId, targetAccountId, description, reverses, createdAt, null);
+    }
+
     /** The same transaction with the id the database gave it. */
     LedgerTransaction withId(long newId) {
-        return new LedgerTransaction(newId, type, status, amount, accountId, targetAccountId, description, reverses, createdAt);
+        return new LedgerTransaction(newId, type, status, amount, accountId, targetAccountId, description, reverses, createdAt,
+                holdId);
     }
 
     /** The movement this transaction booked: cash to account for a deposit, account to cash for a withdrawal. */

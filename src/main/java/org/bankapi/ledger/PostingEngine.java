@@ -84,7 +84,7 @@ public class PostingEngine implements SmartLifecycle {
         Pending pending = new Pending(submission);
         if (closed || !queue.offer(pending)) {
             rejected.increment();
-            throw new ProblemException(503, "temporarily_unavailable", "the service is busy; the request was not applied; retry it");
+            throw busy();
         }
         try {
             return pending.result.join();
@@ -94,6 +94,23 @@ public class PostingEngine implements SmartLifecycle {
             }
             throw e;
         }
+    }
+
+    /**
+     * Queues the submission without waiting: for work that is not a client's request (the hold
+     * sweeper), which submits many at once and then collects their outcomes.
+     */
+    public CompletableFuture<Outcome> enqueue(Submission submission) {
+        Pending pending = new Pending(submission);
+        if (closed || !queue.offer(pending)) {
+            rejected.increment();
+            pending.result.completeExceptionally(busy());
+        }
+        return pending.result;
+    }
+
+    private static ProblemException busy() {
+        return new ProblemException(503, "temporarily_unavailable", "the service is busy; the request was not applied; retry it");
     }
 
     private void loop() {

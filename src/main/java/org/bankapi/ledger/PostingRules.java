@@ -3,11 +3,13 @@ package org.bankapi.ledger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bankapi.money.Money;
 import org.bankapi.problem.ProblemException;
 
 /**
  * The money rules, in plain Java: a movement needs two different open accounts of its currency and
- * enough funds on the paying side; it books two entries that sum to zero. Applied to account states
+ * enough available funds (balance less pending holds) on the paying side; it books two entries that
+ * sum to zero. A hold reserves available funds without moving them. Applied to account states
  * read under lock, so the database write that follows cannot be refused for a rule.
  */
 public final class PostingRules {
@@ -32,7 +34,7 @@ public final class PostingRules {
             }
         }
         long amount = movement.amount().minorUnits();
-        if (!from.cash() && from.balanceMinor() < amount) {
+        if (!from.cash() && from.availableMinor() < amount) {
             throw ProblemException.rule("insufficient_funds", "account " + from.id() + " has not enough funds");
         }
         Map<Long, AccountState> after = new HashMap<>();
@@ -44,6 +46,24 @@ public final class PostingRules {
         }
         Posting posting = new Posting(movement, List.of(new Entry(from.id(), -amount), new Entry(to.id(), amount)), after);
         return posting;
+    }
+
+    /** Reserves {@code amountMinor} of the account's available balance for a hold: the account after it. */
+    public static AccountState reserve(AccountState account, Money amount) {
+        if (account.cash()) {
+            throw ProblemException.notFound("account " + account.id());
+        }
+        if (!account.open()) {
+            throw ProblemException.rule("account_closed", "account " + account.id() + " is closed");
+        }
+        if (!account.currency().equals(amount.currency())) {
+            throw ProblemException.rule("currency_mismatch", "account " + account.id() + " holds "
+                    + account.currency().getCurrencyCode() + ", not " + amount.currency().getCurrencyCode());
+        }
+        if (account.availableMinor() < amount.minorUnits()) {
+            throw ProblemException.rule("insufficient_funds", "account " + account.id() + " has not enough available funds");
+        }
+        return account.withHeld(Math.addExact(account.heldMinor(), amount.minorUnits()));
     }
 
     private static AccountState require(Map<Long, AccountState> accounts, long id) {

@@ -17,9 +17,12 @@ public record Submission(Command command, Origin origin, IdempotencyClaim claim,
         }
     }
 
-    /** The success response of a booking ({@code 201 Created}, JSON), as stored for replays. */
-    public record Reply(String location, byte[] body) {
-        public static final int STATUS = 201;
+    /** The success response of a booking (JSON), as stored for replays. */
+    public record Reply(int status, String location, byte[] body) {
         public static final String CONTENT_TYPE = "application/json";
+
+        public static Reply created(String location, byte[] body) {
+            return new Reply(201, location, body);
+        }
     }
 }

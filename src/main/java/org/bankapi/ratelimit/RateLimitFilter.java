@@ -5,7 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.regex.Pattern;
+import org.bankapi.web.MoneyPaths;
 import org.bankapi.config.Settings;
 import org.bankapi.web.ProblemResponses;
 import org.slf4j.Logger;
@@ -27,7 +27,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class RateLimitFilter extends OncePerRequestFilter implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
-    static final Pattern MONEY_PATHS = Pattern.compile("/accounts|/transactions|/transactions/[0-9]+/reverse|/accounts/[0-9]+/close");
 
     private final RateLimiter limiter;
 
@@ -44,7 +43,7 @@ class RateLimitFilter extends OncePerRequestFilter implements DisposableBean {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return limiter == null || !"POST".equals(request.getMethod()) || !MONEY_PATHS.matcher(request.getRequestURI()).matches();
+        return limiter == null || !"POST".equals(request.getMethod()) || !MoneyPaths.isStateChanging(request.getRequestURI());
     }
 
     @Override

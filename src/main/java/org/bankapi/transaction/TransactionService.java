@@ -93,7 +93,7 @@ public class TransactionService {
 
     private Reply<TransactionView> book(Caller caller, Command command, IdempotencyClaim claim) {
         Outcome outcome = engine.submit(new Submission(command, new Origin(caller.subject(), RequestIdFilter.currentRequestId()),
-                claim, booking -> new Submission.Reply(location(booking.transaction()), json.writeValueAsBytes(view(booking)))));
+                claim, booking -> Submission.Reply.created(location(booking.transaction()), json.writeValueAsBytes(view(booking)))));
         if (outcome.isReplay()) {
             StoredReply stored = outcome.replayed();
             return Reply.replayed(stored.status(), stored.contentType(), stored.location(), stored.body());

@@ -33,6 +33,10 @@ public final class Reply<T> {
         return new Reply<>(body, location, 201, null, null);
     }
 
+    public static <T> Reply<T> ok(T body) {
+        return new Reply<>(body, null, 200, null, null);
+    }
+
     public static <T> Reply<T> replayed(int status, String contentType, String location, byte[] body) {
         return new Reply<>(null, location == null ? null : URI.create(location), status, contentType, body.clone());
     }

@@ -174,7 +174,7 @@ class PostingEngineTest extends ApiTest {
 
     private static Submission keyed(Submission submission, IdempotencyClaim claim) {
         return new Submission(submission.command(), submission.origin(), claim,
-                booking -> new Submission.Reply("/transactions/" + booking.transaction().id(),
+                booking -> Submission.Reply.created("/transactions/" + booking.transaction().id(),
                         ("reply of " + booking.transaction().id()).getBytes(StandardCharsets.UTF_8)));
     }
 

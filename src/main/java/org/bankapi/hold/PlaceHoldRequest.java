@@ -1,0 +1,59 @@
+package org.bankapi.hold;
+
+import java.time.Duration;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bankapi.ledger.Command;
+import org.bankapi.money.Currencies;
+import org.bankapi.money.InvalidAmountException;
+import org.bankapi.money.Money;
+import org.bankapi.problem.ProblemException;
+
+/** The body of POST /holds. The amount is read exactly from a JSON string or number. */
+public record PlaceHoldRequest(Long accountId, Long targetAccountId, String amount, String currency, String description,
+                               Long expiresInSeconds) {
+
+    static final int DESCRIPTION_CHARS_MAX = 500;
+    static final long EXPIRES_IN_SECONDS_MAX = 2_592_000;
+    static final long EXPIRES_IN_SECONDS_DEFAULT = 604_800;
+
+    /** Checks what needs no database; every field at fault is named in one 400. */
+    Command.PlaceHold check(String requiredOwner) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (accountId == null) {
+            errors.put("account_id", "is required");
+        }
+        if (description != null && description.length() > DESCRIPTION_CHARS_MAX) {
+            errors.put("description", "must be at most " + DESCRIPTION_CHARS_MAX + " characters");
+        }
+        long seconds = expiresInSeconds == null ? EXPIRES_IN_SECONDS_DEFAULT : expiresInSeconds;
+        if (seconds < 1 || seconds > EXPIRES_IN_SECONDS_MAX) {
+            errors.put("expires_in_seconds", "must be from 1 to " + EXPIRES_IN_SECONDS_MAX);
+        }
+        Currency requested = null;
+        if (currency != null) {
+            try {
+                requested = Currencies.parse(currency);
+            } catch (InvalidAmountException e) {
+                errors.put("currency", e.getMessage());
+            }
+        }
+        Command.Amount parsed = null;
+        if (amount == null) {
+            errors.put("amount", "is required");
+        } else if (currency == null || requested != null) {
+            try {
+                parsed = requested != null
+                        ? new Command.Amount(Money.parsePositive(amount, requested).toDecimal(), requested)
+                        : new Command.Amount(Money.parseAmount(amount), null);
+            } catch (InvalidAmountException e) {
+                errors.put("amount", e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        return new Command.PlaceHold(accountId, targetAccountId, parsed, description, Duration.ofSeconds(seconds), requiredOwner);
+    }
+}
