@@ -1,5 +1,6 @@
 package org.bankapi.hold;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.util.Currency;
 import java.util.LinkedHashMap;
@@ -11,8 +12,14 @@ import org.bankapi.money.Money;
 import org.bankapi.problem.ProblemException;
 
 /** The body of POST /holds. The amount is read exactly from a JSON string or number. */
-public record PlaceHoldRequest(Long accountId, Long targetAccountId, String amount, String currency, String description,
-                               Long expiresInSeconds) {
+public record PlaceHoldRequest(
+        @Schema(example = "4831207765012345", description = "the account whose funds are reserved") Long accountId,
+        @Schema(example = "6021904411230077", description = "capture then books a transfer to it, else a withdrawal")
+        Long targetAccountId,
+        @Schema(example = "42.50", description = "a decimal string or number, positive, in the account's currency") String amount,
+        @Schema(example = "EUR", description = "optional; must match the account's") String currency,
+        @Schema(example = "card authorisation 7731", description = "at most 500 characters") String description,
+        @Schema(example = "86400", description = "1 to 2,592,000; default 604,800 (7 days)") Long expiresInSeconds) {
 
     static final int DESCRIPTION_CHARS_MAX = 500;
     static final long EXPIRES_IN_SECONDS_MAX = 2_592_000;
