@@ -157,7 +157,7 @@ class LedgerRepository {
                 UPDATE accounts AS a SET balance_minor = v.balance, held_minor = a.held_minor + v.held,
                        balance_version = a.balance_version + 1
                   FROM unnest(:ids, :balances, :held) AS v(id, balance, held)
-                 WHERE a.id = v.id AND a.kind = 'customer' AND a.status = 'open'
+                 WHERE a.id = v.id AND a.kind = 'customer'
                 RETURNING a.id, a.balance_version""")
                 .param("ids", bigints(ids))
                 .param("balances", bigints(balances))

@@ -138,7 +138,13 @@ public class PostingEngine implements SmartLifecycle {
             }
             carried.addAll(later);
             if (!batch.isEmpty()) {
-                book(batch);
+                try {
+                    book(batch);
+                } catch (Throwable e) {
+                    // the writer must outlive any failure: a dead writer would leave every later request waiting
+                    log.error("Posting engine failed a batch of {}", batch.size(), e);
+                    batch.forEach(p -> p.result.completeExceptionally(e));
+                }
             }
             if (Thread.currentThread().isInterrupted() && !running) {
                 break;
@@ -172,9 +178,6 @@ public class PostingEngine implements SmartLifecycle {
             book(batch.subList(0, half));
             book(batch.subList(half, batch.size()));
             return;
-        } catch (Error e) {
-            batch.forEach(p -> p.result.completeExceptionally(e));
-            throw e;
         }
         batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         batchSizes.record(batch.size());
