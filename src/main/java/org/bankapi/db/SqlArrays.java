@@ -20,6 +20,11 @@ public final class SqlArrays {
         return of("bigint", boxed);
     }
 
+    /** A bigint array whose elements may be NULL. */
+    public static AbstractSqlTypeValue bigints(Long[] values) {
+        return of("bigint", values.clone());
+    }
+
     public static AbstractSqlTypeValue texts(String[] values) {
         return of("text", values.clone());
     }

@@ -68,9 +68,9 @@ class LedgerRepository {
                                               description, reverses, created_at)
                     VALUES (:type, :status, :amount, :currency, :account, :target, :description, :reverses, :createdAt)
                     RETURNING id, created_at)
-                INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, created_at)
-                SELECT t.id, e.account_id, e.amount, :currency, t.created_at
-                  FROM t, unnest(:entryAccounts, :entryAmounts) AS e(account_id, amount)
+                INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, balance_after, currency, created_at)
+                SELECT t.id, e.account_id, e.amount, e.balance_after, :currency, t.created_at
+                  FROM t, unnest(:entryAccounts, :entryAmounts, :entryBalances) AS e(account_id, amount, balance_after)
                 RETURNING transaction_id""")
                 .param("type", tx.type().wireName())
                 .param("status", tx.status())
@@ -83,6 +83,7 @@ class LedgerRepository {
                 .param("createdAt", Timestamp.from(tx.createdAt()))
                 .param("entryAccounts", bigints(entries.stream().mapToLong(Entry::accountId).toArray()))
                 .param("entryAmounts", bigints(entries.stream().mapToLong(Entry::amountMinor).toArray()))
+                .param("entryBalances", bigints(entries.stream().map(Entry::balanceAfterMinor).toArray(Long[]::new)))
                 .query(Long.class)
                 .list();
         if (ids.size() != entries.size() || ids.stream().distinct().count() != 1) {
