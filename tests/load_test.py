@@ -1,13 +1,14 @@
 """Locust load test of the Banking Transaction API.
 
-Each simulated user opens two accounts of its own (through ADMIN_TOKEN, owner CUSTOMER_SUB,
-with an initial deposit), then, as the customer (CUSTOMER_TOKEN), mixes reads (the account,
-its transactions) with deposits, small withdrawals and transfers between its two accounts.
+Each simulated user opens two accounts of its own (through ADMIN_TOKEN, owner: the customer's
+subject, with an initial deposit), then, as the customer (CUSTOMER_TOKEN), mixes reads (the
+account, its transactions, its statement) with deposits, small withdrawals and transfers between
+its two accounts.
 
 Configuration comes from the environment, else from a `.env` file in the repository root:
   CUSTOMER_TOKEN  bearer token of a customer                        (required)
   ADMIN_TOKEN     bearer token with the admin role                  (required)
-  CUSTOMER_SUB    the `sub` of CUSTOMER_TOKEN                        (default "alice")
+  CUSTOMER_SUB    overrides the subject read from CUSTOMER_TOKEN     (default: the token's `sub`)
   LOCUST_HOST     base URL when -H/--host is not given              (default http://localhost:8000)
 
 Run (Debian's python3-locust 2.12 or `pip install locust`):
@@ -18,6 +19,8 @@ Every non-2xx response counts as a failure, except 422 insufficient_funds where 
 expected outcome (a withdrawal or transfer racing the user's other requests for the balance).
 """
 
+import base64
+import json
 import logging
 import os
 import random
@@ -66,7 +69,20 @@ def setting(name, default=None):
 
 CUSTOMER_TOKEN = setting("CUSTOMER_TOKEN")
 ADMIN_TOKEN = setting("ADMIN_TOKEN")
-CUSTOMER_SUB = setting("CUSTOMER_SUB", "alice")
+
+
+def token_subject(token):
+    """The `sub` claim of a JWT, read from its payload (base64url, the middle part); None if unreadable.
+    The signature is not checked: the service does that; this only names the owner to open accounts for."""
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        return json.loads(base64.urlsafe_b64decode(payload)).get("sub")
+    except (AttributeError, IndexError, ValueError, TypeError):
+        return None
+
+
+CUSTOMER_SUB = setting("CUSTOMER_SUB") or token_subject(CUSTOMER_TOKEN)
 INITIAL_DEPOSIT = Decimal("1000.00")
 
 
@@ -91,8 +107,12 @@ class BankingCustomer(HttpUser):
     host = setting("LOCUST_HOST", "http://localhost:8000")
 
     def on_start(self):
-        if not CUSTOMER_TOKEN or not ADMIN_TOKEN:
-            message = "CUSTOMER_TOKEN and ADMIN_TOKEN must be set (environment or .env in the repository root)"
+        if not CUSTOMER_TOKEN or not ADMIN_TOKEN or not CUSTOMER_SUB:
+            message = (
+                "CUSTOMER_TOKEN and ADMIN_TOKEN must be set (environment or .env in the repository root)"
+                if not CUSTOMER_TOKEN or not ADMIN_TOKEN
+                else "CUSTOMER_TOKEN carries no readable `sub` claim: set CUSTOMER_SUB"
+            )
             logging.error(message)
             # Recorded as a failure so that a headless run exits non-zero.
             self.environment.events.request.fire(
@@ -222,3 +242,18 @@ class BankingCustomer(HttpUser):
             name="POST /transactions (transfer)",
             allowed_refusal="insufficient_funds",
         )
+
+    @task(1)
+    def read_statement(self):
+        account_id = random.choice(self.account_ids)
+        with self.client.get(
+            f"/accounts/{account_id}/statement?limit=50",
+            headers=self.customer_headers,
+            name="GET /accounts/{id}/statement",
+            catch_response=True,
+        ) as response:
+            self._check(response, 200)
+            if response.status_code == 200:
+                body = response.json()
+                if not isinstance(body.get("entries"), list) or "closing_balance" not in body:
+                    response.failure("statement without entries or closing_balance")
