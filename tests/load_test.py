@@ -174,31 +174,30 @@ class BankingCustomer(HttpUser):
         ) as response:
             self._check(response, 201, allowed_refusal)
 
+    def _get(self, path, name, problem):
+        """A customer read that must answer 200 with a body for which problem(body) is None."""
+        with self.client.get(path, headers=self.customer_headers, name=name, catch_response=True) as response:
+            self._check(response, 200)
+            if response.status_code == 200:
+                message = problem(response.json())
+                if message:
+                    response.failure(message)
+
     @task(5)
     def read_account(self):
-        account_id = random.choice(self.account_ids)
-        with self.client.get(
-            f"/accounts/{account_id}",
-            headers=self.customer_headers,
-            name="GET /accounts/{id}",
-            catch_response=True,
-        ) as response:
-            self._check(response, 200)
-            if response.status_code == 200 and "balance" not in response.json():
-                response.failure("account without balance")
+        self._get(
+            f"/accounts/{random.choice(self.account_ids)}",
+            "GET /accounts/{id}",
+            lambda body: None if "balance" in body else "account without balance",
+        )
 
     @task(3)
     def list_transactions(self):
-        account_id = random.choice(self.account_ids)
-        with self.client.get(
-            f"/transactions?account_id={account_id}&limit=20",
-            headers=self.customer_headers,
-            name="GET /transactions?account_id=",
-            catch_response=True,
-        ) as response:
-            self._check(response, 200)
-            if response.status_code == 200 and not isinstance(response.json().get("items"), list):
-                response.failure("page without items")
+        self._get(
+            f"/transactions?account_id={random.choice(self.account_ids)}&limit=20",
+            "GET /transactions?account_id=",
+            lambda body: None if isinstance(body.get("items"), list) else "page without items",
+        )
 
     @task(3)
     def deposit(self):
@@ -245,15 +244,10 @@ class BankingCustomer(HttpUser):
 
     @task(1)
     def read_statement(self):
-        account_id = random.choice(self.account_ids)
-        with self.client.get(
-            f"/accounts/{account_id}/statement?limit=50",
-            headers=self.customer_headers,
-            name="GET /accounts/{id}/statement",
-            catch_response=True,
-        ) as response:
-            self._check(response, 200)
-            if response.status_code == 200:
-                body = response.json()
-                if not isinstance(body.get("entries"), list) or "closing_balance" not in body:
-                    response.failure("statement without entries or closing_balance")
+        self._get(
+            f"/accounts/{random.choice(self.account_ids)}/statement?limit=50",
+            "GET /accounts/{id}/statement",
+            lambda body: None
+            if isinstance(body.get("entries"), list) and "closing_balance" in body
+            else "statement without entries or closing_balance",
+        )

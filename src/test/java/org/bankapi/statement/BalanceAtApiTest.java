@@ -32,16 +32,8 @@ class BalanceAtApiTest extends ApiTest {
         String owner = Bank.newOwner();
         long account = bank.openAccount(owner, "300.00");
         long other = bank.openAccount(Bank.newOwner(), "300.00");
-        for (int i = 0; i < 20; i++) {
-            String amount = BigDecimal.valueOf(1 + random.nextInt(4000), 2).toPlainString();
-            Api.Response booked = switch (random.nextInt(4)) {
-                case 0 -> bank.deposit(bank.admin(), account, amount);
-                case 1 -> bank.withdraw(bank.admin(), account, amount);
-                case 2 -> bank.transfer(bank.admin(), account, other, amount);
-                default -> bank.transfer(bank.admin(), other, account, amount);
-            };
-            assertThat(booked.status()).as(booked.toString()).isIn(201, 422);
-            if (booked.status() == 201 && random.nextInt(5) == 0) {
+        for (Api.Response booked : bank.randomTraffic(random, account, other, 20)) {
+            if (random.nextInt(5) == 0) {
                 Api.Response reversal = api.as(bank.admin()).post("/transactions/" + booked.json().get("id").asLong() + "/reverse", null);
                 assertThat(reversal.status()).as(reversal.toString()).isIn(201, 422);
             }

@@ -132,16 +132,7 @@ class StatementApiTest extends ApiTest {
         String owner = Bank.newOwner();
         long account = bank.openAccount(owner, "500.00");
         long other = bank.openAccount(Bank.newOwner(), "500.00");
-        for (int i = 0; i < 30; i++) {
-            String amount = BigDecimal.valueOf(1 + random.nextInt(5000), 2).toPlainString();
-            Api.Response booked = switch (random.nextInt(4)) {
-                case 0 -> bank.deposit(bank.admin(), account, amount);
-                case 1 -> bank.withdraw(bank.admin(), account, amount);
-                case 2 -> bank.transfer(bank.admin(), account, other, amount);
-                default -> bank.transfer(bank.admin(), other, account, amount);
-            };
-            assertThat(booked.status()).as(booked.toString()).isIn(201, 422);
-        }
+        bank.randomTraffic(random, account, other, 30);
         String token = api.token(owner, "customer");
         Instant start = Instant.parse(bank.account(account).get("created_at").asString()).minusSeconds(1);
         Instant end = Instant.now().plusSeconds(1);
