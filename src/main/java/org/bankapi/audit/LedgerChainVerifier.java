@@ -15,7 +15,7 @@ import org.springframework.stereotype.Service;
  * traffic and its memory does not grow with the ledger. The SQL is in docs/statements.md.
  */
 @Service
-public class LedgerChainVerifier {
+class LedgerChainVerifier {
 
     static final int BATCH_ACCOUNTS = 500;
 

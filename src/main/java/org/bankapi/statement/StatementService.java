@@ -24,7 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * always make its closing balance, even while money moves.
  */
 @Service
-public class StatementService {
+class StatementService {
 
     static final int LIMIT_DEFAULT = 200;
     static final int LIMIT_MAX = 1000;
@@ -45,7 +45,7 @@ public class StatementService {
     }
 
     /** What {@code GET /accounts/{id}/statement} asks, as the query string gave it. */
-    public record StatementRequest(String from, String to, Integer limit, String cursor) {
+    record StatementRequest(String from, String to, Integer limit, String cursor) {
     }
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)

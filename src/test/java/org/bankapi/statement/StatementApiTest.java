@@ -163,6 +163,37 @@ class StatementApiTest extends ApiTest {
         }
     }
 
+    @Test
+    void eachStatementIsOneSnapshotWhileMoneyKeepsMoving() throws Exception {
+        Api api = api();
+        Bank bank = new Bank(api);
+        long account = bank.openAccount(Bank.newOwner(), "100.00");
+        long other = bank.openAccount(Bank.newOwner(), "100.00");
+        Instant from = Instant.parse(bank.account(account).get("created_at").asString()).plusMillis(1);
+        String path = "/accounts/" + account + "/statement?limit=1000&from=" + q(from) + "&to=" + q(from.plusSeconds(3600));
+        java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread traffic = Thread.ofVirtual().start(() -> {
+            Random random = new Random(3);
+            while (moving.get()) {
+                bank.randomTraffic(random, account, other, 1);
+            }
+        });
+        try {
+            for (int i = 0; i < 25; i++) {
+                JsonNode statement = ok(api.as(bank.admin()).get(path)).json();
+                BigDecimal running = new BigDecimal(statement.get("opening_balance").asString());
+                for (JsonNode entry : statement.get("entries")) {
+                    running = running.add(new BigDecimal(entry.get("amount").asString()));
+                    assertThat(new BigDecimal(entry.get("balance_after").asString())).isEqualByComparingTo(running);
+                }
+                assertThat(running).as("read %d", i).isEqualByComparingTo(new BigDecimal(statement.get("closing_balance").asString()));
+            }
+        } finally {
+            moving.set(false);
+            traffic.join();
+        }
+    }
+
     /** A stored instant, or one a microsecond or a few milliseconds off it. */
     private static Instant pick(Random random, List<Instant> times) {
         Instant base = times.get(random.nextInt(times.size()));
