@@ -65,6 +65,39 @@ class LedgerChainVerifierTest extends ApiTest {
     }
 
     @Test
+    void theChainsHoldAfterConcurrentTransfersOverFewAccounts() throws InterruptedException {
+        Api api = api();
+        Bank bank = new Bank(api);
+        long[] accounts = new long[4];
+        for (int i = 0; i < accounts.length; i++) {
+            accounts[i] = bank.openAccount(Bank.newOwner(), "50.00");
+        }
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            java.util.Random random = new java.util.Random(t);
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 25; i++) {
+                    int from = random.nextInt(accounts.length);
+                    int to = (from + 1 + random.nextInt(accounts.length - 1)) % accounts.length;
+                    Api.Response response = bank.transfer(bank.admin(), accounts[from], accounts[to], java.math.BigDecimal.valueOf(1 + random.nextInt(2000), 2).toPlainString());
+                    assertThat(response.status()).as(response.toString()).isIn(201, 422, 503);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        JsonNode report = api.as(bank.admin()).get("/audit/verify-ledger").json();
+        assertThat(report.get("valid").asBoolean()).as(report.toString()).isTrue();
+        for (long account : accounts) {
+            List<Long> balances = Database.superuser().sql("SELECT balance_after FROM ledger_entries WHERE account_id = ? ORDER BY id")
+                    .param(account).query(Long.class).list();
+            assertThat(java.math.BigDecimal.valueOf(balances.getLast(), 2).toPlainString()).isEqualTo(bank.balance(account));
+        }
+    }
+
+    @Test
     void onlyAnAdminVerifiesTheLedger() {
         Api api = api();
         Api.Response refused = api.as(api.token(Bank.newOwner(), "customer")).get("/audit/verify-ledger");
