@@ -6,6 +6,7 @@
 #   4. Newman runs tests/BankingAPI.postman_collection.json with zero failures,
 #   5. headless Chromium opens /docs, authorises, runs GET /accounts: 200 (tests/browser/docs-check.mjs),
 #   6. Locust runs tests/load_test.py, 100 users, spawn rate 20, 30 s, with zero failures.
+# Newman and Locust get only ADMIN_TOKEN and CUSTOMER_TOKEN: both read the customer's subject from the token.
 # Prints PASS/FAIL per check and "e2e: N passed, N failed" at the end; exits non-zero on any failure.
 # On exit it stops the jar it started, drops its database and removes its temporary folder.
 #
@@ -91,11 +92,12 @@ svc_start e2e || abort "setup: jar start"
 pass "jar started and /health/ready is UP at $SVC_BASE_URL"
 svc_tokens || abort "setup: tokens"
 
-# 4. Newman: the Postman collection on the empty database.
+# 4. Newman: the Postman collection on the empty database, given only the two tokens (the collection
+# reads the customer's subject from customer_token).
 if step newman 180 newman run tests/BankingAPI.postman_collection.json \
   -e tests/BankingAPI.postman_environment.json \
   --env-var "base_url=$SVC_BASE_URL" --env-var "admin_token=$ADMIN_TOKEN" \
-  --env-var "customer_token=$CUSTOMER_TOKEN" --env-var "customer_sub=$CUSTOMER_SUB" \
+  --env-var "customer_token=$CUSTOMER_TOKEN" \
   --reporters cli,json --reporter-json-export "$OUT/newman.json" --disable-unicode --color off; then
   read -r requests assertions assertions_failed < <(jq -r \
     '[.run.stats.requests.total, .run.stats.assertions.total, .run.stats.assertions.failed] | @tsv' "$OUT/newman.json")
@@ -121,14 +123,14 @@ fi
 # ramp would; it is reported but not judged. Then the judged run: LOCUST_USERS users, zero failures.
 warmup="${E2E_WARMUP_S:-15}"
 if [ "$warmup" -gt 0 ]; then
-  step locust-warmup $((warmup + 60)) locust -f tests/load_test.py --headless -u 20 -r 20 -t "${warmup}s" \
+  step locust-warmup $((warmup + 60)) env -u CUSTOMER_SUB locust -f tests/load_test.py --headless -u 20 -r 20 -t "${warmup}s" \
     --host "$SVC_BASE_URL" --only-summary --exit-code-on-error 0 || true
   svc_log "warm-up: $(grep -E '^ +Aggregated' "$OUT/locust-warmup.log" | head -1 | tr -s ' ')"
 fi
 users="${LOCUST_USERS:-100}"
 rate="${LOCUST_SPAWN_RATE:-20}"
 run_time="${LOCUST_RUN_TIME:-30s}"
-step locust 240 locust -f tests/load_test.py --headless -u "$users" -r "$rate" -t "$run_time" \
+step locust 240 env -u CUSTOMER_SUB locust -f tests/load_test.py --headless -u "$users" -r "$rate" -t "$run_time" \
   --host "$SVC_BASE_URL" --only-summary --stop-timeout 10 --csv "$OUT/locust"
 locust_rc=$?
 summary="$(grep -E '^ +Aggregated' "$OUT/locust.log" | head -1 | tr -s ' ')"

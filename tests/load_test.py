@@ -1,13 +1,14 @@
 """Locust load test of the Banking Transaction API.
 
-Each simulated user opens two accounts of its own (through ADMIN_TOKEN, owner CUSTOMER_SUB,
-with an initial deposit), then, as the customer (CUSTOMER_TOKEN), mixes reads (the account,
-its transactions) with deposits, small withdrawals and transfers between its two accounts.
+Each simulated user opens two accounts of its own (through ADMIN_TOKEN, owner: the customer's
+subject, with an initial deposit), then, as the customer (CUSTOMER_TOKEN), mixes reads (the
+account, its transactions, its statement) with deposits, small withdrawals and transfers between
+its two accounts.
 
 Configuration comes from the environment, else from a `.env` file in the repository root:
   CUSTOMER_TOKEN  bearer token of a customer                        (required)
   ADMIN_TOKEN     bearer token with the admin role                  (required)
-  CUSTOMER_SUB    the `sub` of CUSTOMER_TOKEN                        (default "alice")
+  CUSTOMER_SUB    overrides the subject read from CUSTOMER_TOKEN     (default: the token's `sub`)
   LOCUST_HOST     base URL when -H/--host is not given              (default http://localhost:8000)
 
 Run (Debian's python3-locust 2.12 or `pip install locust`):
@@ -18,6 +19,8 @@ Every non-2xx response counts as a failure, except 422 insufficient_funds where 
 expected outcome (a withdrawal or transfer racing the user's other requests for the balance).
 """
 
+import base64
+import json
 import logging
 import os
 import random
@@ -66,7 +69,20 @@ def setting(name, default=None):
 
 CUSTOMER_TOKEN = setting("CUSTOMER_TOKEN")
 ADMIN_TOKEN = setting("ADMIN_TOKEN")
-CUSTOMER_SUB = setting("CUSTOMER_SUB", "alice")
+
+
+def token_subject(token):
+    """The `sub` claim of a JWT, read from its payload (base64url, the middle part); None if unreadable.
+    The signature is not checked: the service does that; this only names the owner to open accounts for."""
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        return json.loads(base64.urlsafe_b64decode(payload)).get("sub")
+    except (AttributeError, IndexError, ValueError, TypeError):
+        return None
+
+
+CUSTOMER_SUB = setting("CUSTOMER_SUB") or token_subject(CUSTOMER_TOKEN)
 INITIAL_DEPOSIT = Decimal("1000.00")
 
 
@@ -91,8 +107,12 @@ class BankingCustomer(HttpUser):
     host = setting("LOCUST_HOST", "http://localhost:8000")
 
     def on_start(self):
-        if not CUSTOMER_TOKEN or not ADMIN_TOKEN:
-            message = "CUSTOMER_TOKEN and ADMIN_TOKEN must be set (environment or .env in the repository root)"
+        if not CUSTOMER_TOKEN or not ADMIN_TOKEN or not CUSTOMER_SUB:
+            message = (
+                "CUSTOMER_TOKEN and ADMIN_TOKEN must be set (environment or .env in the repository root)"
+                if not CUSTOMER_TOKEN or not ADMIN_TOKEN
+                else "CUSTOMER_TOKEN carries no readable `sub` claim: set CUSTOMER_SUB"
+            )
             logging.error(message)
             # Recorded as a failure so that a headless run exits non-zero.
             self.environment.events.request.fire(
@@ -154,31 +174,30 @@ class BankingCustomer(HttpUser):
         ) as response:
             self._check(response, 201, allowed_refusal)
 
+    def _get(self, path, name, problem):
+        """A customer read that must answer 200 with a body for which problem(body) is None."""
+        with self.client.get(path, headers=self.customer_headers, name=name, catch_response=True) as response:
+            self._check(response, 200)
+            if response.status_code == 200:
+                message = problem(response.json())
+                if message:
+                    response.failure(message)
+
     @task(5)
     def read_account(self):
-        account_id = random.choice(self.account_ids)
-        with self.client.get(
-            f"/accounts/{account_id}",
-            headers=self.customer_headers,
-            name="GET /accounts/{id}",
-            catch_response=True,
-        ) as response:
-            self._check(response, 200)
-            if response.status_code == 200 and "balance" not in response.json():
-                response.failure("account without balance")
+        self._get(
+            f"/accounts/{random.choice(self.account_ids)}",
+            "GET /accounts/{id}",
+            lambda body: None if "balance" in body else "account without balance",
+        )
 
     @task(3)
     def list_transactions(self):
-        account_id = random.choice(self.account_ids)
-        with self.client.get(
-            f"/transactions?account_id={account_id}&limit=20",
-            headers=self.customer_headers,
-            name="GET /transactions?account_id=",
-            catch_response=True,
-        ) as response:
-            self._check(response, 200)
-            if response.status_code == 200 and not isinstance(response.json().get("items"), list):
-                response.failure("page without items")
+        self._get(
+            f"/transactions?account_id={random.choice(self.account_ids)}&limit=20",
+            "GET /transactions?account_id=",
+            lambda body: None if isinstance(body.get("items"), list) else "page without items",
+        )
 
     @task(3)
     def deposit(self):
@@ -221,4 +240,14 @@ class BankingCustomer(HttpUser):
             },
             name="POST /transactions (transfer)",
             allowed_refusal="insufficient_funds",
+        )
+
+    @task(1)
+    def read_statement(self):
+        self._get(
+            f"/accounts/{random.choice(self.account_ids)}/statement?limit=50",
+            "GET /accounts/{id}/statement",
+            lambda body: None
+            if isinstance(body.get("entries"), list) and "closing_balance" in body
+            else "statement without entries or closing_balance",
         )

@@ -9,7 +9,10 @@ import org.bankapi.money.InvalidAmountException;
 import org.bankapi.money.Money;
 import org.bankapi.problem.ProblemException;
 
-/** The body of POST /accounts. Amounts come as a JSON string or number and are read exactly. */
+/**
+ * The body of POST /accounts. Amounts come as a JSON string or number and are read exactly; an
+ * {@code initial_deposit} of zero means none.
+ */
 public record OpenAccountRequest(String ownerId, String holderName, String email, String currency,
                                  String initialDeposit) {
 
@@ -41,7 +44,7 @@ public record OpenAccountRequest(String ownerId, String holderName, String email
             errors.put("currency", e.getMessage());
         }
         Money deposit = null;
-        if (initialDeposit != null && parsedCurrency != null) {
+        if (initialDeposit != null && parsedCurrency != null && !isZero(initialDeposit)) {
             try {
                 deposit = Money.parsePositive(initialDeposit, parsedCurrency);
             } catch (InvalidAmountException e) {
@@ -52,6 +55,15 @@ public record OpenAccountRequest(String ownerId, String holderName, String email
             throw ProblemException.validation(errors);
         }
         return new Checked(ownerId, holderName, email, parsedCurrency, deposit);
+    }
+
+    /** {@code 0}, {@code "0.00"} and the like open the account with no deposit, as an absent one does. */
+    private static boolean isZero(String amount) {
+        try {
+            return new java.math.BigDecimal(amount.trim()).signum() == 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     record Checked(String ownerId, String holderName, String email, Currency currency, Money initialDeposit) {

@@ -58,7 +58,12 @@ class BatchWriter {
         private final List<Submission> batch;
         private final Result[] results;
         private final boolean[] claimed;
-        private final Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        /**
+         * The batch's booking instant, read once it holds its accounts' locks: whoever books on one of
+         * them next locks after this commit and so reads a later clock (statements rely on time order
+         * being booking order within an account).
+         */
+        private Instant now;
 
         Attempt(List<Submission> batch) {
             this.batch = batch;
@@ -71,7 +76,8 @@ class BatchWriter {
             long[] opened = openAccounts();
             Map<Long, LedgerTransaction> originals = repository.lockTransactions(reversalTargets());
             Map<Long, Hold> holds = new HashMap<>(repository.lockHolds(holdTargets()));
-            BatchState state = new BatchState(repository.lockAccounts(customerAccounts(opened, originals, holds), now));
+            BatchState state = new BatchState(repository.lockAccounts(customerAccounts(opened, originals, holds),
+                    () -> now = clock.instant().truncatedTo(ChronoUnit.MICROS)));
             Draft[] drafts = new Draft[batch.size()];
             Set<Long> reversedHere = new LinkedHashSet<>();
             for (int i = 0; i < batch.size(); i++) {
@@ -110,7 +116,7 @@ class BatchWriter {
             if (claims.isEmpty()) {
                 return;
             }
-            Map<IdempotencyClaim.Id, StoredReply> earlier = keys.claim(claims, now);
+            Map<IdempotencyClaim.Id, StoredReply> earlier = keys.claim(claims, clock.instant());
             for (int i = 0; i < batch.size(); i++) {
                 IdempotencyClaim claim = batch.get(i).claim();
                 if (claim == null) {

@@ -14,6 +14,7 @@ import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bankapi.db.SqlArrays;
 import org.bankapi.money.Money;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,32 +32,32 @@ class LedgerRepository {
 
     /**
      * Locks the customer accounts in id order (so concurrent batches never deadlock) and returns their
-     * state, with the sum of each one's holds still pending at {@code now}. The holds are read by a
-     * statement of their own, after the lock: a subquery of the locking statement would see them as
-     * of before a wait for the lock. Accounts whose held_minor is zero have no pending hold at all.
+     * state; then, for the accounts whose held_minor is not zero, the sum of their holds still pending
+     * at {@code now}, which the caller reads once it holds the locks. The holds are read by a statement
+     * of their own: a subquery of the locking statement would see them as of before a wait for the lock.
      */
-    Map<Long, AccountState> lockAccounts(Collection<Long> ids, Instant now) {
+    Map<Long, AccountState> lockAccounts(Collection<Long> ids, Supplier<Instant> now) {
         long[] sorted = ids.stream().mapToLong(Long::longValue).distinct().sorted().toArray();
-        if (sorted.length == 0) {
-            return Map.of();
-        }
         Map<Long, AccountState> result = new LinkedHashMap<>();
         List<Long> holding = new ArrayList<>();
-        jdbc.sql("""
-                SELECT id, owner_id, currency, balance_minor, held_minor, status, kind
-                  FROM accounts WHERE id = ANY(:ids) AND kind = 'customer'
-                 ORDER BY id FOR UPDATE""")
-                .param("ids", bigints(sorted))
-                .query((rs, n) -> {
-                    if (rs.getLong("held_minor") > 0) {
-                        holding.add(rs.getLong("id"));
-                    }
-                    return accountState(rs, n);
-                })
-                .list()
-                .forEach(state -> result.put(state.id(), state));
+        if (sorted.length > 0) {
+            jdbc.sql("""
+                    SELECT id, owner_id, currency, balance_minor, held_minor, status, kind
+                      FROM accounts WHERE id = ANY(:ids) AND kind = 'customer'
+                     ORDER BY id FOR UPDATE""")
+                    .param("ids", bigints(sorted))
+                    .query((rs, n) -> {
+                        if (rs.getLong("held_minor") > 0) {
+                            holding.add(rs.getLong("id"));
+                        }
+                        return accountState(rs, n);
+                    })
+                    .list()
+                    .forEach(state -> result.put(state.id(), state));
+        }
+        Instant at = now.get();
         if (!holding.isEmpty()) {
-            activeHolds(holding, now).forEach((id, held) -> result.put(id, result.get(id).withHeld(held)));
+            activeHolds(holding, at).forEach((id, held) -> result.put(id, result.get(id).withHeld(held)));
         }
         return result;
     }
@@ -190,6 +191,7 @@ class LedgerRepository {
         List<Long> entryTx = new ArrayList<>();
         List<Long> entryAccounts = new ArrayList<>();
         List<Long> entryAmounts = new ArrayList<>();
+        List<Long> entryBalances = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             LedgerTransaction tx = drafts.get(i).transaction();
             types[i] = tx.type().wireName();
@@ -204,6 +206,7 @@ class LedgerRepository {
                 entryTx.add(i + 1L);
                 entryAccounts.add(entry.accountId());
                 entryAmounts.add(entry.amountMinor());
+                entryBalances.add(entry.balanceAfterMinor());
             }
         }
         List<Long> ids = jdbc.sql("""
@@ -219,9 +222,10 @@ class LedgerRepository {
                       JOIN ids USING (ord)
                      ORDER BY ord),
                 e AS (
-                    INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, created_at)
-                    SELECT ids.id, x.account, x.amount, v.currency, :createdAt
-                      FROM unnest(:entryTx, :entryAccounts, :entryAmounts) WITH ORDINALITY AS x(tx_ord, account, amount, ord)
+                    INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, balance_after, currency, created_at)
+                    SELECT ids.id, x.account, x.amount, x.balance_after, v.currency, :createdAt
+                      FROM unnest(:entryTx, :entryAccounts, :entryAmounts, :entryBalances)
+                           WITH ORDINALITY AS x(tx_ord, account, amount, balance_after, ord)
                       JOIN ids ON ids.ord = x.tx_ord
                       JOIN unnest(:currencies) WITH ORDINALITY AS v(currency, ord) ON v.ord = x.tx_ord
                      ORDER BY x.ord)
@@ -238,6 +242,7 @@ class LedgerRepository {
                 .param("entryTx", SqlArrays.bigints(entryTx.toArray(Long[]::new)))
                 .param("entryAccounts", SqlArrays.bigints(entryAccounts.toArray(Long[]::new)))
                 .param("entryAmounts", SqlArrays.bigints(entryAmounts.toArray(Long[]::new)))
+                .param("entryBalances", SqlArrays.bigints(entryBalances.toArray(Long[]::new)))
                 .param("createdAt", Timestamp.from(createdAt))
                 .query(Long.class)
                 .list();

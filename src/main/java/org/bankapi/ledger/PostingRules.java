@@ -44,7 +44,9 @@ public final class PostingRules {
         if (!to.cash()) {
             after.put(to.id(), to.withBalance(Math.addExact(to.balanceMinor(), amount)));
         }
-        Posting posting = new Posting(movement, List.of(new Entry(from.id(), -amount), new Entry(to.id(), amount)), after);
+        Posting posting = new Posting(movement, List.of(
+                new Entry(from.id(), -amount, balanceAfter(from, after)),
+                new Entry(to.id(), amount, balanceAfter(to, after))), after);
         return posting;
     }
 
@@ -64,6 +66,11 @@ public final class PostingRules {
             throw ProblemException.rule("insufficient_funds", "account " + account.id() + " has not enough available funds");
         }
         return account.withHeld(Math.addExact(account.heldMinor(), amount.minorUnits()));
+    }
+
+    /** The running balance an entry records: the account's new balance; none for a cash account. */
+    private static Long balanceAfter(AccountState account, Map<Long, AccountState> after) {
+        return account.cash() ? null : after.get(account.id()).balanceMinor();
     }
 
     private static AccountState require(Map<Long, AccountState> accounts, long id) {

@@ -18,9 +18,14 @@ public record PageRequest(int limit, Long afterId) {
     private static final String CURSOR_PREFIX = "id:";
 
     public static PageRequest of(Integer limit, String cursor) {
-        int size = limit == null ? LIMIT_DEFAULT : limit;
-        if (size < 1 || size > LIMIT_MAX) {
-            throw ProblemException.validation("limit", "must be between 1 and " + LIMIT_MAX);
+        return of(limit, cursor, LIMIT_DEFAULT, LIMIT_MAX);
+    }
+
+    /** For lists whose contract sets other bounds (a statement: 1 to 1,000, default 200). */
+    public static PageRequest of(Integer limit, String cursor, int limitDefault, int limitMax) {
+        int size = limit == null ? limitDefault : limit;
+        if (size < 1 || size > limitMax) {
+            throw ProblemException.validation("limit", "must be between 1 and " + limitMax);
         }
         return new PageRequest(size, cursor == null || cursor.isEmpty() ? null : decode(cursor));
     }

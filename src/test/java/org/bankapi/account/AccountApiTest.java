@@ -124,4 +124,28 @@ class AccountApiTest extends ApiTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.code()).isEqualTo("not_found");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"0\"", "\"0.00\"", "0", "0.00"})
+    void anInitialDepositOfZeroOpensAnEmptyAccountWithoutADeposit(String zero) {
+        Api api = api();
+        Bank bank = new Bank(api);
+        Api.Response created = api.as(bank.admin()).post("/accounts",
+                "{\"owner_id\":\"" + Bank.newOwner() + "\",\"holder_name\":\"Z\",\"initial_deposit\":" + zero + "}");
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("balance").asString()).isEqualTo("0.00");
+        long id = created.json().get("id").asLong();
+        assertThat(api.as(bank.admin()).get("/transactions?account_id=" + id).json().get("items")).isEmpty();
+    }
+
+    @Test
+    void aNegativeInitialDepositIsStillRefused() {
+        Api api = api();
+        Bank bank = new Bank(api);
+        Api.Response refused = api.as(bank.admin()).post("/accounts",
+                Map.of("owner_id", Bank.newOwner(), "holder_name", "N", "initial_deposit", "-0.01"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("errors").toString()).contains("\"field\":\"initial_deposit\"");
+    }
 }

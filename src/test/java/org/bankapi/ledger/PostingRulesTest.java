@@ -26,7 +26,7 @@ class PostingRulesTest {
     void transferBooksTwoEntriesThatSumToZero() {
         PostingRules.Posting posting = PostingRules.apply(move(1001, 1002, 300),
                 Map.of(1001L, account(1001, 500), 1002L, account(1002, 0)));
-        assertThat(posting.entries()).containsExactly(new Entry(1001, -300), new Entry(1002, 300));
+        assertThat(posting.entries()).containsExactly(new Entry(1001, -300, 200L), new Entry(1002, 300, 300L));
         assertThat(posting.accountsAfter().get(1001L).balanceMinor()).isEqualTo(200);
         assertThat(posting.accountsAfter().get(1002L).balanceMinor()).isEqualTo(300);
     }
@@ -35,7 +35,7 @@ class PostingRulesTest {
     void depositTakesTheCashAccountBelowZeroWithoutTouchingItsBalanceRow() {
         PostingRules.Posting posting = PostingRules.apply(move(CASH.id(), 1001, 50),
                 Map.of(1001L, account(1001, 0), CASH.id(), CASH));
-        assertThat(posting.entries()).containsExactly(new Entry(CASH.id(), -50), new Entry(1001, 50));
+        assertThat(posting.entries()).containsExactly(new Entry(CASH.id(), -50, null), new Entry(1001, 50, 50L));
         assertThat(posting.accountsAfter()).containsOnlyKeys(1001L);
     }
 
@@ -80,7 +80,14 @@ class PostingRulesTest {
 
     @Test
     void entriesThatDoNotSumToZeroCannotExist() {
-        assertThatThrownBy(() -> new PostingRules.Posting(move(1, 2, 5), java.util.List.of(new Entry(1, -5), new Entry(2, 4)), Map.of()))
+        assertThatThrownBy(() -> new PostingRules.Posting(move(1, 2, 5), java.util.List.of(new Entry(1, -5, null), new Entry(2, 4, null)), Map.of()))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anEntryCarriesARunningBalanceExactlyWhenItsAccountIsACustomers() {
+        assertThatThrownBy(() -> new Entry(CASH.id(), -5, 0L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Entry(1001, 5, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Entry(1001, -5, -1L)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * between those accounts (70 %), deposits (15 %) and reads (15 %), so throughput is set by the server.
  *
  * <p>Environment: BASE_URL (http://127.0.0.1:8000), ADMIN_TOKEN and CUSTOMER_TOKEN (required), CUSTOMER_SUB
- * (alice), USERS (100), RAMP_S (10), HOLD_S (30); SCENARIO (customers | capacity), CONCURRENCY (32),
+ * (default: the token's `sub`), USERS (100), RAMP_S (10), HOLD_S (30); SCENARIO (customers | capacity), CONCURRENCY (32),
  * DURATION_S (30), ACCOUNTS (8). A system property of the same name wins over the environment variable.
  */
 public class BankingSimulation extends Simulation {
@@ -44,7 +44,9 @@ public class BankingSimulation extends Simulation {
     private static final String BASE_URL = env("BASE_URL", "http://127.0.0.1:8000");
     private static final String ADMIN_TOKEN = required("ADMIN_TOKEN");
     private static final String CUSTOMER_TOKEN = required("CUSTOMER_TOKEN");
-    private static final String CUSTOMER_SUB = env("CUSTOMER_SUB", "alice");
+    /** The owner of the users' accounts: CUSTOMER_SUB when set, else the `sub` of CUSTOMER_TOKEN. */
+    private static final String CUSTOMER_SUB = java.util.Optional.ofNullable(env("CUSTOMER_SUB", null))
+            .orElseGet(() -> subjectOf(CUSTOMER_TOKEN));
     private static final int USERS = Integer.parseInt(env("USERS", "100"));
     private static final int RAMP_S = Integer.parseInt(env("RAMP_S", "10"));
     private static final int HOLD_S = Integer.parseInt(env("HOLD_S", "30"));
@@ -218,5 +220,19 @@ public class BankingSimulation extends Simulation {
             throw new IllegalStateException(name + " must be set (a bearer token; see scripts/load-test.sh)");
         }
         return value;
+    }
+
+    /** The `sub` claim of a JWT, read from its payload (the base64url middle part); its signature is the service's business. */
+    static String subjectOf(String token) {
+        String[] parts = token.split("\\.");
+        if (parts.length != 3) {
+            throw new IllegalStateException("CUSTOMER_TOKEN is not a JWT: set CUSTOMER_SUB");
+        }
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
+        String subject = tools.jackson.databind.json.JsonMapper.builder().build().readTree(payload).path("sub").asString();
+        if (subject == null || subject.isEmpty()) {
+            throw new IllegalStateException("CUSTOMER_TOKEN carries no sub claim: set CUSTOMER_SUB");
+        }
+        return subject;
     }
 }

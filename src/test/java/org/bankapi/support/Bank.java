@@ -1,7 +1,11 @@
 package org.bankapi.support;
 
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
@@ -64,5 +68,27 @@ public final class Bank {
 
     public Api.Response withdraw(String token, long account, String amount) {
         return api.as(token).post("/transactions", Map.of("type", "withdrawal", "account_id", account, "amount", amount));
+    }
+
+    /**
+     * {@code count} random deposits, withdrawals and transfers either way between {@code account} and
+     * {@code other}, as the admin; a refusal for lack of funds is part of the game. Returns the booked ones.
+     */
+    public List<Api.Response> randomTraffic(Random random, long account, long other, int count) {
+        List<Api.Response> booked = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String amount = BigDecimal.valueOf(1 + random.nextInt(5000), 2).toPlainString();
+            Api.Response response = switch (random.nextInt(4)) {
+                case 0 -> deposit(adminToken, account, amount);
+                case 1 -> withdraw(adminToken, account, amount);
+                case 2 -> transfer(adminToken, account, other, amount);
+                default -> transfer(adminToken, other, account, amount);
+            };
+            assertThat(response.status()).as(response.toString()).isIn(201, 422);
+            if (response.status() == 201) {
+                booked.add(response);
+            }
+        }
+        return booked;
     }
 }
