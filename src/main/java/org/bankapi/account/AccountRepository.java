@@ -8,14 +8,22 @@ import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
 import org.bankapi.crypto.SealedPersonalData;
+import org.bankapi.crypto.StoredDataKey;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL of the accounts table for customer accounts; balances are only ever written by the ledger. */
+/**
+ * SQL of the accounts table for customer accounts; balances are only ever written by the ledger.
+ * A read of accounts brings each account's data_keys row along (a join on its primary key), so
+ * showing an account or a page of them is one query: the vault needs no lookup of its own.
+ */
 @Repository
 class AccountRepository {
 
     private static final String COLUMNS = "id, owner_id, holder_name, email, currency, balance_minor, balance_version, status, created_at";
+    /** The account columns of {@code a} and its data key's of {@code k}: what {@link #row} reads. */
+    private static final String ROW = "a.id, a.owner_id, a.holder_name, a.email, a.currency, a.balance_minor, a.balance_version,"
+            + " a.status, a.created_at, " + StoredDataKey.columns("k");
     private final JdbcClient jdbc;
 
     AccountRepository(JdbcClient jdbc) {
@@ -36,16 +44,18 @@ class AccountRepository {
     }
 
     Optional<AccountRow> find(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id = :id AND kind = 'customer'")
+        return jdbc.sql("SELECT " + ROW + " FROM accounts a LEFT JOIN data_keys k ON k.account_id = a.id"
+                        + " WHERE a.id = :id AND a.kind = 'customer'")
                 .param("id", id)
                 .query(AccountRepository::row)
                 .optional();
     }
 
     List<AccountRow> page(String owner, Long afterId, int limit) {
-        String where = (owner == null ? "kind = 'customer'" : "owner_id = :owner AND kind = 'customer'")
-                + (afterId == null ? "" : " AND id > :after");
-        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE " + where + " ORDER BY id LIMIT :limit")
+        String where = (owner == null ? "a.kind = 'customer'" : "a.owner_id = :owner AND a.kind = 'customer'")
+                + (afterId == null ? "" : " AND a.id > :after");
+        var spec = jdbc.sql("SELECT " + ROW + " FROM accounts a LEFT JOIN data_keys k ON k.account_id = a.id"
+                        + " WHERE " + where + " ORDER BY a.id LIMIT :limit")
                 .param("limit", limit);
         if (owner != null) {
             spec = spec.param("owner", owner);
@@ -54,6 +64,14 @@ class AccountRepository {
             spec = spec.param("after", afterId);
         }
         return spec.query(AccountRepository::row).list();
+    }
+
+    /** The owner of a customer account, for visibility checks: no personal data is read. */
+    Optional<String> ownerOf(long id) {
+        return jdbc.sql("SELECT owner_id FROM accounts WHERE id = :id AND kind = 'customer'")
+                .param("id", id)
+                .query(String.class)
+                .optional();
     }
 
     Optional<Currency> currencyOf(long id) {
@@ -72,8 +90,9 @@ class AccountRepository {
 
     /** Closes an open, empty account under its row lock; empty when some condition did not hold. */
     Optional<AccountRow> closeIfEmpty(long id, Instant now) {
-        return jdbc.sql("UPDATE accounts SET status = 'closed', closed_at = :now"
-                        + " WHERE id = :id AND kind = 'customer' AND status = 'open' AND balance_minor = 0 RETURNING " + COLUMNS)
+        return jdbc.sql("WITH a AS (UPDATE accounts SET status = 'closed', closed_at = :now"
+                        + " WHERE id = :id AND kind = 'customer' AND status = 'open' AND balance_minor = 0 RETURNING " + COLUMNS + ")"
+                        + " SELECT " + ROW + " FROM a LEFT JOIN data_keys k ON k.account_id = a.id")
                 .param("id", id)
                 .param("now", Timestamp.from(now))
                 .query(AccountRepository::row)
@@ -89,6 +108,7 @@ class AccountRepository {
                 rs.getLong("balance_minor"),
                 rs.getLong("balance_version"),
                 rs.getString("status"),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                StoredDataKey.of(rs));
     }
 }

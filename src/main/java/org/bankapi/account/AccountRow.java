@@ -2,13 +2,13 @@ package org.bankapi.account;
 
 import java.time.Instant;
 import java.util.Currency;
-import org.bankapi.cache.CachedBalance;
 import org.bankapi.crypto.SealedPersonalData;
+import org.bankapi.crypto.StoredDataKey;
 import org.bankapi.money.Money;
 
-/** A customer account as stored: personal data still sealed. */
+/** A customer account as stored: personal data still sealed, with its data key as stored (null: none). */
 record AccountRow(long id, String ownerId, SealedPersonalData personalData, Currency currency, long balanceMinor,
-                  long balanceVersion, String status, Instant createdAt) {
+                  long balanceVersion, String status, Instant createdAt, StoredDataKey dataKey) {
 
     AccountRow {
         if (balanceMinor < 0) {
@@ -21,9 +21,5 @@ record AccountRow(long id, String ownerId, SealedPersonalData personalData, Curr
 
     Money balance() {
         return Money.ofMinor(balanceMinor, currency);
-    }
-
-    CachedBalance cachedBalance() {
-        return new CachedBalance(id, balanceMinor, balanceVersion);
     }
 }

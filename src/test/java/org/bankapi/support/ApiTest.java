@@ -15,6 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "BANK_DATA_DIR=target/test-data",
     "RATE_LIMIT_PER_SECOND=0"
 })
+@org.springframework.context.annotation.Import(StatementCounter.Wrapping.class)
 public abstract class ApiTest {
 
     public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
