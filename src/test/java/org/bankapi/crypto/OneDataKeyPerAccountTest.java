@@ -29,6 +29,8 @@ class OneDataKeyPerAccountTest extends ApiTest {
     @Test
     void accountsOpenedConcurrentlyEachHaveTheirOwnDataKey() throws Exception {
         assertThat(pool.sizeMax()).as("the service pre-wraps data keys").isPositive();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> pool.size() == pool.sizeMax());
+        long inlineBefore = pool.madeInline();
         Api api = api();
         Bank bank = new Bank(api);
         String admin = bank.admin();
@@ -63,6 +65,7 @@ class OneDataKeyPerAccountTest extends ApiTest {
         }
         assertThat(failures).isEmpty();
         assertThat(ids).hasSize(threads * perThread);
+        assertThat(pool.madeInline() - inlineBefore).as("most keys came pre-wrapped").isLessThan(threads * perThread);
 
         record Key(long accountId, String kekId, byte[] wrapped) {
         }
