@@ -1,5 +1,9 @@
 package org.bankapi.crypto;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +25,7 @@ import org.springframework.stereotype.Component;
  * handed out. When the pool is empty (or disabled with size 0) a key is made inline, as before.
  */
 @Component
-public final class DataKeyPool implements SmartLifecycle {
+public final class DataKeyPool implements SmartLifecycle, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(DataKeyPool.class);
     private static final long RETRY_DELAY_MS_MIN = 500;
@@ -100,6 +104,17 @@ public final class DataKeyPool implements SmartLifecycle {
 
     int sizeMax() {
         return sizeMax;
+    }
+
+    /** data_key_pool_size, data_key_pool_made_inline_total (the pool was empty), data_key_pool_discarded_total (old KEK version). */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("data.key.pool.size", size, AtomicInteger::get)
+                .description("Pre-wrapped data keys ready for account openings").register(registry);
+        FunctionCounter.builder("data.key.pool.made.inline", madeInline, AtomicLong::get)
+                .description("Data keys generated and wrapped on the request path because the pool was empty").register(registry);
+        FunctionCounter.builder("data.key.pool.discarded", discarded, AtomicLong::get)
+                .description("Pre-wrapped data keys discarded because the key-encryption key version changed").register(registry);
     }
 
     @Override

@@ -66,6 +66,8 @@ class OneDataKeyPerAccountTest extends ApiTest {
         assertThat(failures).isEmpty();
         assertThat(ids).hasSize(threads * perThread);
         assertThat(pool.madeInline() - inlineBefore).as("most keys came pre-wrapped").isLessThan(threads * perThread);
+        assertThat(api.anonymous().get("/metrics").text())
+                .contains("data_key_pool_size").contains("data_key_pool_made_inline_total").contains("data_key_pool_discarded_total");
 
         record Key(long accountId, String kekId, byte[] wrapped) {
         }
