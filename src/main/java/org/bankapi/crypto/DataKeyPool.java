@@ -13,6 +13,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -53,7 +54,14 @@ public final class DataKeyPool implements SmartLifecycle, MeterBinder {
     private volatile Thread refiller;
     private volatile boolean running;
 
-    DataKeyPool(KeyEncryptionKey kek, @Value("${bank.crypto.data-key-pool-size-max:64}") int sizeMax) {
+    /** Pre-wraps only in a serving instance: {@code consume} and {@code rotate-keys} open no accounts. */
+    @Autowired
+    DataKeyPool(KeyEncryptionKey kek, @Value("${bank.crypto.data-key-pool-size-max:64}") int sizeMax,
+                @Value("${bank.command:serve}") String command) {
+        this(kek, "serve".equals(command) ? sizeMax : 0);
+    }
+
+    DataKeyPool(KeyEncryptionKey kek, int sizeMax) {
         if (sizeMax < 0) {
             throw new IllegalArgumentException("bank.crypto.data-key-pool-size-max must be 0 or more, not " + sizeMax);
         }
