@@ -145,6 +145,7 @@ public class PersonalDataVault {
                 public void afterCompletion(int status) {
                     if (status != STATUS_COMMITTED) {
                         dataKeys.remove(accountId, cached);
+                        fresh.destroy();
                     }
                 }
             });
