@@ -9,18 +9,33 @@ import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
 import org.bankapi.crypto.SealedPersonalData;
+import org.bankapi.crypto.StoredDataKey;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL of the accounts table for customer accounts; balances are only ever written by the ledger. */
+/**
+ * SQL of the accounts table for customer accounts; balances are only ever written by the ledger.
+ * A read of accounts brings each account's data_keys row along (a join on its primary key), so
+ * showing an account or a page of them is one query: the vault needs no lookup of its own.
+ */
 @Repository
 class AccountRepository {
 
-    /** The row, and the sum of its pending holds at :now, in the same statement (so of the same snapshot). */
-    private static final String COLUMNS = """
-            id, owner_id, holder_name, email, currency, balance_minor, balance_version, status, created_at,
-            CASE WHEN held_minor = 0 THEN 0 ELSE (SELECT coalesce(sum(h.amount_minor), 0) FROM holds AS h
-                  WHERE h.account_id = accounts.id AND h.status = 'pending' AND h.expires_at > :now) END AS active_held_minor""";
+    private static final String COLUMNS =
+            "id, owner_id, holder_name, email, currency, balance_minor, balance_version, held_minor, status, created_at";
+    /** The row's pending holds not yet expired at :now, in the row's own statement (so of the same snapshot). */
+    private static final String ACTIVE_HELD = """
+            CASE WHEN a.held_minor = 0 THEN 0 ELSE (SELECT coalesce(sum(h.amount_minor), 0) FROM holds AS h
+                  WHERE h.account_id = a.id AND h.status = 'pending' AND h.expires_at > :now) END AS active_held_minor""";
+    /** The account columns of {@code a}, its pending holds and its data key's of {@code k}: what {@link #row} reads. */
+    private static final String ROW = "a.id, a.owner_id, a.holder_name, a.email, a.currency, a.balance_minor, a.balance_version,"
+            + " a.status, a.created_at, " + ACTIVE_HELD + ", " + StoredDataKey.columns("k");
+    /**
+     * Each account's data key by its primary key, one probe per account row (the LIMIT keeps the
+     * planner from hashing the whole data_keys table for a small page).
+     */
+    private static final String WITH_DATA_KEY =
+            " LEFT JOIN LATERAL (SELECT * FROM data_keys d WHERE d.account_id = a.id LIMIT 1) AS k ON TRUE";
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -43,7 +58,8 @@ class AccountRepository {
     }
 
     Optional<AccountRow> find(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id = :id AND kind = 'customer'")
+        return jdbc.sql("SELECT " + ROW + " FROM accounts a" + WITH_DATA_KEY
+                        + " WHERE a.id = :id AND a.kind = 'customer'")
                 .param("id", id)
                 .param("now", Timestamp.from(clock.instant()))
                 .query(AccountRepository::row)
@@ -51,9 +67,10 @@ class AccountRepository {
     }
 
     List<AccountRow> page(String owner, Long afterId, int limit) {
-        String where = (owner == null ? "kind = 'customer'" : "owner_id = :owner AND kind = 'customer'")
-                + (afterId == null ? "" : " AND id > :after");
-        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE " + where + " ORDER BY id LIMIT :limit")
+        String where = (owner == null ? "a.kind = 'customer'" : "a.owner_id = :owner AND a.kind = 'customer'")
+                + (afterId == null ? "" : " AND a.id > :after");
+        var spec = jdbc.sql("SELECT " + ROW + " FROM accounts a" + WITH_DATA_KEY
+                        + " WHERE " + where + " ORDER BY a.id LIMIT :limit")
                 .param("limit", limit)
                 .param("now", Timestamp.from(clock.instant()));
         if (owner != null) {
@@ -63,6 +80,14 @@ class AccountRepository {
             spec = spec.param("after", afterId);
         }
         return spec.query(AccountRepository::row).list();
+    }
+
+    /** The owner of a customer account, for visibility checks: no personal data is read. */
+    Optional<String> ownerOf(long id) {
+        return jdbc.sql("SELECT owner_id FROM accounts WHERE id = :id AND kind = 'customer'")
+                .param("id", id)
+                .query(String.class)
+                .optional();
     }
 
     Optional<Currency> currencyOf(long id) {
@@ -81,8 +106,9 @@ class AccountRepository {
 
     /** Closes an open, empty account under its row lock; empty when some condition did not hold. */
     Optional<AccountRow> closeIfEmpty(long id, Instant now) {
-        return jdbc.sql("UPDATE accounts SET status = 'closed', closed_at = :now"
-                        + " WHERE id = :id AND kind = 'customer' AND status = 'open' AND balance_minor = 0 RETURNING " + COLUMNS)
+        return jdbc.sql("WITH a AS (UPDATE accounts SET status = 'closed', closed_at = :now"
+                        + " WHERE id = :id AND kind = 'customer' AND status = 'open' AND balance_minor = 0 RETURNING " + COLUMNS + ")"
+                        + " SELECT " + ROW + " FROM a" + WITH_DATA_KEY)
                 .param("id", id)
                 .param("now", Timestamp.from(now))
                 .query(AccountRepository::row)
@@ -99,6 +125,7 @@ class AccountRepository {
                 rs.getLong("balance_version"),
                 rs.getLong("active_held_minor"),
                 rs.getString("status"),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                StoredDataKey.of(rs));
     }
 }

@@ -2,13 +2,16 @@ package org.bankapi.account;
 
 import java.time.Instant;
 import java.util.Currency;
-import org.bankapi.cache.CachedBalance;
 import org.bankapi.crypto.SealedPersonalData;
+import org.bankapi.crypto.StoredDataKey;
 import org.bankapi.money.Money;
 
-/** A customer account as stored: personal data still sealed, with the sum of its pending holds not yet expired. */
+/**
+ * A customer account as stored: personal data still sealed, with its data key as stored (null: none)
+ * and the sum of its pending holds not yet expired.
+ */
 record AccountRow(long id, String ownerId, SealedPersonalData personalData, Currency currency, long balanceMinor,
-                  long balanceVersion, long activeHeldMinor, String status, Instant createdAt) {
+                  long balanceVersion, long activeHeldMinor, String status, Instant createdAt, StoredDataKey dataKey) {
 
     AccountRow {
         if (balanceMinor < 0) {
@@ -25,9 +28,5 @@ record AccountRow(long id, String ownerId, SealedPersonalData personalData, Curr
 
     Money balance() {
         return Money.ofMinor(balanceMinor, currency);
-    }
-
-    CachedBalance cachedBalance() {
-        return new CachedBalance(id, balanceMinor, balanceVersion);
     }
 }

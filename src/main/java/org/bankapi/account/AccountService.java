@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.bankapi.audit.AuditEvent;
 import org.bankapi.audit.AuditLog;
-import org.bankapi.cache.BalanceCache;
 import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
 import org.bankapi.crypto.SealedPersonalData;
@@ -49,18 +48,16 @@ public class AccountService {
     private final PersonalDataVault vault;
     private final PostingEngine engine;
     private final JsonMapper json;
-    private final BalanceCache balances;
     private final Clock clock;
     private final AuditLog audit;
     private final SecureRandom random = new SecureRandom();
 
-    AccountService(AccountRepository accounts, PersonalDataVault vault, PostingEngine engine, BalanceCache balances, Clock clock,
-                   AuditLog audit, JsonMapper json) {
+    AccountService(AccountRepository accounts, PersonalDataVault vault, PostingEngine engine, Clock clock, AuditLog audit,
+                   JsonMapper json) {
         this.accounts = accounts;
         this.vault = vault;
         this.engine = engine;
         this.json = json;
-        this.balances = balances;
         this.clock = clock;
         this.audit = audit;
     }
@@ -119,16 +116,21 @@ public class AccountService {
         throw new IllegalStateException("no free account id after " + ID_ATTEMPTS_MAX + " attempts");
     }
 
-    /** The account with its balance from the balance cache (the row is read for ownership and personal data). */
+    /**
+     * The account with the balance of the row just read: one query (row and data key together), and
+     * no unwrap when the key is cached. The balance cache is not asked: it can only hold this
+     * version or an older one than a row read now.
+     */
     public AccountView get(Caller caller, long id) {
-        AccountRow row = visible(caller, id);
-        return view(row, row.activeHeldMinor() == 0 ? balances.balance(row.cachedBalance()) : row.balanceMinor());
+        AccountRow row = accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
+        requireOwnerOrAdmin(caller, id, row.ownerId());
+        return view(row);
     }
 
+    /** A page of accounts, each with its row's balance: one query for the page. */
     public Page<AccountView> list(Caller caller, PageRequest page) {
         List<AccountRow> rows = accounts.page(caller.ownerRestriction(), page.afterId(), page.fetchSize());
-        Map<Long, Long> shown = balances.balances(rows.stream().limit(page.limit()).map(AccountRow::cachedBalance).toList());
-        return page.page(rows, AccountRow::id, row -> view(row, row.activeHeldMinor() == 0 ? shown.get(row.id()) : row.balanceMinor()));
+        return page.page(rows, AccountRow::id, this::view);
     }
 
     @Transactional
@@ -166,29 +168,27 @@ public class AccountService {
         return accounts.idsOwnedBy(owner);
     }
 
-    /** Checks that the caller may see the account: 404 when it does not exist, 403 when it is someone else's. */
+    /**
+     * Checks that the caller may see the account: 404 when it does not exist, 403 when it is someone
+     * else's. Reads only the owner, never the personal data.
+     */
     public void requireVisible(Caller caller, long id) {
-        visible(caller, id);
+        String owner = accounts.ownerOf(id).orElseThrow(() -> ProblemException.notFound("account " + id));
+        requireOwnerOrAdmin(caller, id, owner);
     }
 
-    private AccountRow visible(Caller caller, long id) {
-        AccountRow row = accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
-        if (!caller.admin() && !caller.subject().equals(row.ownerId())) {
+    private static void requireOwnerOrAdmin(Caller caller, long id, String owner) {
+        if (!caller.admin() && !caller.subject().equals(owner)) {
             throw ProblemException.forbidden("account " + id + " belongs to someone else");
         }
-        return row;
     }
 
-    /** The account as stored, balance included: inside a writing transaction the database is the only source. */
+    /** The account as stored, balance included: the row is the only source (inside a writing transaction too). */
     private AccountView view(AccountRow row) {
-        return view(row, row.balanceMinor());
-    }
-
-    private AccountView view(AccountRow row, long balanceMinor) {
-        PersonalData personal = vault.open(row.id(), row.personalData());
+        PersonalData personal = vault.open(row.id(), row.personalData(), row.dataKey());
         return new AccountView(row.id(), row.ownerId(), personal.holderName(), personal.email(),
-                row.currency().getCurrencyCode(), Money.ofMinor(balanceMinor, row.currency()).toPlainString(),
-                Money.ofMinor(balanceMinor - row.activeHeldMinor(), row.currency()).toPlainString(), row.status(),
+                row.currency().getCurrencyCode(), row.balance().toPlainString(),
+                Money.ofMinor(row.balanceMinor() - row.activeHeldMinor(), row.currency()).toPlainString(), row.status(),
                 row.createdAt());
     }
 }

@@ -23,7 +23,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * replaced), which covers refreshes lost while the store was unreachable. Inside a database
  * transaction the cache is neither read nor written: uncommitted figures never reach it. Money
  * decisions never come here; the ledger decides under row locks. Store failures (bounded by the
- * command timeout) open a short break during which reads go to the database only.
+ * command timeout) open a short break during which reads go to the database only. Account reads
+ * do not ask it: they read the row, whose balance is the newest committed figure, so the cache
+ * could only agree or be older; it serves lookups that have a (balance, version) but not a fresh row.
  */
 public class BalanceCache {
 

@@ -11,5 +11,16 @@ public interface KeyEncryptionKey {
 
     byte[] wrap(byte[] dataKey);
 
+    /**
+     * Wraps under the current version and names that version: the id and the wrapping always match,
+     * even while another thread makes a newer version current (reading {@link #currentId()} and then
+     * calling {@link #wrap} could pair an old id with a new wrapping).
+     */
+    Wrapped wrapCurrent(byte[] dataKey);
+
+    /** A data key wrapped by the key-encryption key version {@code keyId}. */
+    record Wrapped(String keyId, byte[] wrappedKey) {
+    }
+
     byte[] unwrap(String keyId, byte[] wrappedKey);
 }

@@ -72,8 +72,13 @@ public class KeyRotation {
                         .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getBytes(3))).list();
                 for (Row row : rows) {
                     byte[] dataKey = kek.unwrap(row.kekId(), row.wrapped());
+                    KeyEncryptionKey.Wrapped rewrapped = kek.wrapCurrent(dataKey);
+                    if (!rewrapped.keyId().equals(current)) {
+                        // a newer version became current meanwhile: this batch rolls back, a new run continues
+                        throw new CryptoException("the key-encryption key moved to " + rewrapped.keyId() + " during rotation to " + current);
+                    }
                     jdbc.sql("UPDATE data_keys SET kek_id = :kek, wrapped_key = :wrapped WHERE account_id = :id AND destroyed_at IS NULL")
-                            .param("kek", current).param("wrapped", kek.wrap(dataKey)).param("id", row.accountId())
+                            .param("kek", rewrapped.keyId()).param("wrapped", rewrapped.wrappedKey()).param("id", row.accountId())
                             .update();
                     java.util.Arrays.fill(dataKey, (byte) 0);
                 }

@@ -65,9 +65,14 @@ public final class KeyVaultKey implements KeyEncryptionKey {
 
     @Override
     public byte[] wrap(byte[] dataKey) {
+        return wrapCurrent(dataKey).wrappedKey();
+    }
+
+    @Override
+    public Wrapped wrapCurrent(byte[] dataKey) {
         String id = currentId();
         try {
-            return client(id).wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dataKey).getEncryptedKey();
+            return new Wrapped(id, client(id).wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dataKey).getEncryptedKey());
         } catch (RuntimeException e) {
             throw new CryptoException("Key Vault could not wrap a data key with " + keyName + ": " + e.getClass().getSimpleName(), e);
         }

@@ -60,7 +60,13 @@ public final class LocalKeyFile implements KeyEncryptionKey {
 
     @Override
     public byte[] wrap(byte[] dataKey) {
-        return Aes.encrypt(key(currentId), dataKey, currentId.getBytes(StandardCharsets.UTF_8));
+        return wrapCurrent(dataKey).wrappedKey();
+    }
+
+    @Override
+    public Wrapped wrapCurrent(byte[] dataKey) {
+        String id = currentId;
+        return new Wrapped(id, Aes.encrypt(key(id), dataKey, id.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

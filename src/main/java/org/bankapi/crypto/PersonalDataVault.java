@@ -3,10 +3,17 @@ package org.bankapi.crypto;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.bankapi.db.SqlArrays;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -15,7 +22,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Envelope encryption of personal data: each account has its own AES-256 data key, stored only
  * wrapped by the key-encryption key. Destroying an account's data key erases its personal data
- * (crypto-shredding) while its ledger stays whole. Unwrapped keys are cached, bounded.
+ * (crypto-shredding) while its ledger stays whole. Unwrapped keys are cached, bounded; fresh keys
+ * come pre-wrapped from a {@link DataKeyPool}, so opening an account does not wait for the KEK.
  */
 @Service
 public class PersonalDataVault {
@@ -28,9 +36,13 @@ public class PersonalDataVault {
     private final JdbcClient jdbc;
     private final KeyEncryptionKey kek;
     private final Clock clock;
+    private final DataKeyPool pool;
     /**
-     * Unwrapped keys live here at most {@link #CACHED_KEY_TTL_MS}: an erasure on another instance
-     * takes effect here within that time, without asking the key-encryption key on every read.
+     * A read that only has the account id ({@link #open(long, SealedPersonalData)}, the replay key)
+     * trusts a cached key at most {@link #CACHED_KEY_TTL_MS}, then looks at its data_keys row again,
+     * so an erasure on another instance takes effect here within that time. A read that fetched the
+     * row with the account ({@link #open(long, SealedPersonalData, StoredDataKey)}) sees an erasure
+     * at once and uses a cached key only when it was unwrapped from exactly that stored wrapping.
      */
     static final long CACHED_KEY_TTL_MS = 60_000;
     private final Map<Long, CachedKey> dataKeys = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
@@ -40,47 +52,143 @@ public class PersonalDataVault {
         }
     });
 
-    private record CachedKey(byte[] key, long loadedAtMs) {
+    /** An unwrapped key with the stored wrapping it came from (or was wrapped into). */
+    private record CachedKey(byte[] key, String kekId, byte[] wrappedKey, long loadedAtMs) {
+
+        boolean unwrapsFrom(StoredDataKey stored) {
+            return kekId.equals(stored.kekId()) && Arrays.equals(wrappedKey, stored.wrappedKey());
+        }
     }
 
-    public PersonalDataVault(JdbcClient jdbc, KeyEncryptionKey kek, Clock clock) {
+    @Autowired
+    public PersonalDataVault(JdbcClient jdbc, KeyEncryptionKey kek, Clock clock, DataKeyPool pool) {
         this.jdbc = jdbc;
         this.kek = kek;
         this.clock = clock;
+        this.pool = pool;
+    }
+
+    /** A vault that makes each data key inline, without a pool: for tools and tests. */
+    public PersonalDataVault(JdbcClient jdbc, KeyEncryptionKey kek, Clock clock) {
+        this(jdbc, kek, clock, DataKeyPool.inline(kek));
     }
 
     /**
      * Creates the account's data key (in the caller's database transaction) and encrypts the data
      * with it; empty when the account id already has a key, so the caller picks another id
-     * without aborting its transaction.
+     * without aborting its transaction. The key comes pre-wrapped from the pool when it holds one.
      */
     public Optional<SealedPersonalData> seal(long accountId, PersonalData data) {
-        byte[] dataKey = Aes.newKey();
-        String kekId = kek.currentId();
+        DataKeyPool.FreshKey fresh = pool.take();
         int inserted = jdbc.sql("""
                 INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
                 ON CONFLICT (account_id) DO NOTHING""")
                 .param("id", accountId)
-                .param("kek", kekId)
-                .param("wrapped", kek.wrap(dataKey))
+                .param("kek", fresh.kekId())
+                .param("wrapped", fresh.wrappedKey())
                 .param("now", Timestamp.from(clock.instant()))
                 .update();
         if (inserted == 0) {
+            fresh.destroy();
             return Optional.empty();
         }
-        return Optional.of(new SealedPersonalData(
-                encrypt(dataKey, accountId, "holder_name", data.holderName()),
-                encrypt(dataKey, accountId, "email", data.email())));
+        return Optional.of(sealWith(accountId, fresh, data));
     }
 
+    /**
+     * {@link #seal} for many accounts with one multi-row INSERT into data_keys (one data key per
+     * account, each from the pool or made inline): the sealed data of the ids that got their key;
+     * an id that already had one is absent, so the caller picks another id for it.
+     */
+    public Map<Long, SealedPersonalData> sealAll(Map<Long, PersonalData> byAccount) {
+        if (byAccount.isEmpty()) {
+            return Map.of();
+        }
+        List<Long> ids = new ArrayList<>(byAccount.keySet());
+        List<DataKeyPool.FreshKey> fresh = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            fresh.add(pool.take());
+        }
+        Set<Long> inserted = new HashSet<>(jdbc.sql("""
+                INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at)
+                SELECT id, kek, decode(wrapped, 'base64'), :now FROM unnest(:ids, :keks, :wrapped) AS k(id, kek, wrapped)
+                ON CONFLICT (account_id) DO NOTHING RETURNING account_id""")
+                .param("ids", SqlArrays.bigints(ids.stream().mapToLong(Long::longValue).toArray()))
+                .param("keks", SqlArrays.texts(fresh.stream().map(DataKeyPool.FreshKey::kekId).toArray(String[]::new)))
+                .param("wrapped", SqlArrays.texts(fresh.stream()
+                        .map(key -> java.util.Base64.getEncoder().encodeToString(key.wrappedKey())).toArray(String[]::new)))
+                .param("now", Timestamp.from(clock.instant()))
+                .query(Long.class)
+                .list());
+        Map<Long, SealedPersonalData> sealed = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            long id = ids.get(i);
+            if (inserted.contains(id)) {
+                sealed.put(id, sealWith(id, fresh.get(i), byAccount.get(id)));
+            } else {
+                fresh.get(i).destroy();
+            }
+        }
+        return sealed;
+    }
+
+    /** Encrypts with the account's new key and caches it, so the first read needs no unwrap; forgotten on a rollback. */
+    private SealedPersonalData sealWith(long accountId, DataKeyPool.FreshKey fresh, PersonalData data) {
+        SealedPersonalData sealed = new SealedPersonalData(
+                encrypt(fresh.key(), accountId, "holder_name", data.holderName()),
+                encrypt(fresh.key(), accountId, "email", data.email()));
+        CachedKey cached = new CachedKey(fresh.key(), fresh.kekId(), fresh.wrappedKey(), clock.millis());
+        dataKeys.put(accountId, cached);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status != STATUS_COMMITTED) {
+                        dataKeys.remove(accountId, cached);
+                        fresh.destroy();
+                    }
+                }
+            });
+        }
+        return sealed;
+    }
+
+    /** Opens with only the account id: the data_keys row is read when the cached key is older than the TTL. */
     public PersonalData open(long accountId, SealedPersonalData sealed) {
         Optional<byte[]> dataKey = dataKey(accountId);
         if (dataKey.isEmpty()) {
             return PersonalData.erasedData();
         }
+        return decryptAll(dataKey.get(), accountId, sealed);
+    }
+
+    /**
+     * Opens with the account's data_keys row read together with the account (no query here): erased
+     * when the key was destroyed; the cached key when it came from this very wrapping; else one unwrap.
+     */
+    public PersonalData open(long accountId, SealedPersonalData sealed, StoredDataKey stored) {
+        if (stored == null) {
+            throw new CryptoException("account " + accountId + " has no data key: personal data cannot be read");
+        }
+        if (stored.destroyed()) {
+            forget(accountId);
+            return PersonalData.erasedData();
+        }
+        CachedKey cached = dataKeys.get(accountId);
+        byte[] key = cached != null && cached.unwrapsFrom(stored) ? cached.key() : unwrapAndCache(accountId, stored);
+        return decryptAll(key, accountId, sealed);
+    }
+
+    private static PersonalData decryptAll(byte[] key, long accountId, SealedPersonalData sealed) {
         return PersonalData.of(
-                decrypt(dataKey.get(), accountId, "holder_name", sealed.holderName()),
-                decrypt(dataKey.get(), accountId, "email", sealed.email()));
+                decrypt(key, accountId, "holder_name", sealed.holderName()),
+                decrypt(key, accountId, "email", sealed.email()));
+    }
+
+    private byte[] unwrapAndCache(long accountId, StoredDataKey stored) {
+        byte[] key = kek.unwrap(stored.kekId(), stored.wrappedKey());
+        dataKeys.put(accountId, new CachedKey(key, stored.kekId(), stored.wrappedKey(), clock.millis()));
+        return key;
     }
 
     /**
@@ -103,12 +211,13 @@ public class PersonalDataVault {
 
     private byte[] replayKey() {
         if (!dataKeys.containsKey(REPLAY_KEY_ACCOUNT)) {
+            KeyEncryptionKey.Wrapped wrapped = kek.wrapCurrent(Aes.newKey());
             jdbc.sql("""
                     INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
                     ON CONFLICT (account_id) DO NOTHING""")
                     .param("id", REPLAY_KEY_ACCOUNT)
-                    .param("kek", kek.currentId())
-                    .param("wrapped", kek.wrap(Aes.newKey()))
+                    .param("kek", wrapped.keyId())
+                    .param("wrapped", wrapped.wrappedKey())
                     .param("now", Timestamp.from(clock.instant()))
                     .update();
         }
@@ -150,19 +259,22 @@ public class PersonalDataVault {
         if (cached != null && clock.millis() - cached.loadedAtMs() < CACHED_KEY_TTL_MS) {
             return Optional.of(cached.key());
         }
-        Optional<WrappedKey> wrapped = jdbc.sql("SELECT kek_id, wrapped_key FROM data_keys WHERE account_id = :id")
+        Optional<StoredDataKey> stored = jdbc.sql("SELECT kek_id, wrapped_key FROM data_keys WHERE account_id = :id")
                 .param("id", accountId)
-                .query((rs, n) -> new WrappedKey(rs.getString("kek_id"), rs.getBytes("wrapped_key")))
+                .query((rs, n) -> new StoredDataKey(rs.getString("kek_id"), rs.getBytes("wrapped_key")))
                 .optional();
-        if (wrapped.isEmpty()) {
+        if (stored.isEmpty()) {
             throw new CryptoException("account " + accountId + " has no data key: personal data cannot be read");
         }
-        if (wrapped.get().wrappedKey() == null) {
+        if (stored.get().destroyed()) {
+            forget(accountId);
             return Optional.empty();
         }
-        byte[] key = kek.unwrap(wrapped.get().kekId(), wrapped.get().wrappedKey());
-        dataKeys.put(accountId, new CachedKey(key, clock.millis()));
-        return Optional.of(key);
+        if (cached != null && cached.unwrapsFrom(stored.get())) {
+            dataKeys.put(accountId, new CachedKey(cached.key(), cached.kekId(), cached.wrappedKey(), clock.millis()));
+            return Optional.of(cached.key());
+        }
+        return Optional.of(unwrapAndCache(accountId, stored.get()));
     }
 
     private static byte[] encrypt(byte[] key, long accountId, String field, String value) {
@@ -184,6 +296,4 @@ public class PersonalDataVault {
         return ("account:" + accountId + ":" + field).getBytes(StandardCharsets.UTF_8);
     }
 
-    private record WrappedKey(String kekId, byte[] wrappedKey) {
-    }
 }

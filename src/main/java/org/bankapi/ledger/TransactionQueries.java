@@ -40,17 +40,27 @@ public class TransactionQueries {
         return bind(spec, type, beforeId).query(LedgerRepository::transaction).list();
     }
 
-    /** Transactions touching any of the given accounts (a customer's own). */
+    /**
+     * Transactions touching any of the given accounts (a customer's own), newest first. Per account
+     * and side, one bounded index scan ({@code LIMIT} rows at most), merged by id: an OR over both
+     * columns would read and sort every transaction of those accounts before the limit. A transfer
+     * between two of the accounts comes once (from its debit side).
+     */
     public List<LedgerTransaction> ofAccounts(Collection<Long> accountIds, TransactionType type, Long beforeId, int limit) {
         if (accountIds.isEmpty()) {
             return List.of();
         }
         String conditions = (type == null ? "" : " AND type = :type") + (beforeId == null ? "" : " AND id < :before");
         var spec = jdbc.sql("""
-                SELECT * FROM transactions
-                 WHERE (account_id = ANY(:accounts) OR target_account_id = ANY(:accounts)) %s
-                 ORDER BY id DESC LIMIT :limit""".formatted(conditions))
-                .param("accounts", org.bankapi.db.SqlArrays.bigints(accountIds.stream().mapToLong(Long::longValue).toArray()))
+                SELECT * FROM (
+                  SELECT t.* FROM unnest(:accounts) AS a(id) CROSS JOIN LATERAL
+                    (SELECT * FROM transactions WHERE account_id = a.id %1$s ORDER BY id DESC LIMIT :limit) AS t
+                  UNION ALL
+                  SELECT t.* FROM unnest(:accounts) AS a(id) CROSS JOIN LATERAL
+                    (SELECT * FROM transactions WHERE target_account_id = a.id AND account_id <> ALL(:accounts) %1$s
+                      ORDER BY id DESC LIMIT :limit) AS t
+                ) AS t ORDER BY id DESC LIMIT :limit""".formatted(conditions))
+                .param("accounts", org.bankapi.db.SqlArrays.bigints(accountIds.stream().mapToLong(Long::longValue).distinct().toArray()))
                 .param("limit", limit);
         return bind(spec, type, beforeId).query(LedgerRepository::transaction).list();
     }

@@ -58,6 +58,21 @@ class KeyVaultTest extends CloudTest {
         assertThat(KEY_VAULT.unwrapCalls.get()).isGreaterThan(unwrapsBefore);
     }
 
+    @Autowired
+    DataKeyPool pool;
+
+    @Test
+    void thePoolPreWrapsDataKeysThroughTheVaultSoAnOpeningDoesNotWaitForIt() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> pool.size() == pool.sizeMax());
+        long inlineBefore = pool.madeInline();
+        int wrapsBefore = KEY_VAULT.wrapCalls.get();
+        long account = open("Evelyn Boyd Granville", "ebg@example.com", "2");
+        assertThat(pool.madeInline()).as("the key came from the pool").isEqualTo(inlineBefore);
+        assertThat(kekId(account)).startsWith(KEY_VAULT.url() + "/keys/" + KEY_NAME + "/");
+        assertThat(readFresh(account).holderName()).isEqualTo("Evelyn Boyd Granville");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> KEY_VAULT.wrapCalls.get() > wrapsBefore);
+    }
+
     @Test
     void aDataKeyDoesNotUnwrapUnderAnotherKey() throws Exception {
         long account = open("Dorothy Vaughan", "dv@example.com", "1");
@@ -85,6 +100,9 @@ class KeyVaultTest extends CloudTest {
         assertThat(readFresh(erased).erased()).isTrue();
         assertThat(kek.currentId()).isEqualTo(newVersion);
         assertThat(rotation.rewrapAll(newVersion)).as("a second run has nothing left to do").isZero();
+        long openedAfter = open("Annie Easley", "ae@example.com", "1");
+        assertThat(kekId(openedAfter)).as("pre-wrapped keys of the old version are never handed out").isEqualTo(newVersion);
+        assertThat(readFresh(openedAfter).holderName()).isEqualTo("Annie Easley");
     }
 
     @Test

@@ -102,4 +102,74 @@ class PersonalDataVaultTest extends ApiTest {
         assertThat(erased.email()).isNull();
         assertThat(vault.erase(id)).isFalse();
     }
+
+    private StoredDataKey stored(long id) {
+        return jdbc.sql("SELECT kek_id, wrapped_key FROM data_keys WHERE account_id = :id").param("id", id)
+                .query((rs, n) -> new StoredDataKey(rs.getString(1), rs.getBytes(2))).single();
+    }
+
+    @Test
+    void anErasureByAnotherInstanceShowsAtOnceToAReadThatBroughtTheKeysRow() {
+        PersonalDataVault here = new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC());
+        PersonalDataVault elsewhere = new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC());
+        long id = freshId();
+        SealedPersonalData sealed = here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
+        assertThat(here.open(id, sealed, stored(id)).holderName()).isEqualTo("Ada");
+
+        elsewhere.erase(id);
+
+        assertThat(here.open(id, sealed, stored(id)).erased()).isTrue();
+        assertThat(here.open(id, sealed).erased()).as("the key left the cache with the erasure").isTrue();
+    }
+
+    @Test
+    void aCachedKeyIsOnlyUsedForTheWrappingItCameFrom() {
+        long id = freshId();
+        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Grace", null)).orElseThrow();
+        assertThat(vault.open(id, sealed, stored(id)).holderName()).isEqualTo("Grace");
+        KeyEncryptionKey.Wrapped other = kek.wrapCurrent(Aes.newKey());
+        assertThatThrownBy(() -> vault.open(id, sealed, new StoredDataKey(other.keyId(), other.wrappedKey())))
+                .isInstanceOf(CryptoException.class);
+        assertThatThrownBy(() -> vault.open(id, sealed, null)).isInstanceOf(CryptoException.class).hasMessageContaining("no data key");
+    }
+
+    @Test
+    void aSealRolledBackLeavesNoKeyAndTheIdCanBeSealedAgain() {
+        long id = freshId();
+        transactions.execute(tx -> {
+            vault.seal(id, PersonalData.of("Gone", null)).orElseThrow();
+            tx.setRollbackOnly();
+            return null;
+        });
+        assertThat(jdbc.sql("SELECT count(*) FROM data_keys WHERE account_id = :id").param("id", id).query(Long.class).single()).isZero();
+        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Kept", "k@example.com")).orElseThrow();
+        assertThat(vault.open(id, sealed, stored(id)).holderName()).isEqualTo("Kept");
+        assertThat(new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC()).open(id, sealed).email()).isEqualTo("k@example.com");
+    }
+
+    @Test
+    void sealAllGivesEachAccountItsOwnKeyInOneInsertAndSkipsIdsThatHaveOne() {
+        long taken = freshId();
+        vault.seal(taken, PersonalData.of("First", null)).orElseThrow();
+        java.util.Map<Long, PersonalData> batch = new java.util.LinkedHashMap<>();
+        batch.put(taken, PersonalData.of("Second", null));
+        for (int i = 0; i < 20; i++) {
+            batch.put(freshId(), PersonalData.of("Holder " + i, "h" + i + "@example.com"));
+        }
+        java.util.Map<Long, SealedPersonalData> sealed = transactions.execute(tx -> vault.sealAll(batch));
+
+        assertThat(sealed).doesNotContainKey(taken).hasSize(20);
+        java.util.Set<String> wrappings = new java.util.HashSet<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        sealed.forEach((id, data) -> {
+            StoredDataKey key = stored(id);
+            wrappings.add(java.util.HexFormat.of().formatHex(key.wrappedKey()));
+            keys.add(java.util.HexFormat.of().formatHex(kek.unwrap(key.kekId(), key.wrappedKey())));
+            PersonalData fresh = new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC()).open(id, data, key);
+            assertThat(fresh).isEqualTo(batch.get(id));
+        });
+        assertThat(wrappings).hasSize(20);
+        assertThat(keys).hasSize(20);
+        assertThat(vault.sealAll(java.util.Map.of())).isEmpty();
+    }
 }

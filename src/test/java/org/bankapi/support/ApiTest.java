@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
     // the hold tests run the sweeper themselves, so they can see a hold past its expiry before it is swept
     "bank.holds.sweep-interval=PT1H"
 })
+@org.springframework.context.annotation.Import(StatementCounter.Wrapping.class)
 public abstract class ApiTest {
 
     public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";

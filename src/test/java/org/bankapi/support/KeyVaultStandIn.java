@@ -48,6 +48,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
     private final KeyStore trust;
     private final Map<String, List<Version>> keys = new java.util.concurrent.ConcurrentHashMap<>();
     public final AtomicInteger unwrapCalls = new AtomicInteger();
+    public final AtomicInteger wrapCalls = new AtomicInteger();
     private volatile boolean down;
 
     private record Version(String version, KeyPair pair) {
@@ -156,6 +157,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
             OAEPParameterSpec oaep = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
             byte[] result;
             if ("wrapkey".equals(operation)) {
+                wrapCalls.incrementAndGet();
                 cipher.init(Cipher.ENCRYPT_MODE, version.pair().getPublic(), oaep);
                 result = cipher.doFinal(value);
             } else {

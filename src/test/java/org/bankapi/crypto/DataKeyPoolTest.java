@@ -1,0 +1,136 @@
+package org.bankapi.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pool of pre-wrapped data keys, on a real local key file: bounded, refilled, each key handed out once. */
+class DataKeyPoolTest {
+
+    @TempDir
+    Path dir;
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Test
+    void fillsUpToItsBoundInTheBackgroundAndEachKeyUnwrapsFromItsWrapping() {
+        LocalKeyFile kek = new LocalKeyFile(dir);
+        DataKeyPool pool = new DataKeyPool(kek, 8);
+        pool.start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 8);
+            DataKeyPool.FreshKey key = pool.take();
+            assertThat(pool.madeInline()).isZero();
+            assertThat(key.kekId()).isEqualTo(kek.currentId());
+            assertThat(kek.unwrap(key.kekId(), key.wrappedKey())).isEqualTo(key.key());
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 8);
+            assertThat(pool.size()).isLessThanOrEqualTo(pool.sizeMax());
+        } finally {
+            pool.stop();
+        }
+        assertThat(pool.size()).isZero();
+    }
+
+    @Test
+    void manyConcurrentTakersNeverGetTheSameKey() throws Exception {
+        LocalKeyFile kek = new LocalKeyFile(dir);
+        DataKeyPool pool = new DataKeyPool(kek, 16);
+        pool.start();
+        Set<String> keys = ConcurrentHashMap.newKeySet();
+        Set<String> wrappings = ConcurrentHashMap.newKeySet();
+        int takers = 8;
+        int perTaker = 50;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 16);
+            for (int t = 0; t < takers; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < perTaker; i++) {
+                        DataKeyPool.FreshKey key = pool.take();
+                        keys.add(hex(key.key()));
+                        wrappings.add(hex(key.wrappedKey()));
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread thread : threads) {
+                thread.join(30_000);
+            }
+        } finally {
+            pool.stop();
+        }
+        assertThat(keys).hasSize(takers * perTaker);
+        assertThat(wrappings).hasSize(takers * perTaker);
+        assertThat(pool.madeInline()).as("some keys came from the pool, the rest were made inline").isLessThan(takers * perTaker);
+    }
+
+    @Test
+    void aNewKeyEncryptionKeyVersionDiscardsTheOldKeysAndTheRefillUsesTheNewOne() {
+        LocalKeyFile kek = new LocalKeyFile(dir);
+        DataKeyPool pool = new DataKeyPool(kek, 6);
+        pool.start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 6);
+            String old = kek.currentId();
+            String rotated = kek.rotate();
+
+            DataKeyPool.FreshKey taken = pool.take();
+            assertThat(taken.kekId()).isEqualTo(rotated).isNotEqualTo(old);
+            assertThat(kek.unwrap(rotated, taken.wrappedKey())).isEqualTo(taken.key());
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 6);
+            assertThat(pool.discarded()).isGreaterThanOrEqualTo(1);
+            for (int i = 0; i < 6; i++) {
+                assertThat(pool.take().kekId()).isEqualTo(rotated);
+            }
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void anIdleFullPoolDropsKeysOfAnOldVersionByItself() {
+        LocalKeyFile kek = new LocalKeyFile(dir);
+        DataKeyPool pool = new DataKeyPool(kek, 4);
+        pool.start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 4);
+            kek.rotate();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.discarded() >= 4 && pool.size() == 4);
+            assertThat(pool.take().kekId()).isEqualTo(kek.currentId());
+            assertThat(pool.madeInline()).isZero();
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void anEmptyOrDisabledPoolMakesTheKeyInline() {
+        LocalKeyFile kek = new LocalKeyFile(dir);
+        DataKeyPool pool = DataKeyPool.inline(kek);
+        pool.start();
+        DataKeyPool.FreshKey first = pool.take();
+        DataKeyPool.FreshKey second = pool.take();
+        assertThat(pool.madeInline()).isEqualTo(2);
+        assertThat(pool.size()).isZero();
+        assertThat(first.key()).isNotEqualTo(second.key());
+        assertThat(kek.unwrap(first.kekId(), first.wrappedKey())).isEqualTo(first.key());
+    }
+}
