@@ -14,9 +14,7 @@ import org.bankapi.problem.ProblemException;
 import org.bankapi.web.CachedBodyRequest;
 import org.bankapi.web.ProblemResponses;
 import org.springframework.core.annotation.Order;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
@@ -93,17 +91,13 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 }
                 return Outcome.handled();
             });
-        } catch (CannotCreateTransactionException | TransientDataAccessException e) {
-            buffered.resetBuffer();
-            if (!response.isCommitted()) {
-                response.reset();
-                response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-                ProblemResponses.write(response, 503, "temporarily_unavailable", "the request was not applied; retry it");
-            }
-            logger.warn("Idempotent request not applied: " + e.getClass().getSimpleName());
-            return;
         } catch (RuntimeException e) {
             buffered.resetBuffer();
+            if (org.bankapi.web.TransientFailures.isTransient(e)) {
+                ProblemResponses.writeTemporarilyUnavailable(response);
+                logger.warn("Idempotent request not applied: " + e);
+                return;
+            }
             if (!response.isCommitted()) {
                 response.reset();
                 ProblemResponses.write(response, 500, "internal_error", "the request failed; it was not applied");
