@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,6 +43,7 @@ public class OutboxRelay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+    private final RelayLease lease;
     private final OutboxRepository outbox;
     private final KafkaClients kafka;
     private final TransactionTemplate transactions;
@@ -60,7 +62,8 @@ public class OutboxRelay implements SmartLifecycle {
     private boolean outage;
 
     OutboxRelay(OutboxRepository outbox, KafkaClients kafka, TransactionTemplate transactions, Clock clock,
-                MeterRegistry registry) {
+                MeterRegistry registry, DataSource dataSource) {
+        this.lease = new RelayLease(dataSource);
         this.outbox = outbox;
         this.kafka = kafka;
         this.transactions = transactions;
@@ -118,6 +121,12 @@ public class OutboxRelay implements SmartLifecycle {
         Duration backoff = BACKOFF_MIN;
         try {
             while (running) {
+                if (!lease.hold()) {
+                    // another instance publishes: a producer kept here would only be fenced
+                    closeProducer();
+                    stopping.await(RelayLease.RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                    continue;
+                }
                 Pass pass;
                 try {
                     pass = relayOnce();
@@ -149,6 +158,7 @@ public class OutboxRelay implements SmartLifecycle {
             Thread.currentThread().interrupt();
         } finally {
             closeProducer();
+            lease.release();
         }
     }
 

@@ -42,6 +42,8 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     TransactionTemplate transactions;
     @Autowired
     OutboxRelay relay;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     @Test
     void eachTransactionYieldsExactlyOneEventWithTheDocumentedFields() {
@@ -117,7 +119,7 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     void twoRelaysAtOncePublishEachRowOnceInAccountOrder() throws Exception {
         Api api = api();
         Bank bank = new Bank(api);
-        OutboxRelay second = new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), new SimpleMeterRegistry());
+        OutboxRelay second = new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), new SimpleMeterRegistry(), dataSource);
         second.start();
         List<Long> accounts = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(3);
@@ -152,6 +154,44 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
                     .toList();
             assertThat(ids).as("events of account " + account).hasSize(16).doesNotHaveDuplicates().isSorted();
         }
+    }
+
+    @Test
+    void aSecondInstancesRelayStaysStandbyWhileTheLeaseIsHeldAndTakesOverWhenTheHolderStops() {
+        Bank bank = new Bank(api());
+        SimpleMeterRegistry secondMetrics = new SimpleMeterRegistry();
+        OutboxRelay second = new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), secondMetrics, dataSource);
+        List<Long> accounts = new ArrayList<>();
+        try {
+            long a = bank.openAccount(Bank.newOwner(), "1");
+            accounts.add(a);
+            awaitPublished(a); // only the lease holder publishes: this instance's relay holds it now
+            second.start();
+            for (int i = 0; i < 5; i++) {
+                assertThat(bank.deposit(bank.admin(), a, "1").status()).isEqualTo(201);
+                second.wake();
+            }
+            awaitPublished(a);
+            assertThat(secondMetrics.counter("outbox.events.published").count()).as("the standby sent nothing").isZero();
+
+            relay.stop();
+            long b = bank.openAccount(Bank.newOwner(), "1");
+            accounts.add(b);
+            for (int i = 0; i < 5; i++) {
+                assertThat(bank.deposit(bank.admin(), b, "1").status()).isEqualTo(201);
+            }
+            awaitPublished(b);
+            assertThat(secondMetrics.counter("outbox.events.published").count()).as("the standby took over").isPositive();
+        } finally {
+            relay.start();
+            second.stop();
+        }
+        long c = bank.openAccount(Bank.newOwner(), "1");
+        accounts.add(c);
+        awaitPublished(c);
+        List<ConsumerRecord<String, String>> events = ofKeys(readAll(TOPIC), accounts);
+        assertExactlyOnceInAccountOrder(events, accounts);
+        assertThat(events).hasSize(6 + 6 + 1);
     }
 
     @Test
@@ -291,7 +331,7 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     }
 
     private OutboxRelay handDriven() {
-        return new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), new SimpleMeterRegistry());
+        return new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), new SimpleMeterRegistry(), dataSource);
     }
 
     /** Publishes whatever other tests left pending, so that the next pass holds exactly this test's rows. */
