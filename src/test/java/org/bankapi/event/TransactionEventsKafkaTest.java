@@ -202,12 +202,7 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
         OutboxRelay second = handDriven();
         try {
             drain(first);
-            List<Long> accounts = List.of(bank.openAccount(Bank.newOwner(), "5"), bank.openAccount(Bank.newOwner(), "5"));
-            for (int i = 0; i < 4; i++) {
-                for (long account : accounts) {
-                    assertThat(bank.deposit(bank.admin(), account, "1").status()).isEqualTo(201);
-                }
-            }
+            List<Long> accounts = twoAccountsWithDeposits(bank, 4);
             first.crashAt(OutboxRelay.Stage.AFTER_KAFKA_COMMIT);
             assertThatThrownBy(first::relayOnce).isInstanceOf(OutboxRelay.SimulatedCrash.class);
             assertThat(accounts).allSatisfy(account -> assertThat(pending(account)).isEqualTo(5));
@@ -238,12 +233,7 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
         OutboxRelay second = handDriven();
         try {
             drain(first);
-            List<Long> accounts = List.of(bank.openAccount(Bank.newOwner(), "5"), bank.openAccount(Bank.newOwner(), "5"));
-            for (int i = 0; i < 3; i++) {
-                for (long account : accounts) {
-                    assertThat(bank.deposit(bank.admin(), account, "1").status()).isEqualTo(201);
-                }
-            }
+            List<Long> accounts = twoAccountsWithDeposits(bank, 3);
             first.crashAt(OutboxRelay.Stage.BEFORE_KAFKA_COMMIT);
             assertThatThrownBy(first::relayOnce).isInstanceOf(OutboxRelay.SimulatedCrash.class);
             assertThat(ofKeys(readAllUncommitted(TOPIC), accounts)).as("sent, in an open transaction").hasSize(8);
@@ -328,6 +318,17 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
                 .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    /** Two new accounts (one event each for opening) and {@code each} deposits on each, in turn. */
+    private static List<Long> twoAccountsWithDeposits(Bank bank, int each) {
+        List<Long> accounts = List.of(bank.openAccount(Bank.newOwner(), "5"), bank.openAccount(Bank.newOwner(), "5"));
+        for (int i = 0; i < each; i++) {
+            for (long account : accounts) {
+                assertThat(bank.deposit(bank.admin(), account, "1").status()).isEqualTo(201);
+            }
+        }
+        return accounts;
     }
 
     private OutboxRelay handDriven() {
