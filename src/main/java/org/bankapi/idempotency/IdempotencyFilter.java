@@ -95,7 +95,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
             buffered.resetBuffer();
             if (org.bankapi.web.TransientFailures.isTransient(e)) {
                 ProblemResponses.writeTemporarilyUnavailable(response);
-                logger.warn("Idempotent request not applied: " + e);
+                logger.warn("Idempotent request not applied: " + org.bankapi.web.TransientFailures.summary(e));
                 return;
             }
             if (!response.isCommitted()) {

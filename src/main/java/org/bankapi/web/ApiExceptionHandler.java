@@ -104,7 +104,7 @@ public class ApiExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         if (TransientFailures.isTransient(e)) {
-            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), TransientFailures.summary(e));
             return ResponseEntity.status(503)
                     .header(HttpHeaders.RETRY_AFTER, Integer.toString(TransientFailures.RETRY_AFTER_SECONDS))
                     .contentType(ProblemResponses.PROBLEM_JSON)

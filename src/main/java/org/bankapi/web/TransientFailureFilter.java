@@ -32,7 +32,7 @@ public class TransientFailureFilter extends OncePerRequestFilter {
             if (!TransientFailures.isTransient(e) || response.isCommitted()) {
                 throw e;
             }
-            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), TransientFailures.summary(e));
             ProblemResponses.writeTemporarilyUnavailable(response);
         }
     }

@@ -54,6 +54,30 @@ public final class TransientFailures {
         return isTransient(failure, Collections.newSetFromMap(new IdentityHashMap<>()), 0);
     }
 
+    /**
+     * A one-line description for logs without statement text or values: the failure's class, its
+     * innermost cause's class and the first SQLState in the chain, e.g.
+     * {@code TransactionSystemException <- PSQLException [08006]}.
+     */
+    public static String summary(Throwable failure) {
+        Throwable root = failure;
+        String state = null;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < CAUSE_DEPTH_MAX; depth++) {
+            if (state == null && root instanceof SQLException sql) {
+                state = sql.getSQLState();
+            }
+            root = root.getCause();
+        }
+        if (state == null && root instanceof SQLException sql) {
+            state = sql.getSQLState();
+        }
+        String text = failure.getClass().getSimpleName();
+        if (root != failure) {
+            text += " <- " + root.getClass().getSimpleName();
+        }
+        return state == null ? text : text + " [" + state + "]";
+    }
+
     private static boolean isTransient(Throwable failure, Set<Throwable> seen, int depth) {
         if (failure == null || depth > CAUSE_DEPTH_MAX || !seen.add(failure)) {
             return false;

@@ -129,6 +129,14 @@ class TransientFailuresTest {
     }
 
     @Test
+    void theSummaryNamesTheClassesAndTheSqlStateButNoStatement() {
+        TransactionSystemException failure = new TransactionSystemException("JDBC rollback failed",
+                new PSQLException("This connection has been closed.", PSQLState.CONNECTION_DOES_NOT_EXIST));
+        assertThat(TransientFailures.summary(failure)).isEqualTo("TransactionSystemException <- PSQLException [08003]");
+        assertThat(TransientFailures.summary(new IllegalStateException("SELECT secret"))).isEqualTo("IllegalStateException");
+    }
+
+    @Test
     void bugsAndRefusalsAreNotTransient() {
         JdbcClient jdbc = Database.superuser();
         Throwable grammar = catchThrowable(() -> jdbc.sql("SELECT * FROM no_such_table_here").query().listOfRows());
