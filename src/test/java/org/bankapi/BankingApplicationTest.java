@@ -54,6 +54,16 @@ class BankingApplicationTest {
     }
 
     @Test
+    void initDbReachesTheDatabaseThroughAMultiHostUrlWhoseFirstHostIsDead() throws Exception {
+        int dead;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = socket.getLocalPort();
+        }
+        String url = "postgresql://postgres:postgres@127.0.0.1:" + dead + ",127.0.0.1:" + EmbeddedDatabase.get().getPort() + "/postgres";
+        assertThat(BankingApplication.run(new String[] {"init-db"}, Map.of("DATABASE_URL", url)::get)).isZero();
+    }
+
+    @Test
     void tokenPrintsAnHs256TokenWithTheRole() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Settings settings = Settings.from(Map.of("JWT_SECRET_KEY", "x".repeat(32))::get);

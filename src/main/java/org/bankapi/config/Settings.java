@@ -19,6 +19,8 @@ public record Settings(
         URI redisUrl,
         String kafkaBootstrapServers,
         String kafkaTopic,
+        int kafkaReplicationFactor,
+        int kafkaMinInsyncReplicas,
         byte[] jwtSecret,
         String azureTenantId,
         String azureClientId,
@@ -38,6 +40,7 @@ public record Settings(
 
     public static final int JWT_SECRET_BYTES_MIN = 32;
     public static final String KEY_VAULT_KEY_NAME_DEFAULT = "bank-kek";
+    public static final int KAFKA_REPLICATION_FACTOR_MAX = 32;
 
     public static Settings from(Function<String, String> env) {
         Reader r = new Reader(env);
@@ -69,12 +72,20 @@ public record Settings(
                     "LOGSTASH_HOST and LOGSTASH_PORT go together");
         }
         String database = r.text("DATABASE_URL");
+        int replicationFactor = r.integer("KAFKA_REPLICATION_FACTOR", 1, 1, KAFKA_REPLICATION_FACTOR_MAX);
+        int minInsyncReplicas = r.integer("KAFKA_MIN_INSYNC_REPLICAS", 1, 1, KAFKA_REPLICATION_FACTOR_MAX);
+        if (minInsyncReplicas > replicationFactor) {
+            throw new ConfigurationException("KAFKA_MIN_INSYNC_REPLICAS", "must not exceed KAFKA_REPLICATION_FACTOR ("
+                    + minInsyncReplicas + " > " + replicationFactor + ")");
+        }
         return new Settings(
                 r.integer("PORT", 8000, 0, 65535),
                 database == null ? null : DatabaseUrl.parse(database),
                 r.uri("REDIS_URL", "redis", "rediss"),
                 r.bootstrapServers("KAFKA_BOOTSTRAP_SERVERS"),
                 r.topic("KAFKA_TOPIC", "transactions"),
+                replicationFactor,
+                minInsyncReplicas,
                 jwt == null ? null : jwt.getBytes(StandardCharsets.UTF_8),
                 tenant,
                 client,

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -31,6 +32,8 @@ public class KafkaClients {
 
     public static final String FRAUD_GROUP_ID = "bank-fraud-detector";
     static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
+    /** An open relay transaction is aborted by the broker after this, if its relay died and none took over. */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(KafkaClients.class);
 
     private final Settings settings;
@@ -66,7 +69,7 @@ public class KafkaClients {
         return settings.kafkaTopic() + ".DLT";
     }
 
-    /** An idempotent producer that waits for all in-sync replicas. */
+    /** An idempotent producer that waits for all in-sync replicas (the fraud consumer's dead letters). */
     public Map<String, Object> producerProperties(String clientId) {
         Map<String, Object> props = common(clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -78,6 +81,34 @@ public class KafkaClients {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        return props;
+    }
+
+    /**
+     * The relay's transactional producer: the same {@code transactional.id} on every instance (per
+     * topic), so a relay that starts publishing fences any earlier one, whose open transaction is
+     * aborted and which can commit nothing more (see docs/events.md).
+     */
+    public Map<String, Object> transactionalProducerProperties(String clientId) {
+        Map<String, Object> props = producerProperties(clientId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
+        return props;
+    }
+
+    public String transactionalId() {
+        return "bank-outbox-relay-" + topic();
+    }
+
+    /** A consumer of the relay's own, read_committed, assigned by hand (no group): it reads the topic's newest records. */
+    public Map<String, Object> relayReaderProperties(String clientId) {
+        Map<String, Object> props = common(clientId);
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         return props;
     }
 
@@ -95,14 +126,20 @@ public class KafkaClients {
         return props;
     }
 
-    /** Creates the event and dead-letter topics with the broker's defaults when they are missing; best effort. */
+    /**
+     * Creates the event and dead-letter topics when they are missing, with the broker's default
+     * partition count, KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS; an existing topic is
+     * used as it is (a cluster's operator may create it beforehand). Best effort.
+     */
     public boolean ensureTopics() {
         Map<String, Object> props = common("bank-admin");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        Optional<Short> replication = Optional.of((short) settings.kafkaReplicationFactor());
+        Map<String, String> configs = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.kafkaMinInsyncReplicas()));
         try (Admin admin = Admin.create(props)) {
             var result = admin.createTopics(List.of(
-                    new NewTopic(topic(), Optional.empty(), Optional.empty()),
-                    new NewTopic(deadLetterTopic(), Optional.empty(), Optional.empty())));
+                    new NewTopic(topic(), Optional.empty(), replication).configs(configs),
+                    new NewTopic(deadLetterTopic(), Optional.empty(), replication).configs(configs)));
             for (var future : result.values().values()) {
                 try {
                     future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,19 +2,22 @@ package org.bankapi.event;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +26,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes pending outbox rows to Kafka in id order, in bounded batches: inside one database
- * transaction it takes the relay lease (an advisory lock, so with several instances one publishes
- * at a time and an account's events keep their order), locks the oldest pending rows, sends them
- * with the idempotent producer, waits for the acknowledgements and marks the acknowledged rows
- * published. While Kafka is away it backs off exponentially; money requests never wait for it.
+ * Publishes pending outbox rows to Kafka exactly once and in id order. The relay of one instance at
+ * a time holds the lease ({@link RelayLease}); each pass, under a transaction-scoped advisory lock,
+ * locks the oldest pending rows, sends them as one Kafka transaction of a transactional producer
+ * (whose stable transactional.id fences any other relay) and marks them published. A relay that
+ * takes over first marks what the last committed Kafka transaction holds (docs/events.md). While
+ * Kafka is away it backs off exponentially; money requests never wait for it.
  */
 @Component
 public class OutboxRelay implements SmartLifecycle {
@@ -39,6 +43,7 @@ public class OutboxRelay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+    private final RelayLease lease;
     private final OutboxRepository outbox;
     private final KafkaClients kafka;
     private final TransactionTemplate transactions;
@@ -49,12 +54,16 @@ public class OutboxRelay implements SmartLifecycle {
     private final String clientId = "bank-outbox-relay-" + INSTANCES.incrementAndGet();
     private volatile boolean running;
     private volatile Thread thread;
+    /** Live only between a successful take-over and the next failure: a relay without one takes over first. */
     private Producer<String, String> producer;
+    private long nextBatch;
+    private volatile Stage crashAt;
     private boolean topicsReady;
     private boolean outage;
 
     OutboxRelay(OutboxRepository outbox, KafkaClients kafka, TransactionTemplate transactions, Clock clock,
-                MeterRegistry registry) {
+                MeterRegistry registry, DataSource dataSource) {
+        this.lease = new RelayLease(dataSource);
         this.outbox = outbox;
         this.kafka = kafka;
         this.transactions = transactions;
@@ -98,6 +107,8 @@ public class OutboxRelay implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        } else {
+            closeProducer(); // a relay driven by hand (tests) owns its producer on the caller's thread
         }
     }
 
@@ -110,6 +121,12 @@ public class OutboxRelay implements SmartLifecycle {
         Duration backoff = BACKOFF_MIN;
         try {
             while (running) {
+                if (!lease.hold()) {
+                    // another instance publishes: a producer kept here would only be fenced
+                    closeProducer();
+                    stopping.await(RelayLease.RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                    continue;
+                }
                 Pass pass;
                 try {
                     pass = relayOnce();
@@ -141,17 +158,17 @@ public class OutboxRelay implements SmartLifecycle {
             Thread.currentThread().interrupt();
         } finally {
             closeProducer();
+            lease.release();
         }
     }
 
     /**
-     * One pass: publishes at most {@link #BATCH_SIZE_MAX} rows and returns how many; a pass that
-     * could not publish everything it locked reports the failure, keeping the rest pending.
+     * One pass: under the lease, publishes at most {@link #BATCH_SIZE_MAX} pending rows in id order
+     * as one Kafka transaction and marks them published; returns how many. A relay without a live
+     * producer first takes over ({@link #takeOver}). Any failure leaves the rows pending and throws
+     * or reports it; the caller then drops the producer, so the next pass takes over afresh.
      */
     Pass relayOnce() {
-        if (producer == null) {
-            producer = new KafkaProducer<>(kafka.producerProperties(clientId));
-        }
         if (!topicsReady) {
             topicsReady = kafka.ensureTopics();
         }
@@ -163,37 +180,31 @@ public class OutboxRelay implements SmartLifecycle {
             if (rows.isEmpty()) {
                 return Pass.idle();
             }
-            List<Future<RecordMetadata>> sends = new ArrayList<>(rows.size());
-            RuntimeException failure = null;
-            for (OutboxRepository.OutboxRow row : rows) {
+            for (int attempt = 1; ; attempt++) {
+                if (producer == null) {
+                    rows = takeOver(rows);
+                    if (rows.isEmpty()) {
+                        return Pass.idle();
+                    }
+                }
                 try {
-                    ProducerRecord<String, String> record = new ProducerRecord<>(kafka.topic(), row.key(), row.payload());
-                    record.headers().add(new RecordHeader("event_id", row.eventId().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                    sends.add(producer.send(record));
+                    publish(rows);
+                    break;
+                } catch (SimulatedCrash e) {
+                    throw e;
                 } catch (RuntimeException e) {
-                    failure = e;
-                    break;
+                    abortQuietly();
+                    closeProducer();
+                    if (!fenced(e) || attempt > 1) {
+                        throw e;
+                    }
+                    // another relay published since this one's producer started: take over again, at once
+                    log.info("Outbox relay producer was fenced by another relay; taking over again");
                 }
             }
-            producer.flush();
-            long[] acknowledged = new long[sends.size()];
-            int count = 0;
-            for (int i = 0; i < sends.size(); i++) {
-                try {
-                    sends.get(i).get();
-                    acknowledged[count++] = rows.get(i).id();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    // later rows are left pending too, so one account's events are never marked out of order
-                    failure = failure != null ? failure : new IllegalStateException(e.getCause().toString(), e.getCause());
-                    break;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure = failure != null ? failure : new IllegalStateException("interrupted while waiting for Kafka");
-                    break;
-                }
-            }
-            outbox.markPublished(java.util.Arrays.copyOf(acknowledged, count), clock.instant());
-            return new Pass(count, failure);
+            crash(Stage.AFTER_KAFKA_COMMIT);
+            outbox.markPublished(ids(rows), clock.instant());
+            return new Pass(rows.size(), null);
         });
         if (pass.published() > 0) {
             published.increment(pass.published());
@@ -201,15 +212,118 @@ public class OutboxRelay implements SmartLifecycle {
         return pass;
     }
 
-    private void closeProducer() {
+    /**
+     * Starts a transactional producer (which fences every earlier one with the same transactional.id
+     * and completes or aborts its open transaction), reads what the last committed transaction holds
+     * and marks those rows published; returns the locked rows still to send.
+     */
+    private List<OutboxRepository.OutboxRow> takeOver(List<OutboxRepository.OutboxRow> rows) {
+        Producer<String, String> started = new KafkaProducer<>(kafka.transactionalProducerProperties(clientId));
+        LastRelayTransaction last;
+        try {
+            started.initTransactions();
+            last = LastRelayTransaction.read(kafka, clientId + "-reader");
+        } catch (RuntimeException e) {
+            closeQuietly(started);
+            throw e;
+        }
+        int marked = outbox.markPublishedIfPending(last.outboxIds(), clock.instant());
+        if (marked > 0) {
+            log.info("Outbox relay took over: {} events of the last committed Kafka transaction (batch {}) were on the topic "
+                    + "but not marked; marked them published without sending them again", marked, last.batch());
+        }
+        nextBatch = last.batch() + 1;
+        producer = started;
+        Set<Long> sent = new HashSet<>();
+        for (long id : last.outboxIds()) {
+            sent.add(id);
+        }
+        return rows.stream().filter(row -> !sent.contains(row.id())).toList();
+    }
+
+    /** Sends the rows, in id order, as one Kafka transaction and commits it. */
+    private void publish(List<OutboxRepository.OutboxRow> rows) {
+        long batch = nextBatch;
+        byte[] batchHeader = Long.toString(batch).getBytes(StandardCharsets.UTF_8);
+        producer.beginTransaction();
+        for (int i = 0; i < rows.size(); i++) {
+            OutboxRepository.OutboxRow row = rows.get(i);
+            ProducerRecord<String, String> record = new ProducerRecord<>(kafka.topic(), row.key(), row.payload());
+            record.headers().add(new RecordHeader("event_id", row.eventId().toString().getBytes(StandardCharsets.UTF_8)));
+            record.headers().add(new RecordHeader(LastRelayTransaction.OUTBOX_ID, Long.toString(row.id()).getBytes(StandardCharsets.UTF_8)));
+            record.headers().add(new RecordHeader(LastRelayTransaction.BATCH, batchHeader));
+            if (i == rows.size() - 1) {
+                record.headers().add(new RecordHeader(LastRelayTransaction.BATCH_IDS,
+                        IdRanges.encode(ids(rows)).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.send(record);
+        }
+        if (crashAt == Stage.BEFORE_KAFKA_COMMIT) {
+            producer.flush();
+            crash(Stage.BEFORE_KAFKA_COMMIT);
+        }
+        producer.commitTransaction();
+        nextBatch = batch + 1;
+    }
+
+    private static long[] ids(List<OutboxRepository.OutboxRow> rows) {
+        return rows.stream().mapToLong(OutboxRepository.OutboxRow::id).toArray();
+    }
+
+    private static boolean fenced(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** For tests: the next pass fails at {@code stage}, as a relay killed there would (once). */
+    void crashAt(Stage stage) {
+        crashAt = stage;
+    }
+
+    private void crash(Stage stage) {
+        if (crashAt == stage) {
+            crashAt = null;
+            throw new SimulatedCrash(stage);
+        }
+    }
+
+    private void abortQuietly() {
         if (producer != null) {
             try {
-                producer.close(Duration.ofSeconds(2));
+                producer.abortTransaction();
             } catch (RuntimeException ignored) {
-                // a producer that cannot reach its broker may fail to close cleanly
+                // fenced or broken: the next relay's initTransactions aborts the open transaction
             }
+        }
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            closeQuietly(producer);
             producer = null;
             topicsReady = false;
+        }
+    }
+
+    private static void closeQuietly(Producer<String, String> producer) {
+        try {
+            producer.close(Duration.ofSeconds(2));
+        } catch (RuntimeException ignored) {
+            // a producer that cannot reach its broker may fail to close cleanly
+        }
+    }
+
+    /** Where a test makes a pass fail. */
+    enum Stage { BEFORE_KAFKA_COMMIT, AFTER_KAFKA_COMMIT }
+
+    /** The failure {@link #crashAt} injects. */
+    static final class SimulatedCrash extends RuntimeException {
+        SimulatedCrash(Stage stage) {
+            super("simulated relay crash " + stage);
         }
     }
 

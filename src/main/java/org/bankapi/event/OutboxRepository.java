@@ -49,11 +49,14 @@ class OutboxRepository {
                 .single());
     }
 
-    /** The oldest pending rows, locked until the current transaction ends. */
+    /**
+     * The oldest pending rows in id order, locked until the current transaction ends. No SKIP LOCKED:
+     * under the lease nobody else locks them, and skipping a row would publish later rows before it.
+     */
     List<OutboxRow> lockPending(int limit) {
         return jdbc.sql("""
                 SELECT id, event_id, message_key, payload, created_at FROM outbox_events
-                 WHERE published_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                 WHERE published_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE""")
                 .param("limit", limit)
                 .query((rs, row) -> new OutboxRow(rs.getLong("id"), rs.getObject("event_id", UUID.class),
                         rs.getString("message_key"), rs.getString("payload"), rs.getTimestamp("created_at").toInstant()))
@@ -72,6 +75,20 @@ class OutboxRepository {
             throw new IllegalStateException("marked " + updated + " of " + ids.length + " locked outbox rows published");
         }
         return updated;
+    }
+
+    /**
+     * Marks those of {@code ids} that are still pending published (a relay taking over: they are on
+     * the topic already); returns how many it marked.
+     */
+    int markPublishedIfPending(long[] ids, Instant now) {
+        if (ids.length == 0) {
+            return 0;
+        }
+        return jdbc.sql("UPDATE outbox_events SET published_at = :now WHERE id = ANY(:ids) AND published_at IS NULL")
+                .param("now", Timestamp.from(now))
+                .param("ids", org.bankapi.db.SqlArrays.bigints(ids))
+                .update();
     }
 
     Backlog backlog() {

@@ -19,7 +19,6 @@ import org.bankapi.web.MoneyPaths;
 import org.bankapi.web.ProblemResponses;
 import org.bankapi.web.Reply;
 import org.springframework.core.annotation.Order;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -109,17 +108,13 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 }
                 return null;
             });
-        } catch (CannotCreateTransactionException | TransientDataAccessException e) {
-            buffered.resetBuffer();
-            if (!response.isCommitted()) {
-                response.reset();
-                response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-                ProblemResponses.write(response, 503, "temporarily_unavailable", "the request was not applied; retry it");
-            }
-            logger.warn("Idempotent request not applied: " + e.getClass().getSimpleName());
-            return;
         } catch (RuntimeException e) {
             buffered.resetBuffer();
+            if (org.bankapi.web.TransientFailures.isTransient(e)) {
+                ProblemResponses.writeTemporarilyUnavailable(response);
+                logger.warn("Idempotent request not applied: " + org.bankapi.web.TransientFailures.summary(e));
+                return;
+            }
             if (!response.isCommitted()) {
                 response.reset();
                 ProblemResponses.write(response, 500, "internal_error", "the request failed; it was not applied");

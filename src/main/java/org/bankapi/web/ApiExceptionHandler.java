@@ -8,11 +8,7 @@ import org.bankapi.money.InvalidAmountException;
 import org.bankapi.problem.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -106,19 +102,21 @@ public class ApiExceptionHandler {
         return respond(406, "not_acceptable", "this API answers in application/json", Map.of());
     }
 
-    /** Lock waits and serialization failures are safe to retry: nothing was applied. */
-    @ExceptionHandler({PessimisticLockingFailureException.class, TransientDataAccessException.class,
-        CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class})
-    ResponseEntity<ProblemDetail> transientFailure(Exception e, HttpServletRequest request) {
-        log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getClass().getSimpleName());
-        return ResponseEntity.status(503)
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .contentType(ProblemResponses.PROBLEM_JSON)
-                .body(ProblemResponses.problem(503, "temporarily_unavailable", "the request was not applied; retry it", Map.of()));
-    }
-
+    /**
+     * Everything else: a transient database failure ({@link TransientFailures}: the database away,
+     * restarting, failing over, timing out, a lock wait or serialization failure) applied nothing and
+     * answers 503 with Retry-After; anything truly unexpected is a 500.
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (TransientFailures.isTransient(e)) {
+            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), TransientFailures.summary(e));
+            return ResponseEntity.status(503)
+                    .header(HttpHeaders.RETRY_AFTER, Integer.toString(TransientFailures.RETRY_AFTER_SECONDS))
+                    .contentType(ProblemResponses.PROBLEM_JSON)
+                    .body(ProblemResponses.problem(503, ProblemResponses.TEMPORARILY_UNAVAILABLE,
+                            ProblemResponses.NOT_APPLIED_RETRY, Map.of()));
+        }
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(500, "internal_error", "the request failed; it was not applied", Map.of());
     }

@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ProblemResponses {
 
     public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
+    public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
+    public static final String NOT_APPLIED_RETRY = "the request was not applied; retry it";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** The code of the problem this thread answered with last: read (and cleared) once per request for metrics and logs. */
     private static final ThreadLocal<String> ANSWERED = new ThreadLocal<>();
@@ -60,6 +62,23 @@ public final class ProblemResponses {
             body.putAll(problem.getProperties());
         }
         response.getOutputStream().write(JSON.writeValueAsBytes(body));
+    }
+
+    /**
+     * Writes the 503 {@code temporarily_unavailable} of a transient database failure (see
+     * {@link TransientFailures}) with Retry-After, for filters; does nothing once the response is committed.
+     */
+    public static void writeTemporarilyUnavailable(HttpServletResponse response) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.reset();
+        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+        if (requestId != null) {
+            response.setHeader(RequestIdFilter.HEADER, requestId);
+        }
+        response.setHeader(org.springframework.http.HttpHeaders.RETRY_AFTER, Integer.toString(TransientFailures.RETRY_AFTER_SECONDS));
+        write(response, 503, TEMPORARILY_UNAVAILABLE, NOT_APPLIED_RETRY);
     }
 
     /**

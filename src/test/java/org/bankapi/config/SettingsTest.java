@@ -52,6 +52,9 @@ class SettingsTest {
         "REDIS_URL|http://h:6379",
         "KAFKA_BOOTSTRAP_SERVERS|just-a-host",
         "KAFKA_TOPIC|bad topic",
+        "KAFKA_REPLICATION_FACTOR|0",
+        "KAFKA_REPLICATION_FACTOR|three",
+        "KAFKA_MIN_INSYNC_REPLICAS|2",
         "JWT_SECRET_KEY|too-short",
         "FRAUD_THRESHOLD|-1",
         "FRAUD_VELOCITY_WINDOW|forever",
@@ -71,6 +74,18 @@ class SettingsTest {
                     assertThat(e.getMessage()).doesNotContain("\n");
                     assertThat(e.getMessage()).containsAnyOf(variable, "AZURE_AD_CLIENT_ID", "LOGSTASH_HOST");
                 });
+    }
+
+    @Test
+    void readsTheKafkaClusterSettings() {
+        Settings defaults = settings(Map.of());
+        assertThat(defaults.kafkaReplicationFactor()).isEqualTo(1);
+        assertThat(defaults.kafkaMinInsyncReplicas()).isEqualTo(1);
+        Settings cluster = settings(Map.of("KAFKA_REPLICATION_FACTOR", "3", "KAFKA_MIN_INSYNC_REPLICAS", "2"));
+        assertThat(cluster.kafkaReplicationFactor()).isEqualTo(3);
+        assertThat(cluster.kafkaMinInsyncReplicas()).isEqualTo(2);
+        assertThatThrownBy(() -> settings(Map.of("KAFKA_REPLICATION_FACTOR", "2", "KAFKA_MIN_INSYNC_REPLICAS", "3")))
+                .hasMessage("KAFKA_MIN_INSYNC_REPLICAS: must not exceed KAFKA_REPLICATION_FACTOR (3 > 2)");
     }
 
     @Test

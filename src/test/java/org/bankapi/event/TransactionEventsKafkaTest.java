@@ -1,6 +1,7 @@
 package org.bankapi.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,6 +40,10 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     KafkaClients kafka;
     @Autowired
     TransactionTemplate transactions;
+    @Autowired
+    OutboxRelay relay;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     @Test
     void eachTransactionYieldsExactlyOneEventWithTheDocumentedFields() {
@@ -114,7 +119,7 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     void twoRelaysAtOncePublishEachRowOnceInAccountOrder() throws Exception {
         Api api = api();
         Bank bank = new Bank(api);
-        OutboxRelay second = new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), new SimpleMeterRegistry());
+        OutboxRelay second = new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), new SimpleMeterRegistry(), dataSource);
         second.start();
         List<Long> accounts = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(3);
@@ -152,6 +157,149 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     }
 
     @Test
+    void aSecondInstancesRelayStaysStandbyWhileTheLeaseIsHeldAndTakesOverWhenTheHolderStops() {
+        Bank bank = new Bank(api());
+        SimpleMeterRegistry secondMetrics = new SimpleMeterRegistry();
+        OutboxRelay second = new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), secondMetrics, dataSource);
+        List<Long> accounts = new ArrayList<>();
+        try {
+            long a = bank.openAccount(Bank.newOwner(), "1");
+            accounts.add(a);
+            awaitPublished(a); // only the lease holder publishes: this instance's relay holds it now
+            second.start();
+            for (int i = 0; i < 5; i++) {
+                assertThat(bank.deposit(bank.admin(), a, "1").status()).isEqualTo(201);
+                second.wake();
+            }
+            awaitPublished(a);
+            assertThat(secondMetrics.counter("outbox.events.published").count()).as("the standby sent nothing").isZero();
+
+            relay.stop();
+            long b = bank.openAccount(Bank.newOwner(), "1");
+            accounts.add(b);
+            for (int i = 0; i < 5; i++) {
+                assertThat(bank.deposit(bank.admin(), b, "1").status()).isEqualTo(201);
+            }
+            awaitPublished(b);
+            assertThat(secondMetrics.counter("outbox.events.published").count()).as("the standby took over").isPositive();
+        } finally {
+            relay.start();
+            second.stop();
+        }
+        long c = bank.openAccount(Bank.newOwner(), "1");
+        accounts.add(c);
+        awaitPublished(c);
+        List<ConsumerRecord<String, String>> events = ofKeys(readAll(TOPIC), accounts);
+        assertExactlyOnceInAccountOrder(events, accounts);
+        assertThat(events).hasSize(6 + 6 + 1);
+    }
+
+    @Test
+    void aRelayKilledAfterKafkaCommittedButBeforeTheOutboxWasMarkedIsFollowedByOneThatSendsNothingTwice() {
+        Bank bank = new Bank(api());
+        relay.stop();
+        OutboxRelay first = handDriven();
+        OutboxRelay second = handDriven();
+        try {
+            drain(first);
+            List<Long> accounts = twoAccountsWithDeposits(bank, 4);
+            first.crashAt(OutboxRelay.Stage.AFTER_KAFKA_COMMIT);
+            assertThatThrownBy(first::relayOnce).isInstanceOf(OutboxRelay.SimulatedCrash.class);
+            assertThat(accounts).allSatisfy(account -> assertThat(pending(account)).isEqualTo(5));
+            assertThat(ofKeys(readAll(TOPIC), accounts)).as("committed on Kafka, not marked in the outbox").hasSize(10);
+
+            OutboxRelay.Pass takeOver = second.relayOnce();
+
+            assertThat(takeOver.failure()).isNull();
+            assertThat(takeOver.published()).as("nothing sent again").isZero();
+            assertThat(accounts).allSatisfy(account -> assertThat(pending(account)).isZero());
+            assertThat(bank.deposit(bank.admin(), accounts.get(0), "1").status()).isEqualTo(201);
+            assertThat(second.relayOnce().published()).isEqualTo(1);
+            List<ConsumerRecord<String, String>> events = ofKeys(readAll(TOPIC), accounts);
+            assertExactlyOnceInAccountOrder(events, accounts);
+            assertThat(events).hasSize(11);
+        } finally {
+            first.stop();
+            second.stop();
+            relay.start();
+        }
+    }
+
+    @Test
+    void aRelayKilledInTheMiddleOfABatchLeavesAnAbortedTransactionThatReadCommittedConsumersNeverSee() {
+        Bank bank = new Bank(api());
+        relay.stop();
+        OutboxRelay first = handDriven();
+        OutboxRelay second = handDriven();
+        try {
+            drain(first);
+            List<Long> accounts = twoAccountsWithDeposits(bank, 3);
+            first.crashAt(OutboxRelay.Stage.BEFORE_KAFKA_COMMIT);
+            assertThatThrownBy(first::relayOnce).isInstanceOf(OutboxRelay.SimulatedCrash.class);
+            assertThat(ofKeys(readAllUncommitted(TOPIC), accounts)).as("sent, in an open transaction").hasSize(8);
+            assertThat(ofKeys(readAll(TOPIC), accounts)).isEmpty();
+
+            OutboxRelay.Pass takeOver = second.relayOnce();
+
+            assertThat(takeOver.published()).isEqualTo(8);
+            assertThat(accounts).allSatisfy(account -> assertThat(pending(account)).isZero());
+            List<ConsumerRecord<String, String>> committed = ofKeys(readAll(TOPIC), accounts);
+            assertExactlyOnceInAccountOrder(committed, accounts);
+            assertThat(committed).hasSize(8);
+            assertThat(ofKeys(readAllUncommitted(TOPIC), accounts)).as("the aborted copies stay in the log").hasSize(16);
+        } finally {
+            first.stop();
+            second.stop();
+            relay.start();
+        }
+    }
+
+    @Test
+    void eventsStayExactlyOnceAndInAccountOrderWhenTheBrokerStopsWhileMoneyMoves() throws Exception {
+        Bank bank = new Bank(api());
+        List<Long> accounts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            accounts.add(bank.openAccount(Bank.newOwner(), "1"));
+        }
+        int depositsEach = 30;
+        ExecutorService clients = Executors.newFixedThreadPool(accounts.size());
+        List<Future<?>> work = new ArrayList<>();
+        java.util.concurrent.CountDownLatch halfway = new java.util.concurrent.CountDownLatch(accounts.size());
+        try {
+            for (long account : accounts) {
+                work.add(clients.submit(() -> {
+                    for (int i = 0; i < depositsEach; i++) {
+                        assertThat(bank.deposit(bank.admin(), account, "1").status()).isEqualTo(201);
+                        if (i == depositsEach / 3) {
+                            halfway.countDown();
+                        }
+                        Thread.sleep(20);
+                    }
+                    return null;
+                }));
+            }
+            halfway.await();
+            LocalKafka.stopBroker();
+            try {
+                Thread.sleep(3_000);
+            } finally {
+                LocalKafka.startBroker();
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        for (long account : accounts) {
+            awaitPublished(account);
+        }
+        List<ConsumerRecord<String, String>> events = ofKeys(readAll(TOPIC), accounts);
+        assertExactlyOnceInAccountOrder(events, accounts);
+        assertThat(events).hasSize(accounts.size() * (depositsEach + 1));
+    }
+
+    @Test
     void exposesTheOutboxMetrics() {
         Api api = api();
         Bank bank = new Bank(api);
@@ -170,6 +318,49 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
                 .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    /** Two new accounts (one event each for opening) and {@code each} deposits on each, in turn. */
+    private static List<Long> twoAccountsWithDeposits(Bank bank, int each) {
+        List<Long> accounts = List.of(bank.openAccount(Bank.newOwner(), "5"), bank.openAccount(Bank.newOwner(), "5"));
+        for (int i = 0; i < each; i++) {
+            for (long account : accounts) {
+                assertThat(bank.deposit(bank.admin(), account, "1").status()).isEqualTo(201);
+            }
+        }
+        return accounts;
+    }
+
+    private OutboxRelay handDriven() {
+        return new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), new SimpleMeterRegistry(), dataSource);
+    }
+
+    /** Publishes whatever other tests left pending, so that the next pass holds exactly this test's rows. */
+    private static void drain(OutboxRelay relay) {
+        await().atMost(WAIT).until(() -> {
+            OutboxRelay.Pass pass = relay.relayOnce();
+            return pass.failure() == null && pass.published() == 0;
+        });
+    }
+
+    /** Each outbox row once (by its outbox-id header), each account's transactions in booking order, none twice. */
+    private static void assertExactlyOnceInAccountOrder(List<ConsumerRecord<String, String>> events, List<Long> accounts) {
+        List<Long> outboxIds = events.stream()
+                .map(r -> Long.parseLong(new String(r.headers().lastHeader("outbox-id").value(), java.nio.charset.StandardCharsets.UTF_8)))
+                .toList();
+        assertThat(outboxIds).doesNotHaveDuplicates();
+        for (long account : accounts) {
+            List<Long> ids = ofKey(events, account).stream()
+                    .map(r -> Api.JSON.readTree(r.value()).get("transaction").get("id").asLong())
+                    .toList();
+            assertThat(ids).as("events of account " + account).doesNotHaveDuplicates().isSorted();
+        }
+    }
+
+    private static List<ConsumerRecord<String, String>> ofKeys(List<ConsumerRecord<String, String>> records, List<Long> accounts) {
+        Set<String> keys = new HashSet<>();
+        accounts.forEach(a -> keys.add(Long.toString(a)));
+        return records.stream().filter(r -> keys.contains(r.key())).toList();
     }
 
     private int pending(long account) {

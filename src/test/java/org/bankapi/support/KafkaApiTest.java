@@ -45,7 +45,7 @@ public abstract class KafkaApiTest extends ApiTest {
         }
     }
 
-    /** Reads the topic from its beginning until {@code done} holds for what was read, or the timeout passes. */
+    /** Reads the topic ({@code read_committed}) from its beginning until {@code done} holds for what was read, or the timeout passes. */
     protected static List<ConsumerRecord<String, String>> readUntil(String topic, Duration timeout,
                                                                      Predicate<List<ConsumerRecord<String, String>>> done) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
@@ -54,6 +54,7 @@ public abstract class KafkaApiTest extends ApiTest {
                 ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
             consumer.subscribe(List.of(topic));
@@ -65,11 +66,21 @@ public abstract class KafkaApiTest extends ApiTest {
         return records;
     }
 
-    /** Every record on the topic up to its end at the time of the call (all partitions, from the beginning). */
+    /** Every committed record on the topic up to its end at the time of the call (all partitions, from the beginning), as a read_committed consumer sees them. */
     protected static List<ConsumerRecord<String, String>> readAll(String topic) {
+        return readAll(topic, "read_committed");
+    }
+
+    /** The same with {@code read_uncommitted}: records of aborted transactions too. */
+    protected static List<ConsumerRecord<String, String>> readAllUncommitted(String topic) {
+        return readAll(topic, "read_uncommitted");
+    }
+
+    private static List<ConsumerRecord<String, String>> readAll(String topic, String isolation) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.start(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()

@@ -28,6 +28,9 @@ public final class LocalKafka {
             started.kafkaPorts(freePort());
             started.brokerProperty("num.partitions", PARTITIONS);
             started.brokerProperty("auto.create.topics.enable", true);
+            // one broker: the transaction log cannot have the default three replicas
+            started.brokerProperty("transaction.state.log.replication.factor", (short) 1);
+            started.brokerProperty("transaction.state.log.min.isr", 1);
             started.afterPropertiesSet();
             broker = started;
             Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "local-kafka-stop"));

@@ -1,0 +1,39 @@
+package org.bankapi.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The last guard for transient database failures that escape a filter rather than a controller
+ * (which {@link ApiExceptionHandler} answers): they become the same 503 with Retry-After instead of
+ * the servlet container's 500. Runs just inside the request-id and outcome filters.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+public class TransientFailureFilter extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(TransientFailureFilter.class);
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        try {
+            chain.doFilter(request, response);
+        } catch (RuntimeException | ServletException e) {
+            if (!TransientFailures.isTransient(e) || response.isCommitted()) {
+                throw e;
+            }
+            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), TransientFailures.summary(e));
+            ProblemResponses.writeTemporarilyUnavailable(response);
+        }
+    }
+}
