@@ -18,14 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.bankapi.problem.ProblemException;
+import org.bankapi.web.TransientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -191,15 +189,12 @@ public class PostingEngine implements SmartLifecycle {
         }
     }
 
-    /** Without a connection no smaller batch can succeed either: answer every request at once. */
+    /**
+     * A database that went away, restarted or timed out fails every smaller batch too: answer every
+     * request at once (503, retry) instead of splitting down to single postings.
+     */
     private static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CannotCreateTransactionException || t instanceof CannotGetJdbcConnectionException
-                    || t instanceof DataAccessResourceFailureException) {
-                return true;
-            }
-        }
-        return false;
+        return TransientFailures.isTransient(e);
     }
 
     @Override

@@ -88,12 +88,21 @@ class RateLimitApiTest {
         Bank bank = new Bank(api);
         String owner = Bank.newOwner();
         long account = bank.openAccount(owner, null);
-        try (RedisTokenBuckets otherInstance = new RedisTokenBuckets(REDIS.url(), 2, new LocalTokenBuckets(2, System::nanoTime))) {
-            while (otherInstance.acquire(owner).allowed()) {
-                // drain the principal's shared bucket from the other instance
+        String customer = api.token(owner, "customer");
+        Api.Response refused = null;
+        // on a busy machine the bucket may refill (2 a second) between the drain and the request: then try again
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try (RedisTokenBuckets otherInstance = new RedisTokenBuckets(REDIS.url(), 2, new LocalTokenBuckets(2, System::nanoTime))) {
+                while (otherInstance.acquire(owner).allowed()) {
+                    // drain the principal's shared bucket from the other instance
+                }
+            }
+            long drainedNanos = System.nanoTime();
+            refused = bank.deposit(customer, account, "1");
+            if (refused.status() == 429 || System.nanoTime() - drainedNanos < 400_000_000L) {
+                break;
             }
         }
-        Api.Response refused = bank.deposit(api.token(owner, "customer"), account, "1");
         assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
         assertThat(refused.code()).isEqualTo("rate_limited");
     }
