@@ -17,7 +17,8 @@
 # The machine's own PostgreSQL (5432) and Redis (6379) are never touched.
 #
 # Variables: JAVA_HOME; CLUSTER_UP_TIMEOUT_S (300, the whole `up`); CLUSTER_APP_JAVA_OPTS
-# (-Xms128m -Xmx512m -XX:+UseSerialGC); CLUSTER_RATE_LIMIT (0: off; one admin token drives the workload);
+# (-Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1: five JVMs share the machine, C1 alone
+# starts an instance faster); CLUSTER_RATE_LIMIT (0: off; one admin token drives the workload);
 # CLUSTER_DB_URL_FORM (auto | uri | jdbc, see db_url below). Logs: DIR/logs/NODE.log.
 set -uo pipefail
 
@@ -246,7 +247,7 @@ start_app() { # app-1 | app-2
   mapfile -t envs < <(app_env "$port")
   # -Dcluster.node names DIR on the command line, so that alive/down recognise the process as ours
   # shellcheck disable=SC2086
-  spawn "$node" env "${envs[@]}" "$JAVA" ${CLUSTER_APP_JAVA_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC} \
+  spawn "$node" env "${envs[@]}" "$JAVA" ${CLUSTER_APP_JAVA_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} \
     -Dcluster.node="$DIR/$node" -jar "$JAR" serve
 }
 
@@ -430,7 +431,10 @@ backend instances
     balance leastconn
     option httpchk GET /health/ready
     http-check expect status 200
-    default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down
+    # a refused connection marks an instance down at once (observe layer4); checks every second, 4 s to
+    # answer (a busy instance is slow, not dead), down after 3 failed checks, up after 2 good ones
+    timeout check 4s
+    default-server inter 1s fastinter 500ms downinter 1s fall 3 rise 2 observe layer4 error-limit 1 on-error mark-down
     server app-1 127.0.0.1:$APP_1_PORT check
     server app-2 127.0.0.1:$APP_2_PORT check
 
