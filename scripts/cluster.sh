@@ -616,15 +616,20 @@ ENV
   wait_node haproxy 30
   wait_until 30 "HAProxy to see both instances UP" haproxy_both_up
 
+  # KEY='value' lines, safe to source (a JDBC URL holds '&'); the values never contain a quote
   {
-    cat "$DIR/cluster.env.app"
-    echo "DATABASE_URL_FORM=$form"
-    echo "PG_PRIMARY_URL_A=postgresql://postgres@127.0.0.1:$PG_A_PORT/$DB_NAME"
-    echo "PG_PRIMARY_URL_B=postgresql://postgres@127.0.0.1:$PG_B_PORT/$DB_NAME"
-    echo "HAPROXY_STATS_URL=http://127.0.0.1:$HAPROXY_STATS_PORT/stats"
-    echo "APP_1_URL=http://127.0.0.1:$APP_1_PORT"
-    echo "APP_2_URL=http://127.0.0.1:$APP_2_PORT"
-    echo "KAFKA_LIB=$KAFKA_LIB"
+    echo "# the cluster in $DIR (scripts/cluster.sh); source it: set -a; . $DIR/cluster.env; set +a"
+    {
+      cat "$DIR/cluster.env.app"
+      echo "DATABASE_URL_FORM=$form"
+      echo "PG_URL_A=postgresql://postgres@127.0.0.1:$PG_A_PORT/$DB_NAME"
+      echo "PG_URL_B=postgresql://postgres@127.0.0.1:$PG_B_PORT/$DB_NAME"
+      echo "PG_MONITOR_URL=postgresql://postgres@127.0.0.1:$PG_MONITOR_PORT/pg_auto_failover"
+      echo "HAPROXY_STATS_URL=http://127.0.0.1:$HAPROXY_STATS_PORT/stats"
+      echo "APP_1_URL=http://127.0.0.1:$APP_1_PORT"
+      echo "APP_2_URL=http://127.0.0.1:$APP_2_PORT"
+      echo "KAFKA_LIB=$KAFKA_LIB"
+    } | sed -E "s/^([A-Z0-9_]+)=(.*)$/\1='\2'/"
   } > "$DIR/cluster.env"
   trap - EXIT
   log "cluster up in $((SECONDS - started)) s: API_URL=http://127.0.0.1:$HAPROXY_PORT (env in $DIR/cluster.env)"

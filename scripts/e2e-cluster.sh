@@ -68,7 +68,7 @@ TOKEN=$(JWT_SECRET_KEY=$JWT_SECRET_KEY AZURE_AD_CLIENT_ID=$AZURE_AD_CLIENT_ID ti
 remaining=$((LIMIT - (SECONDS - started)))
 [ "$remaining" -gt 120 ] || { echo "FAIL setup: no time left for the workload ($remaining s)"; exit 1; }
 log "workload with failures (at most $remaining s)"
-timeout --kill-after=10 "$remaining" python3 -u scripts/lib/bank_workload.py \
+PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=10 "$remaining" python3 -u scripts/lib/bank_workload.py \
   --env "$DIR/cluster.env" --cluster "$ROOT/scripts/cluster.sh" --dir "$DIR" --token "$TOKEN" --out "$OUT" \
   --kafka-tool "$JAVA -cp $KAFKA_LIB/* $ROOT/scripts/lib/ClusterKafka.java" \
   --clients "${E2E_CLUSTER_CLIENTS:-8}" --accounts "${E2E_CLUSTER_ACCOUNTS:-30}" 2>&1 | tee "$OUT/workload.log"

@@ -175,7 +175,7 @@ class Chaos:
         primary = st.get("pg_primary")
         if not primary:
             return None
-        url = self.env["PG_PRIMARY_URL_A" if primary == "pg-a" else "PG_PRIMARY_URL_B"]
+        url = self.env["PG_URL_A" if primary == "pg-a" else "PG_URL_B"]
         p = subprocess.run(["psql", "-X", "-Atq", url, "-c", sql], capture_output=True, text=True, timeout=15,
                            env=dict(os.environ, PGCONNECT_TIMEOUT="3"))
         return p.stdout.strip() if p.returncode == 0 else None
@@ -335,10 +335,10 @@ def main():
     args = ap.parse_args()
 
     env = {}
-    for line in open(args.env):
-        if "=" in line:
+    for line in open(args.env):  # KEY='value' lines
+        if "=" in line and not line.startswith("#"):
             k, v = line.rstrip("\n").split("=", 1)
-            env[k] = v
+            env[k] = v[1:-1] if len(v) >= 2 and v[0] == v[-1] == "'" else v
     api = Api(env["API_URL"], args.token, attempt_timeout_s=15, request_deadline_s=150)
     figures = {}
     checks = []  # (ok, text)
