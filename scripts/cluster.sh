@@ -318,12 +318,15 @@ resolve() {
 # ---------------------------------------------------------------- database URL
 
 # db_url FORM: the multi-host DATABASE_URL naming both data nodes, connecting to the primary.
-#   uri:  postgresql://bank:PASS@127.0.0.1:A,127.0.0.1:B/banking?targetServerType=primary (issue 10's form)
-#   jdbc: jdbc:postgresql://127.0.0.1:A,127.0.0.1:B/banking?targetServerType=primary&user=bank&password=PASS
+#   uri:  postgresql://bank:PASS@127.0.0.1:A,127.0.0.1:B/banking?targetServerType=primary&... (issue 10's form)
+#   jdbc: jdbc:postgresql://127.0.0.1:A,127.0.0.1:B/banking?targetServerType=primary&...&user=bank&password=PASS
+# hostRecheckSeconds=2: the driver remembers a host's role (standby) for that long, 10 s by default,
+# which would keep the pool off a just-promoted standby for up to 10 s after a failover.
 db_url() {
+  local params="targetServerType=primary&hostRecheckSeconds=2&connectTimeout=3"
   case $1 in
-    uri) echo "postgresql://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_A_PORT,127.0.0.1:$PG_B_PORT/$DB_NAME?targetServerType=primary" ;;
-    jdbc) echo "jdbc:postgresql://127.0.0.1:$PG_A_PORT,127.0.0.1:$PG_B_PORT/$DB_NAME?targetServerType=primary&user=$DB_USER&password=$DB_PASSWORD" ;;
+    uri) echo "postgresql://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_A_PORT,127.0.0.1:$PG_B_PORT/$DB_NAME?$params" ;;
+    jdbc) echo "jdbc:postgresql://127.0.0.1:$PG_A_PORT,127.0.0.1:$PG_B_PORT/$DB_NAME?$params&user=$DB_USER&password=$DB_PASSWORD" ;;
   esac
 }
 

@@ -59,7 +59,7 @@ set -a
 . "$DIR/cluster.env"
 set +a
 if [ "$DATABASE_URL_FORM" != uri ]; then
-  log "note: the jar does not accept the multi-host postgresql:// DATABASE_URL yet: the instances use the JDBC form $DATABASE_URL"
+  log "note: the jar does not accept the multi-host postgresql:// DATABASE_URL yet: the instances use the JDBC form $(sed 's/password=[^&]*/password=.../' <<< "$DATABASE_URL")"
 fi
 TOKEN=$(JWT_SECRET_KEY=$JWT_SECRET_KEY AZURE_AD_CLIENT_ID=$AZURE_AD_CLIENT_ID timeout 120 "$JAVA" -jar target/banking-transaction-api.jar \
   token --sub cluster-e2e-admin --role admin --ttl 2h 2> "$OUT/token.log" | tail -1)

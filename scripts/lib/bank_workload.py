@@ -230,6 +230,7 @@ class Chaos:
 
         # 1. PostgreSQL primary
         old = self.status().get("pg_primary")
+        t_cmd = now()
         ok, _ = self.do("kill", "pg-primary")
         t = now()  # the node's processes are gone
         promoted = None
@@ -244,7 +245,7 @@ class Chaos:
         f["pg_writes_back_after_s"] = None if rec is None else round(rec, 1)
         f["pg_new_primary"] = self.status().get("pg_primary")
         f["pg_promoted_after_s"] = None if promoted is None else round(promoted, 1)
-        f["pg_failover_attempts"] = self.window(t - 1, t + (rec or 60) + 1)
+        f["pg_failover_attempts"] = self.window(t_cmd, t + (rec or 60) + 1)
         log("PostgreSQL: %s killed, %s primary after %s s, writes back after %s s; attempts meanwhile %s" % (
             old, f["pg_new_primary"], f["pg_promoted_after_s"], f["pg_writes_back_after_s"], f["pg_failover_attempts"]))
         time.sleep(settle_s)
@@ -253,6 +254,7 @@ class Chaos:
         time.sleep(settle_s)
 
         # 2. one Kafka broker
+        t_cmd = now()
         ok, _ = self.do("kill", "kafka-2")
         t = now()
         resumed = None
@@ -263,7 +265,7 @@ class Chaos:
                 break
             time.sleep(0.5)
         f["kafka_relay_publishing_after_broker_kill_s"] = None if resumed is None else round(resumed, 1)
-        f["kafka_broker_kill_attempts"] = self.window(t, t + 10)
+        f["kafka_broker_kill_attempts"] = self.window(t_cmd, t + 10)
         log("Kafka: kafka-2 killed, events booked after it on the topic after %s s; attempts meanwhile %s" % (
             f["kafka_relay_publishing_after_broker_kill_s"], f["kafka_broker_kill_attempts"]))
         time.sleep(settle_s)
@@ -274,6 +276,7 @@ class Chaos:
         # 3. the instance that relays the outbox
         victim = self.relay_instance()
         f["app_killed"] = victim
+        t_cmd = now()
         ok, _ = self.do("kill", victim)
         t = now()
         marked = None
@@ -286,7 +289,7 @@ class Chaos:
         rec = self.first_success_after(t, 60)
         f["app_kill_writes_after_s"] = None if rec is None else round(rec, 2)
         time.sleep(max(settle_s, 3))
-        f["app_kill_attempts"] = self.window(t - 1, t + 5)
+        f["app_kill_attempts"] = self.window(t_cmd, t + 5)
         log("Instance: %s killed, HAProxy marked it down after %s s; attempts in the next 5 s %s" % (
             victim, f["haproxy_marked_down_after_s"], f["app_kill_attempts"]))
         t = now()
