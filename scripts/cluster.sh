@@ -568,18 +568,19 @@ DB_PASSWORD=$DB_PASSWORD
 ENV
   write_configs
 
-  # Kafka and Redis start in the background while the PostgreSQL group is created.
+  # Kafka and Redis start, and the topics are created (as soon as three brokers answer), in the
+  # background while the PostgreSQL group is created.
   start_kafka_cluster
   start_redis
+  log "Kafka: creating topics $KAFKA_TOPIC_NAME and $KAFKA_TOPIC_NAME.DLT (replication factor 3, min.insync.replicas 2)"
+  timeout 200 "$JAVA" -cp "$KAFKA_LIB/*" "$KAFKA_TOOL" topics "$KAFKA_BOOTSTRAP" 3 2 3 180 \
+    "$KAFKA_TOPIC_NAME" "$KAFKA_TOPIC_NAME.DLT" >> "$DIR/logs/kafka-admin.log" 2>&1 &
+  local topics_pid=$!
   create_pg_group
   wait_node redis 30
   for n in 1 2 3; do wait_node "kafka-$n" $((limit - (SECONDS - started))); done
-  log "Kafka: creating topics $KAFKA_TOPIC_NAME and $KAFKA_TOPIC_NAME.DLT (replication factor 3, min.insync.replicas 2)"
-  timeout 150 "$JAVA" -cp "$KAFKA_LIB/*" "$KAFKA_TOOL" brokers "$KAFKA_BOOTSTRAP" 3 90 >> "$DIR/logs/kafka-admin.log" 2>&1 \
-    || die "the three brokers did not register ($DIR/logs/kafka-admin.log: $(tail -2 "$DIR/logs/kafka-admin.log"))"
-  timeout 150 "$JAVA" -cp "$KAFKA_LIB/*" "$KAFKA_TOOL" topics "$KAFKA_BOOTSTRAP" 3 2 3 90 \
-    "$KAFKA_TOPIC_NAME" "$KAFKA_TOPIC_NAME.DLT" >> "$DIR/logs/kafka-admin.log" 2>&1 \
-    || die "cannot create the topics ($DIR/logs/kafka-admin.log: $(tail -2 "$DIR/logs/kafka-admin.log"))"
+  wait "$topics_pid" || die "cannot create the topics ($DIR/logs/kafka-admin.log: $(grep ClusterKafka "$DIR/logs/kafka-admin.log" | tail -2))"
+  log "Kafka: $(grep -h 'in-sync replicas' "$DIR/logs/kafka-admin.log" | tail -1)"
 
   # The schema, once, before two instances start (init-db). The multi-host postgresql:// form is
   # issue 10's; a jar that does not parse it yet gets the equivalent JDBC URL.

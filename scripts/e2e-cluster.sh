@@ -12,7 +12,7 @@
 # Prints PASS/FAIL per check and the figures; exits non-zero on any failure; always runs cluster.sh
 # down (trap). Bounded: E2E_CLUSTER_TIMEOUT_S (900) for the whole run, each step has its own limit.
 #
-# Variables: JAVA_HOME; E2E_CLUSTER_DIR (target/e2e-cluster/run); E2E_CLUSTER_CLIENTS (8);
+# Variables: JAVA_HOME; E2E_CLUSTER_DIR (a new /tmp/bank-e2e-cluster.*, removed at the end); E2E_CLUSTER_CLIENTS (6);
 # E2E_CLUSTER_ACCOUNTS (30). Output: target/e2e-cluster/ (summary.json, workload.log, the cluster's logs).
 set -uo pipefail
 
@@ -23,7 +23,15 @@ if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
 fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 OUT="$ROOT/target/e2e-cluster"
-DIR="${E2E_CLUSTER_DIR:-$OUT/run}"
+# the cluster's state under /tmp: the postgres user must reach it, which a checkout under /root forbids
+if [ -n "${E2E_CLUSTER_DIR:-}" ]; then
+  DIR=$E2E_CLUSTER_DIR
+  OWN_DIR=false
+else
+  DIR=$(mktemp -d "${TMPDIR:-/tmp}/bank-e2e-cluster.XXXXXX") || { echo "FAIL setup: mktemp"; exit 1; }
+  chmod 755 "$DIR"
+  OWN_DIR=true
+fi
 LIMIT=${E2E_CLUSTER_TIMEOUT_S:-900}
 started=$SECONDS
 
@@ -34,6 +42,10 @@ finish() {
   trap - EXIT INT TERM
   log "cluster.sh down"
   timeout 180 scripts/cluster.sh down "$DIR" 2>&1 | tail -3
+  if [ -d "$DIR/logs" ]; then
+    rm -rf "$OUT/logs" && cp -r "$DIR/logs" "$OUT/logs" 2> /dev/null || true
+  fi
+  [ "$OWN_DIR" = true ] && rm -rf "$DIR"
   log "done in $((SECONDS - started)) s, exit $rc (output in ${OUT#"$ROOT"/}/)"
   exit "$rc"
 }
@@ -42,7 +54,7 @@ trap 'exit 130' INT TERM
 
 mkdir -p "$OUT"
 rm -f "$OUT/summary.json"
-if [ -d "$DIR" ]; then
+if [ "$OWN_DIR" = false ] && [ -d "$DIR" ]; then
   timeout 180 scripts/cluster.sh down "$DIR" > /dev/null 2>&1 || true
   rm -rf "$DIR"
 fi
@@ -71,11 +83,9 @@ log "workload with failures (at most $remaining s)"
 PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=10 "$remaining" python3 -u scripts/lib/bank_workload.py \
   --env "$DIR/cluster.env" --cluster "$ROOT/scripts/cluster.sh" --dir "$DIR" --token "$TOKEN" --out "$OUT" \
   --kafka-tool "$JAVA -cp $KAFKA_LIB/* $ROOT/scripts/lib/ClusterKafka.java" \
-  --clients "${E2E_CLUSTER_CLIENTS:-8}" --accounts "${E2E_CLUSTER_ACCOUNTS:-30}" 2>&1 | tee "$OUT/workload.log"
+  --clients "${E2E_CLUSTER_CLIENTS:-6}" --accounts "${E2E_CLUSTER_ACCOUNTS:-30}" 2>&1 | tee "$OUT/workload.log"
 rc=${PIPESTATUS[0]}
 [ "$rc" -eq 124 ] && echo "FAIL the workload and its checks did not finish within $remaining s"
-# keep the cluster's logs next to the summary
-rm -rf "$OUT/logs" && cp -r "$DIR/logs" "$OUT/logs" 2> /dev/null || true
 if [ "$rc" -eq 0 ]; then
   log "PASS: every check"
 else

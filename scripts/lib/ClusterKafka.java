@@ -23,8 +23,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * The Kafka chores of scripts/cluster.sh and scripts/e2e-cluster.sh, run with the broker's own jars
  * (java -cp 'lib/*' ClusterKafka.java ...), since Maven Central's Kafka artifacts carry no CLI tools:
- *   brokers BOOTSTRAP N SECS                   wait until N brokers are registered
- *   topics BOOTSTRAP RF MIN_ISR PARTS SECS T.. create the topics (or find them) and wait for full ISRs
+ *   topics BOOTSTRAP RF MIN_ISR PARTS SECS T.. create the topics (retrying while brokers start, or find
+ *                                              them) and wait until every partition has RF in-sync replicas
  *   dump BOOTSTRAP TOPIC SECS                  every committed record (read_committed), one JSON line each
  */
 public class ClusterKafka {
@@ -34,7 +34,6 @@ public class ClusterKafka {
             usage();
         }
         switch (args[0]) {
-            case "brokers" -> brokers(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]));
             case "topics" -> topics(args[1], Short.parseShort(args[2]), args[3], Integer.parseInt(args[4]),
                     Long.parseLong(args[5]), List.of(args).subList(6, args.length));
             case "dump" -> dump(args[1], args[2], Long.parseLong(args[3]));
@@ -43,7 +42,7 @@ public class ClusterKafka {
     }
 
     private static void usage() {
-        System.err.println("usage: ClusterKafka brokers BOOTSTRAP N SECS | topics BOOTSTRAP RF MIN_ISR PARTITIONS SECS TOPIC... | dump BOOTSTRAP TOPIC SECS");
+        System.err.println("usage: ClusterKafka topics BOOTSTRAP RF MIN_ISR PARTITIONS SECS TOPIC... | dump BOOTSTRAP TOPIC SECS");
         System.exit(64);
     }
 
@@ -55,26 +54,6 @@ public class ClusterKafka {
         return Admin.create(props);
     }
 
-    private static void brokers(String bootstrap, int wanted, long secs) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
-        try (Admin admin = admin(bootstrap)) {
-            int seen = 0;
-            while (System.nanoTime() < deadline) {
-                try {
-                    seen = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
-                    if (seen >= wanted) {
-                        System.out.println(seen + " brokers");
-                        return;
-                    }
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                    // not up yet
-                }
-                Thread.sleep(500);
-            }
-            fail("only " + seen + " of " + wanted + " brokers registered within " + secs + " s");
-        }
-    }
-
     private static void topics(String bootstrap, short rf, String minIsr, int partitions, long secs, List<String> names)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
@@ -84,17 +63,35 @@ public class ClusterKafka {
                 topics.add(new NewTopic(name, Optional.of(partitions), Optional.of(rf))
                         .configs(Map.of("min.insync.replicas", minIsr, "unclean.leader.election.enable", "false")));
             }
-            var result = admin.createTopics(topics);
-            for (var entry : result.values().entrySet()) {
-                try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
-                    System.out.println("created " + entry.getKey() + ": " + partitions + " partitions, replication factor " + rf
-                            + ", min.insync.replicas " + minIsr);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        fail("cannot create topic " + entry.getKey() + ": " + e.getCause());
+            // the brokers may still be starting: retry until every topic exists or the deadline passes
+            List<NewTopic> pending = new ArrayList<>(topics);
+            while (!pending.isEmpty()) {
+                var result = admin.createTopics(pending);
+                List<NewTopic> again = new ArrayList<>();
+                for (NewTopic topic : pending) {
+                    try {
+                        result.values().get(topic.name()).get(10, TimeUnit.SECONDS);
+                        System.out.println("created " + topic.name() + ": " + partitions + " partitions, replication factor " + rf
+                                + ", min.insync.replicas " + minIsr);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof TopicExistsException) {
+                            System.out.println("exists " + topic.name());
+                        } else {
+                            again.add(topic);
+                            if (System.nanoTime() > deadline) {
+                                fail("cannot create topic " + topic.name() + " within " + secs + " s: " + e.getCause());
+                            }
+                        }
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        again.add(topic);
+                        if (System.nanoTime() > deadline) {
+                            fail("cannot create topic " + topic.name() + " within " + secs + " s: no answer");
+                        }
                     }
-                    System.out.println("exists " + entry.getKey());
+                }
+                pending = again;
+                if (!pending.isEmpty()) {
+                    Thread.sleep(1000);
                 }
             }
             while (true) {
