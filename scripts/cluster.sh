@@ -718,7 +718,8 @@ cmd_down() {
   # clients first, then the stores they use
   for n in haproxy app-1 app-2; do stop_node "$n" 30 & done
   wait
-  for n in kafka-1 kafka-2 kafka-3 redis; do stop_node "$n" 30 & done
+  # brokers stopping together cannot all finish a controlled shutdown (the quorum goes with them): 10 s, then KILL
+  for n in kafka-1 kafka-2 kafka-3 redis; do stop_node "$n" 10 & done
   wait
   for n in pg-a pg-b; do stop_node "$n" 30 & done
   wait

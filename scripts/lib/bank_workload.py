@@ -396,6 +396,9 @@ def main():
         time.sleep(1)
     figures["outbox_drained_after_workload_s"] = None if drained is None else round(drained, 1)
     check(drained is not None, "the outbox drained after the workload (%s s)" % figures["outbox_drained_after_workload_s"])
+    # the topic is read (read_committed, to its end) while the API checks run
+    tool = args.kafka_tool.split() + ["dump", env["KAFKA_BOOTSTRAP_SERVERS"], env["KAFKA_TOPIC"], "120"]
+    dump = subprocess.Popen(tool, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     # requests without an answer: all resolved by retrying with their key
     acked = [o for o in ops if o["status"] == 201]
@@ -495,12 +498,15 @@ def main():
     check(not unacked, "nothing booked that was not acknowledged (%d such transactions)" % len(unacked))
 
     # events: read_committed, every booked transaction exactly once, each account's in booking order
-    tool = args.kafka_tool.split() + ["dump", env["KAFKA_BOOTSTRAP_SERVERS"], env["KAFKA_TOPIC"], "120"]
-    p = subprocess.run(tool, capture_output=True, text=True, timeout=180)
-    if p.returncode != 0:
-        check(False, "reading the topic (read_committed): %s" % p.stderr.strip()[-300:])
+    try:
+        dump_out, dump_err = dump.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        dump.kill()
+        dump_out, dump_err = dump.communicate()
+    if dump.returncode != 0:
+        check(False, "reading the topic (read_committed): %s" % dump_err.strip()[-300:])
     else:
-        records = [json.loads(l) for l in p.stdout.splitlines() if l.startswith("{")]
+        records = [json.loads(l) for l in dump_out.splitlines() if l.startswith("{")]
         seen = collections.Counter()
         per_key = collections.defaultdict(list)  # (partition, key) -> tx ids in offset order
         wrong_key = 0
