@@ -126,10 +126,11 @@ load_env() {
 
 # as_postgres CMD...: CMD as the postgres user with a clean environment whose pg_autoctl state
 # (XDG config/data/runtime directories) lives under DIR/pg.
-as_postgres() {
-  setpriv --reuid="$PG_OS_USER" --regid="$PG_OS_USER" --init-groups \
-    env -i HOME="$DIR/pg" PATH="$PG_BIN:/usr/bin:/bin" LANG=C.UTF-8 \
-    XDG_CONFIG_HOME="$DIR/pg/config" XDG_DATA_HOME="$DIR/pg/share" XDG_RUNTIME_DIR="$DIR/pg/run" "$@"
+as_postgres() { "${AS_POSTGRES[@]}" "$@"; }
+set_as_postgres() { # after DIR is known
+  AS_POSTGRES=(setpriv --reuid="$PG_OS_USER" --regid="$PG_OS_USER" --init-groups
+    env -i HOME="$DIR/pg" PATH="$PG_BIN:/usr/bin:/bin" LANG=C.UTF-8
+    XDG_CONFIG_HOME="$DIR/pg/config" XDG_DATA_HOME="$DIR/pg/share" XDG_RUNTIME_DIR="$DIR/pg/run")
 }
 
 psql_port() { # PORT SQL: one value per line, as the superuser (trust on 127.0.0.1)
@@ -213,10 +214,7 @@ ensure_packages() {
 start_pg() { # pg-monitor | pg-a | pg-b: pg_autoctl run (it starts and supervises postgres)
   local node=$1
   [ -d "$DIR/pg/$node" ] || die "$node was never created (run up)"
-  spawn "$node" setpriv --reuid="$PG_OS_USER" --regid="$PG_OS_USER" --init-groups \
-    env -i HOME="$DIR/pg" PATH="$PG_BIN:/usr/bin:/bin" LANG=C.UTF-8 \
-    XDG_CONFIG_HOME="$DIR/pg/config" XDG_DATA_HOME="$DIR/pg/share" XDG_RUNTIME_DIR="$DIR/pg/run" \
-    pg_autoctl run --pgdata "$DIR/pg/$node"
+  spawn "$node" "${AS_POSTGRES[@]}" pg_autoctl run --pgdata "$DIR/pg/$node"
 }
 
 start_kafka() { # kafka-N
@@ -271,7 +269,7 @@ start_node() { # NODE (a concrete name)
 node_ready() {
   case $1 in
     pg-monitor) monitor_states > /dev/null 2>&1 ;;
-    pg-a | pg-b) pg_group_healthy ;;
+    pg-a | pg-b) [ "$(pg_role "$1")" != down ] && pg_group_healthy ;;
     kafka-*) logged_since_start "$1" "Kafka Server started" ;;
     redis) redis_ping ;;
     app-1) http_ok "http://127.0.0.1:$APP_1_PORT/health/ready" ;;
@@ -670,8 +668,11 @@ cmd_status() {
   local monitor haproxy_servers
   monitor=$(monitor_states 2> /dev/null | awk '{printf "%s\"%s\":{\"reported\":\"%s\",\"assigned\":\"%s\"}", (NR>1?",":""), $1, $2, $3}')
   haproxy_servers=$(haproxy_server_states 2> /dev/null | awk '{printf "%s\"%s\":\"%s\"", (NR>1?",":""), $1, $2}')
-  printf '},"pg_primary":%s,"pg_monitor_states":{%s},"haproxy_servers":{%s}}\n' \
-    "$([ -n "$primary" ] && printf '"%s"' "$primary" || printf null)" "$monitor" "$haproxy_servers"
+  # empty while the primary runs alone (wait_primary): commits then wait for no standby
+  local sync=""
+  [ -n "$primary" ] && sync=$(PSQL_DB=postgres psql_port "$(pg_port_of "$primary")" "SHOW synchronous_standby_names" 2> /dev/null | tr -d '"\\')
+  printf '},"pg_primary":%s,"pg_synchronous_standby_names":"%s","pg_monitor_states":{%s},"haproxy_servers":{%s}}\n' \
+    "$([ -n "$primary" ] && printf '"%s"' "$primary" || printf null)" "$sync" "$monitor" "$haproxy_servers"
 }
 
 cmd_kill() {
@@ -738,6 +739,7 @@ cmd_down() {
 [ $# -ge 2 ] || usage
 CMD=$1
 DIR=$(realpath -m "$2")
+set_as_postgres
 case $CMD in
   up) cmd_up ;;
   status) cmd_status ;;
