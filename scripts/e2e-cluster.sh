@@ -41,11 +41,19 @@ finish() {
   local rc=$?
   trap - EXIT INT TERM
   log "cluster.sh down"
-  timeout 180 scripts/cluster.sh down "$DIR" 2>&1 | tail -3
+  timeout 180 scripts/cluster.sh down "$DIR" > "$OUT/down.log" 2>&1
+  local down_rc=$?
+  tail -3 "$OUT/down.log"
   if [ -d "$DIR/logs" ]; then
     rm -rf "$OUT/logs" && cp -r "$DIR/logs" "$OUT/logs" 2> /dev/null || true
   fi
-  [ "$OWN_DIR" = true ] && rm -rf "$DIR"
+  # a directory whose nodes did not all stop is left for a look (and a second cluster.sh down)
+  if [ "$down_rc" -ne 0 ]; then
+    echo "FAIL cluster.sh down (exit $down_rc): $DIR kept"
+    [ "$rc" -ne 0 ] || rc=1
+  elif [ "$OWN_DIR" = true ]; then
+    rm -rf "$DIR"
+  fi
   log "done in $((SECONDS - started)) s, exit $rc (output in ${OUT#"$ROOT"/}/)"
   exit "$rc"
 }
