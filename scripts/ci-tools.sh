@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the tools that the end-to-end and deployment-file checks need, if missing:
 #   docker-compose (v1, to validate docker-compose.yml), yamllint, promtool (package prometheus),
-#   locust (python3-locust), jq, chromium (Debian's, at /usr/bin/chromium), newman (npm -g) and
+#   locust (python3-locust), jq, chromium (Debian's, at /usr/bin/chromium), haproxy, pg_autoctl and the
+#   pg_auto_failover extension (pg-auto-failover-cli, postgresql-15-auto-failover) and redis-server for
+#   scripts/cluster.sh and scripts/e2e-cluster.sh, newman (npm -g) and
 #   playwright-core into tests/browser/node_modules (npm ci from the committed package-lock.json;
 #   playwright-core downloads no browser: the browser check drives Debian's chromium).
 # For CI on a clean Debian 12 machine, as root, with apt and npm reachable (nodejs and npm come from
@@ -24,16 +26,26 @@ declare -A APT_TOOLS=(
   [locust]=python3-locust
   [jq]=jq
   [chromium]=chromium
+  [haproxy]=haproxy
+  [pg_autoctl]=pg-auto-failover-cli
+  [redis-server]=redis-server
 )
 
 missing=()
-for cmd in docker-compose yamllint promtool locust jq chromium; do
+for cmd in docker-compose yamllint promtool locust jq chromium haproxy pg_autoctl redis-server; do
   if command -v "$cmd" > /dev/null 2>&1; then
     echo "ci-tools: $cmd already present ($(command -v "$cmd"))"
   else
     missing+=("${APT_TOOLS[$cmd]}")
   fi
 done
+# the pg_auto_failover extension of Debian's PostgreSQL 15 (scripts/cluster.sh's data nodes and monitor)
+PGAF_EXTENSION=/usr/lib/postgresql/15/lib/pgautofailover.so
+if [ -f "$PGAF_EXTENSION" ]; then
+  echo "ci-tools: pg_auto_failover extension already present ($PGAF_EXTENSION)"
+else
+  missing+=(postgresql-15-auto-failover)
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "ci-tools: installing ${missing[*]}"
@@ -80,9 +92,10 @@ else
   (cd "$browser_dir" && npm ci --no-audit --no-fund)
 fi
 
-for cmd in docker-compose yamllint promtool locust jq chromium newman; do
+for cmd in docker-compose yamllint promtool locust jq chromium haproxy pg_autoctl redis-server newman; do
   command -v "$cmd" > /dev/null 2>&1 || { echo "ci-tools: $cmd still missing" >&2; exit 1; }
 done
+[ -f "$PGAF_EXTENSION" ] || { echo "ci-tools: $PGAF_EXTENSION still missing" >&2; exit 1; }
 [ -f "$browser_dir/node_modules/playwright-core/package.json" ] \
   || { echo "ci-tools: playwright-core still missing" >&2; exit 1; }
 echo "ci-tools: all tools present"

@@ -6,6 +6,7 @@
 #   scripts/kafka-standalone.sh start [PORT [CONTROLLER_PORT]]   # default 9092 and PORT+1; prints the bootstrap servers
 #   scripts/kafka-standalone.sh stop
 #   scripts/kafka-standalone.sh status
+#   scripts/kafka-standalone.sh fetch                           # only fetch the jars; prints their directory
 #
 # Everything lives under target/kafka-standalone/ (jars, config, data, log, pid); KAFKA_HOME_DIR
 # overrides where config, data, log and pid go, KAFKA_LIB_DIR where the jars go. KAFKA_VERSION overrides the version. Needs java (JAVA_HOME honoured) and ./mvnw.
@@ -140,6 +141,12 @@ stop() {
 case ${1:-start} in
     start) start "${2:-9092}" "${3:-}" ;;
     stop) stop ;;
+    fetch)
+        version=$(kafka_version)
+        [[ -n $version ]] || { echo "cannot determine the Kafka version" >&2; exit 1; }
+        fetch_jars "$version"
+        echo "$LIB_DIR"
+        ;;
     status) if running; then echo "running: $(cat "$HOME_DIR/bootstrap")"; else echo "stopped"; exit 1; fi ;;
-    *) echo "usage: $0 start [PORT [CONTROLLER_PORT]] | stop | status" >&2; exit 64 ;;
+    *) echo "usage: $0 start [PORT [CONTROLLER_PORT]] | stop | status | fetch" >&2; exit 64 ;;
 esac
