@@ -24,7 +24,8 @@
 #                                             # account-opening endpoints) with its 10 hottest methods
 # Variables: CLIENTS (32), DURATION_S (30), WARMUP_S (10), ACCOUNTS (1000), START_RUNS (3), HEAP_MAX
 # (512m), LOCUST_USERS (100), LOCUST_SPAWN_RATE (25), LOCUST_RUN_TIME_S (90), LOCUST (1; 0 skips it),
-# AOT (1; 0 skips the AOT start-up), PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), BENCH_SKIP_BUILD.
+# AOT (1; 0 skips the AOT start-up), PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), BENCH_SKIP_BUILD,
+# BENCH_JAR (measure another jar), BENCH_OUT (output folder, target/bench).
 # Output: the table on stdout and in target/bench/summary.txt; wrk, pgbench, Locust and app logs and
 # JFR files (PROFILE=1) in target/bench/. Exits non-zero when a step failed or a request was non-2xx.
 set -uo pipefail
@@ -34,7 +35,12 @@ cd "$ROOT"
 # shellcheck source=scripts/lib/service.sh
 . "$ROOT/scripts/lib/service.sh"
 
-OUT="$ROOT/target/bench"
+# BENCH_JAR: another jar to measure (e.g. a build of an earlier commit), instead of target/banking-transaction-api.jar
+if [ -n "${BENCH_JAR:-}" ]; then
+  SVC_JAR="$(cd "$(dirname "$BENCH_JAR")" && pwd)/$(basename "$BENCH_JAR")"
+  BENCH_SKIP_BUILD=1
+fi
+OUT="${BENCH_OUT:-$ROOT/target/bench}"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
@@ -119,7 +125,8 @@ new_db() {
 }
 
 # start_app LABEL DB [java options and arguments...]: starts the service in the background and sets BENCH_PID,
-# BENCH_URL and START_TIMES="live_s ready_s" (from the exec to /health 200 and to /health/ready 200; 50 ms polls).
+# BENCH_URL and START_TIMES="live_s ready_s" (from the exec to /health/liveness 200, i.e. the server answers,
+# and to /health/ready 200, i.e. after the warm-up; 50 ms polls).
 start_app() {
   local label="$1" db="$2"
   shift 2
@@ -141,7 +148,7 @@ start_app() {
       fail "the service ($label) exited during start (target/bench/app-$label.log)"
     fi
     [ "$SECONDS" -lt "$deadline" ] || fail "the service ($label) was not ready within 240 s"
-    if [ -z "$live" ] && curl -sf --max-time 1 -o /dev/null "$BENCH_URL/health"; then
+    if [ -z "$live" ] && curl -sf --max-time 1 -o /dev/null "$BENCH_URL/health/liveness"; then
       live="$(date +%s%N)"
     fi
     if curl -sf --max-time 1 -o /dev/null "$BENCH_URL/health/ready"; then
@@ -173,28 +180,6 @@ for i in $(seq 1 "$start_runs"); do
   echo "jar $START_TIMES" >> "$OUT/startup.txt"
   svc_log "start-up $i, java -jar: live/ready $START_TIMES s"
 done
-if [ "${AOT:-1}" = 1 ]; then
-  aot_dir="$BENCH_TMP/aot"
-  "$SVC_JAVA" -Djarmode=tools -jar "$SVC_JAR" extract --destination "$aot_dir" > "$OUT/extract.log" 2>&1 || fail "jar extract"
-  aot_jar="$aot_dir/$(basename "$SVC_JAR")"
-  db="$(new_db train)"
-  # the training run: start, serve the warm-up, stop; the JVM writes the cache at exit
-  start_app train "$db" -XX:AOTCacheOutput="$aot_dir/app.aot" -jar "$aot_jar"
-  stop_app
-  [ -f "$aot_dir/app.aot" ] || fail "the training run wrote no AOT cache"
-  for i in $(seq 1 "$start_runs"); do
-    db="$(new_db start)"
-    start_app "aot$i" "$db" -XX:AOTCache="$aot_dir/app.aot" -jar "$aot_jar"
-    stop_app
-    echo "aot $START_TIMES" >> "$OUT/startup.txt"
-    svc_log "start-up $i, extracted jar with AOT cache: live/ready $START_TIMES s"
-  done
-fi
-jar_live="$(awk '$1 == "jar" {print $2}' "$OUT/startup.txt" | median)"
-jar_ready="$(awk '$1 == "jar" {print $3}' "$OUT/startup.txt" | median)"
-aot_live="$(awk '$1 == "aot" {print $2}' "$OUT/startup.txt" | median)"
-aot_ready="$(awk '$1 == "aot" {print $3}' "$OUT/startup.txt" | median)"
-
 # ---------------------------------------------------------------- tokens, accounts
 # HS256 tokens as the jar's `token` subcommand makes them (checked by the first request below)
 mint() {
@@ -340,12 +325,12 @@ LUA
 
 # jfr_start NAME / jfr_stop NAME: a profile recording of the running service (PROFILE=1)
 jfr_start() {
-  [ "$profile" = 1 ] && [ "$1" != warmup ] || return 0
+  [ "$profile" = 1 ] && [ "${1#train}" = "$1" ] && [ "$1" != warmup ] || return 0
   "$JCMD_BIN" "$BENCH_PID" JFR.start name="$1" settings=profile filename="$OUT/$1.jfr" > /dev/null 2>&1 \
     || echo "warning: JFR.start failed for $1"
 }
 jfr_stop() {
-  [ "$profile" = 1 ] && [ "$1" != warmup ] || return 0
+  [ "$profile" = 1 ] && [ "${1#train}" = "$1" ] && [ "$1" != warmup ] || return 0
   "$JCMD_BIN" "$BENCH_PID" JFR.stop name="$1" > /dev/null 2>&1 || { echo "warning: JFR.stop failed for $1"; return 0; }
   {
     echo "== $1: the 10 hottest methods (JFR execution samples)"
@@ -354,13 +339,14 @@ jfr_stop() {
   tail -n 13 "$OUT/profile.txt" >&2
 }
 
-# run_wrk NAME SCRIPT CONNECTIONS SECONDS [ENV=VALUE...]: wrk with --latency; prints "rps p50 p99 non2xx"
+# run_wrk NAME SCRIPT CONNECTIONS SECONDS [ENV=VALUE...]: wrk with --latency, as the customer owning the accounts
+# unless BENCH_TOKEN=... is given; prints "rps p50 p99 non2xx"
 run_wrk() {
   local name="$1" script="$2" conns="$3" secs="$4"
   shift 4
   local threads=$((conns < 2 ? 1 : 2))
   jfr_start "$name"
-  env "$@" BENCH_TOKEN="${BENCH_TOKEN:-$ADMIN_TOKEN}" timeout $((secs + 60)) \
+  env BENCH_TOKEN="$CUSTOMER_TOKEN" "$@" timeout $((secs + 60)) \
     wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$script" "$BENCH_URL" > "$OUT/wrk-$name.txt" 2>&1
   local rc=$?
   jfr_stop "$name"
@@ -375,6 +361,34 @@ run_pgbench() {
     || { tail -n 5 "$OUT/pgbench-$1.txt" >&2; echo 0; return; }
   awk '/^tps = / {printf "%.0f\n", $3; exit}' "$OUT/pgbench-$1.txt"
 }
+
+# ---------------------------------------------------------------- start-up with an AOT cache
+if [ "${AOT:-1}" = 1 ]; then
+  aot_dir="$BENCH_TMP/aot"
+  "$SVC_JAVA" -Djarmode=tools -jar "$SVC_JAR" extract --destination "$aot_dir" > "$OUT/extract.log" 2>&1 || fail "jar extract"
+  aot_jar="$aot_dir/$(basename "$SVC_JAR")"
+  db="$(new_db train)"
+  # the training run: start (the warm-up runs), a few seconds of transfers and reads, stop; the JVM writes the cache at exit
+  start_app train "$db" -XX:AOTCacheOutput="$aot_dir/app.aot" -jar "$aot_jar"
+  open_accounts 20 1000.00 "$BENCH_TMP/train.ids" || fail "opening the training accounts"
+  run_wrk train "$BENCH_TMP/transfer.lua" 4 3 BENCH_IDS="$BENCH_TMP/train.ids" BENCH_KEYED=1 BENCH_RUN=t > /dev/null
+  run_wrk train-reads "$BENCH_TMP/get.lua" 4 2 BENCH_IDS="$BENCH_TMP/train.ids" BENCH_PATH='/accounts/{id}' > /dev/null
+  svc_stop_pid "$BENCH_PID" 300
+  BENCH_PID=""
+  [ -f "$aot_dir/app.aot" ] || fail "the training run wrote no AOT cache (target/bench/app-train.log)"
+  for i in $(seq 1 "$start_runs"); do
+    db="$(new_db start)"
+    start_app "aot$i" "$db" -XX:AOTCache="$aot_dir/app.aot" -jar "$aot_jar"
+    stop_app
+    echo "aot $START_TIMES" >> "$OUT/startup.txt"
+    svc_log "start-up $i, extracted jar with AOT cache: live/ready $START_TIMES s"
+  done
+fi
+jar_live="$(awk '$1 == "jar" {print $2}' "$OUT/startup.txt" | median)"
+jar_ready="$(awk '$1 == "jar" {print $3}' "$OUT/startup.txt" | median)"
+aot_live="$(awk '$1 == "aot" {print $2}' "$OUT/startup.txt" | median)"
+aot_ready="$(awk '$1 == "aot" {print $3}' "$OUT/startup.txt" | median)"
+
 
 # ---------------------------------------------------------------- load run
 PGB_DB="$(new_db pgbench)"
@@ -415,7 +429,7 @@ if [ "$profile" = 1 ]; then
   reads+=("GET /accounts/{id}|$(run_wrk get-account "$BENCH_TMP/get.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/accounts/{id}')")
   reads+=("GET /accounts?limit=50|$(run_wrk list-accounts "$BENCH_TMP/get.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/accounts?limit=50')")
   reads+=("GET /transactions?account_id=|$(run_wrk list-transactions "$BENCH_TMP/get.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/transactions?account_id={id}&limit=20')")
-  reads+=("POST /accounts|$(run_wrk open-account "$BENCH_TMP/open.lua" "$clients" "$duration")")
+  reads+=("POST /accounts|$(run_wrk open-account "$BENCH_TMP/open.lua" "$clients" "$duration" BENCH_TOKEN="$ADMIN_TOKEN")")
   # the read queries' plans, on the data of this run
   {
     id="$(head -1 "$BENCH_TMP/uniform.ids")"
@@ -439,17 +453,17 @@ one_p50="$(echo "$one_client" | awk '{print $2}')"
 {
   echo "machine: $machine"
   echo "clients: $clients, $duration s per scenario, $accounts accounts; pgbench TPC-B-like scale $pgbench_scale: $tps_before tps before, $tps_after after (mean $tps_mean)"
-  printf '%-22s %12s %10s %9s %9s %8s\n' scenario transfers/s "÷ pgbench" "p50 ms" "p99 ms" non-2xx
+  printf '%-30s %12s %10s %9s %9s %8s\n' scenario transfers/s "÷ pgbench" "p50 ms" "p99 ms" non-2xx
   for row in "uniform keyed|$uniform_keyed" "uniform unkeyed|$uniform_unkeyed" "hot pair keyed|$hot_keyed"; do
     name="${row%%|*}"
     read -r rps p50 p99 bad <<< "${row#*|}"
-    printf '%-22s %12.0f %10s %9s %9s %8s\n' "$name" "$rps" "$(awk -v r="$rps" -v t="$tps_mean" 'BEGIN {if (t > 0) printf "%.2f", r / t; else print "-"}')" "$p50" "$p99" "$bad"
+    printf '%-30s %12.0f %10s %9s %9s %8s\n' "$name" "$rps" "$(awk -v r="$rps" -v t="$tps_mean" 'BEGIN {if (t > 0) printf "%.2f", r / t; else print "-"}')" "$p50" "$p99" "$bad"
     [ "$bad" = 0 ] || status=1
   done
   for row in "${reads[@]}"; do
     name="${row%%|*}"
     read -r rps p50 p99 bad <<< "${row#*|}"
-    printf '%-22s %12.0f %10s %9s %9s %8s   (requests/s)\n' "$name" "$rps" "" "$p50" "$p99" "$bad"
+    printf '%-30s %12.0f %10s %9s %9s %8s   (requests/s)\n' "$name" "$rps" "" "$p50" "$p99" "$bad"
   done
   echo "1 client, uniform keyed: p50 $one_p50 ms"
   echo "start-up, java -jar (median of $start_runs): live $jar_live s, ready $jar_ready s (after the warm-up)"
@@ -473,8 +487,7 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 print(f"Locust ({sys.argv[1].split('/')[-1]}):")
 print(f"{'endpoint':44} {'requests':>9} {'failures':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7}")
 for r in rows:
-    name = r["Name"] if r["Type"] else r["Name"]
-    label = (r["Type"] + " " + r["Name"]).strip() if r["Name"] != "Aggregated" else "all requests"
+    label = r["Name"] if r["Name"] != "Aggregated" else "all requests"
     print(f"{label[:44]:44} {r['Request Count']:>9} {r['Failure Count']:>9} {r['50%']:>7} {r['95%']:>7} {r['99%']:>7} {float(r['Requests/s']):7.1f}")
 PY
   if [ "$locust_rc" -ne 0 ]; then

@@ -57,6 +57,7 @@ public class Warmup implements HealthIndicator {
     private final int workers;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     /** System.nanoTime() at which the running warm-up stops; {@link #stop()} brings it forward. */
     private final AtomicLong deadline = new AtomicLong();
     private volatile boolean started;
@@ -106,8 +107,8 @@ public class Warmup implements HealthIndicator {
                 log.warn("Warm-up stopped early ({}); the instance reports ready anyway", e.toString());
             } finally {
                 finished.countDown();
-                log.info("Warm-up done in {} ms ({} requests over loopback); /health/ready is UP",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), requests.get());
+                log.info("Warm-up done in {} ms ({} requests over loopback, {} failed rounds); /health/ready is UP",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), requests.get(), failures.get());
             }
         });
     }
@@ -127,7 +128,12 @@ public class Warmup implements HealthIndicator {
         for (int i = 0; i < workers; i++) {
             loops.add(Thread.ofVirtual().name("warmup-" + i).start(() -> {
                 while (running()) {
-                    round(http, base, tokens);
+                    try {
+                        round(http, base, tokens);
+                    } catch (RuntimeException e) {
+                        failures.incrementAndGet();
+                        log.debug("A warm-up round failed", e);
+                    }
                 }
             }));
         }
