@@ -48,6 +48,8 @@ public class Warmup implements HealthIndicator {
     static final String SUBJECT = "warmup";
     static final int PAGE_LIMIT = 20;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    /** A worker stops once this many rounds in a row took less than {@code bank.warmup.round-ms-target}. */
+    static final int FAST_ROUNDS_ENOUGH = 50;
 
     private final Settings settings;
     private final JsonMapper json;
@@ -55,6 +57,7 @@ public class Warmup implements HealthIndicator {
     private final String command;
     private final long msMax;
     private final int workers;
+    private final long roundNanosTarget;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -65,13 +68,15 @@ public class Warmup implements HealthIndicator {
     Warmup(Settings settings, JsonMapper json, Clock clock,
            @Value("${bank.command:serve}") String command,
            @Value("${bank.warmup.ms-max:1500}") long msMax,
-           @Value("${bank.warmup.workers:2}") int workers) {
+           @Value("${bank.warmup.workers:2}") int workers,
+           @Value("${bank.warmup.round-ms-target:5}") long roundMsTarget) {
         this.settings = settings;
         this.json = json;
         this.clock = clock;
         this.command = command;
         this.msMax = Math.max(0, msMax);
         this.workers = Math.max(1, workers);
+        this.roundNanosTarget = TimeUnit.MILLISECONDS.toNanos(Math.max(0, roundMsTarget));
         if (!enabled()) {
             finished.countDown();
         }
@@ -113,7 +118,11 @@ public class Warmup implements HealthIndicator {
         });
     }
 
-    /** Runs {@link #workers} loops of read requests and in-process JSON until {@code budget} has passed or {@link #stop()}. */
+    /**
+     * Runs {@link #workers} loops of read requests and in-process JSON until each loop's rounds are fast
+     * ({@link #FAST_ROUNDS_ENOUGH} in a row under {@code round-ms-target}: the instance serves at its normal
+     * speed), {@code budget} has passed, or {@link #stop()}; whichever comes first.
+     */
     void run(int port, Duration budget) {
         deadline.set(System.nanoTime() + budget.toNanos());
         loop(port, budget);
@@ -127,13 +136,17 @@ public class Warmup implements HealthIndicator {
         List<Thread> loops = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
             loops.add(Thread.ofVirtual().name("warmup-" + i).start(() -> {
-                while (running()) {
+                int fastInARow = 0;
+                while (running() && fastInARow < FAST_ROUNDS_ENOUGH) {
+                    long begin = System.nanoTime();
                     try {
                         round(http, base, tokens);
                     } catch (RuntimeException e) {
                         failures.incrementAndGet();
                         log.debug("A warm-up round failed", e);
                     }
+                    boolean fast = System.nanoTime() - begin < roundNanosTarget;
+                    fastInARow = fast ? fastInARow + 1 : 0;
                 }
             }));
         }

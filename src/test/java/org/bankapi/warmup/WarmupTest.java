@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 /** The start-up warm-up holds readiness back while it runs, then lets it go, and never changes a row. */
-@TestPropertySource(properties = {"bank.warmup.ms-max=120000", "bank.warmup.workers=2"})
+@TestPropertySource(properties = {"bank.warmup.ms-max=120000", "bank.warmup.workers=2", "bank.warmup.round-ms-target=0"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WarmupTest extends ApiTest {
 
