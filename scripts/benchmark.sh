@@ -117,11 +117,11 @@ unset KAFKA_BOOTSTRAP_SERVERS REDIS_URL KEY_VAULT_URL SENTINEL_ENDPOINT LOGSTASH
   AZURE_AD_CLIENT_ID AZURE_AD_ISSUER_URI JDK_JAVA_OPTIONS JAVA_TOOL_OPTIONS
 SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
+# new_db PREFIX: a fresh database, named in $db (not a subshell: the cleanup must see it)
 new_db() {
-  local db="bench_$$_${1}_$RANDOM"
+  db="bench_$$_${1}_$RANDOM"
   createdb "$db" || fail "createdb $db"
   BENCH_DBS+=("$db")
-  echo "$db"
 }
 
 # start_app LABEL DB [java options and arguments...]: starts the service in the background and sets BENCH_PID,
@@ -174,7 +174,7 @@ svc_log "machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # ---------------------------------------------------------------- start-up
 : > "$OUT/startup.txt"
 for i in $(seq 1 "$start_runs"); do
-  db="$(new_db start)"
+  new_db start
   start_app "start$i" "$db" -jar "$SVC_JAR"
   stop_app
   echo "jar $START_TIMES" >> "$OUT/startup.txt"
@@ -367,7 +367,7 @@ if [ "${AOT:-1}" = 1 ]; then
   aot_dir="$BENCH_TMP/aot"
   "$SVC_JAVA" -Djarmode=tools -jar "$SVC_JAR" extract --destination "$aot_dir" > "$OUT/extract.log" 2>&1 || fail "jar extract"
   aot_jar="$aot_dir/$(basename "$SVC_JAR")"
-  db="$(new_db train)"
+  new_db train
   # the training run: start (the warm-up runs), a few seconds of transfers and reads, stop; the JVM writes the cache at exit
   start_app train "$db" -XX:AOTCacheOutput="$aot_dir/app.aot" -jar "$aot_jar"
   open_accounts 20 1000.00 "$BENCH_TMP/train.ids" || fail "opening the training accounts"
@@ -377,7 +377,7 @@ if [ "${AOT:-1}" = 1 ]; then
   BENCH_PID=""
   [ -f "$aot_dir/app.aot" ] || fail "the training run wrote no AOT cache (target/bench/app-train.log)"
   for i in $(seq 1 "$start_runs"); do
-    db="$(new_db start)"
+    new_db start
     start_app "aot$i" "$db" -XX:AOTCache="$aot_dir/app.aot" -jar "$aot_jar"
     stop_app
     echo "aot $START_TIMES" >> "$OUT/startup.txt"
@@ -391,11 +391,12 @@ aot_ready="$(awk '$1 == "aot" {print $3}' "$OUT/startup.txt" | median)"
 
 
 # ---------------------------------------------------------------- load run
-PGB_DB="$(new_db pgbench)"
+new_db pgbench
+PGB_DB="$db"
 svc_log "pgbench -i -s $pgbench_scale on $PGB_DB"
 timeout 600 "$PGBENCH" -i -q -s "$pgbench_scale" "$PGB_DB" > "$OUT/pgbench-init.txt" 2>&1 || { tail -n 5 "$OUT/pgbench-init.txt"; fail "pgbench -i"; }
 
-db="$(new_db load)"
+new_db load
 start_app load "$db" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -jar "$SVC_JAR"
 svc_log "load run: service on $BENCH_URL (pid $BENCH_PID), ready in ${START_TIMES#* } s"
 status_code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ADMIN_TOKEN" "$BENCH_URL/accounts?limit=1")"
@@ -474,7 +475,7 @@ one_p50="$(echo "$one_client" | awk '{print $2}')"
 
 # ---------------------------------------------------------------- Locust, from a cold start
 if [ "${LOCUST:-1}" = 1 ]; then
-  db="$(new_db locust)"
+  new_db locust
   start_app locust "$db" -jar "$SVC_JAR"
   svc_log "Locust: $locust_users users, spawn rate $locust_rate, ${locust_time} s, from a cold start (ready in ${START_TIMES#* } s)"
   timeout $((locust_time + 120)) locust -f tests/load_test.py --headless -u "$locust_users" -r "$locust_rate" -t "${locust_time}s" \
