@@ -220,8 +220,9 @@ PY
 }
 
 # ---------------------------------------------------------------- wrk
-cat > "$BENCH_TMP/transfer.lua" << 'LUA'
--- random 0.01 transfers among the account ids of BENCH_IDS; BENCH_KEYED=1 adds a fresh Idempotency-Key
+# Every script counts statuses per thread in response() and reports, in done(), the statuses, the
+# non-2xx answers and socket errors, p50/p99 and requests/s; the scripts differ in init() and request().
+cat > "$BENCH_TMP/common.lua" << 'LUA'
 local threads = {}
 local next_id = 1
 function setup(thread)
@@ -229,11 +230,37 @@ function setup(thread)
   next_id = next_id + 1
   table.insert(threads, thread)
 end
-function init(args)
-  ids = {}
+function load_ids()
+  local ids = {}
   for line in io.lines(os.getenv("BENCH_IDS")) do
     if line ~= "" then ids[#ids + 1] = line end
   end
+  return ids
+end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local all = {}
+  for _, t in ipairs(threads) do
+    for status, n in pairs(t:get("statuses")) do all[status] = (all[status] or 0) + n end
+  end
+  local bad = 0
+  for status, n in pairs(all) do
+    io.write(string.format("STATUS %d %d\n", status, n))
+    if status < 200 or status > 299 then bad = bad + n end
+  end
+  local e = summary.errors
+  io.write(string.format("NON2XX %d\n", bad + e.connect + e.read + e.write + e.timeout))
+  io.write(string.format("P50_MS %.2f\nP99_MS %.2f\nRPS %.1f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests / (summary.duration / 1e6)))
+end
+LUA
+
+# random 0.01 transfers among the account ids of BENCH_IDS; BENCH_KEYED=1 adds a fresh Idempotency-Key
+{ cat "$BENCH_TMP/common.lua"; cat << 'LUA'; } > "$BENCH_TMP/transfer.lua"
+function init(args)
+  ids = load_ids()
   keyed = os.getenv("BENCH_KEYED") == "1"
   run = os.getenv("BENCH_RUN") or "0"
   token = os.getenv("BENCH_TOKEN")
@@ -253,73 +280,35 @@ function request()
   local body = string.format('{"type":"transfer","account_id":%s,"target_account_id":%s,"amount":"0.01","currency":"EUR"}', a, b)
   return wrk.format("POST", "/transactions", headers, body)
 end
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-function done(summary, latency, requests)
-  local all = {}
-  for _, t in ipairs(threads) do
-    for status, n in pairs(t:get("statuses")) do all[status] = (all[status] or 0) + n end
-  end
-  local bad = 0
-  for status, n in pairs(all) do
-    io.write(string.format("STATUS %d %d\n", status, n))
-    if status < 200 or status > 299 then bad = bad + n end
-  end
-  io.write(string.format("NON2XX %d\n", bad + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-  io.write(string.format("P50_MS %.2f\nP99_MS %.2f\nRPS %.1f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests / (summary.duration / 1e6)))
-end
 LUA
 
-cat > "$BENCH_TMP/get.lua" << 'LUA'
--- GETs of BENCH_PATH with "{id}" replaced by a random id of BENCH_IDS
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
+# GETs of BENCH_PATH with "{id}" replaced by a random id of BENCH_IDS
+{ cat "$BENCH_TMP/common.lua"; cat << 'LUA'; } > "$BENCH_TMP/get.lua"
 function init(args)
-  ids = {}
-  for line in io.lines(os.getenv("BENCH_IDS")) do if line ~= "" then ids[#ids + 1] = line end end
+  ids = load_ids()
   path = os.getenv("BENCH_PATH")
   token = os.getenv("BENCH_TOKEN")
   statuses = {}
+  math.randomseed(os.time() * 1000 + tid * 7919)
 end
 function request()
   local p = string.gsub(path, "{id}", ids[math.random(#ids)])
   return wrk.format("GET", p, {["Authorization"] = "Bearer " .. token})
 end
-function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
-function done(summary, latency, requests)
-  local bad = 0
-  for _, t in ipairs(threads) do
-    for status, n in pairs(t:get("statuses")) do if status < 200 or status > 299 then bad = bad + n end end
-  end
-  io.write(string.format("NON2XX %d\n", bad + summary.errors.connect + summary.errors.read + summary.errors.timeout))
-  io.write(string.format("P50_MS %.2f\nP99_MS %.2f\nRPS %.1f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests / (summary.duration / 1e6)))
-end
 LUA
 
-cat > "$BENCH_TMP/open.lua" << 'LUA'
--- POST /accounts with a fresh Idempotency-Key (account opening, no initial deposit)
-local threads = {}
-local next_id = 1
-function setup(thread) thread:set("tid", next_id); next_id = next_id + 1; table.insert(threads, thread) end
-function init(args) token = os.getenv("BENCH_TOKEN"); statuses = {}; counter = 0 end
+# POST /accounts with a fresh Idempotency-Key (account opening, no initial deposit)
+{ cat "$BENCH_TMP/common.lua"; cat << 'LUA'; } > "$BENCH_TMP/open.lua"
+function init(args)
+  token = os.getenv("BENCH_TOKEN")
+  statuses = {}
+  counter = 0
+end
 function request()
   counter = counter + 1
   return wrk.format("POST", "/accounts", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token,
     ["Idempotency-Key"] = string.format("open-%d-%d-%d", tid, counter, math.random(1000000000))},
     '{"owner_id":"bench-open","holder_name":"Bench Open","email":"open@example.com","currency":"EUR"}')
-end
-function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
-function done(summary, latency, requests)
-  local bad = 0
-  for _, t in ipairs(threads) do
-    for status, n in pairs(t:get("statuses")) do if status < 200 or status > 299 then bad = bad + n end end
-  end
-  io.write(string.format("NON2XX %d\n", bad + summary.errors.connect + summary.errors.read + summary.errors.timeout))
-  io.write(string.format("P50_MS %.2f\nP99_MS %.2f\nRPS %.1f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests / (summary.duration / 1e6)))
 end
 LUA
 
