@@ -324,9 +324,53 @@ jfr_stop() {
   {
     echo "== $1: the 10 hottest methods (JFR execution samples)"
     "$JFR_BIN" view --width 160 hot-methods "$OUT/$1.jfr" 2> /dev/null | sed -n '4,15p'
-  } >> "$OUT/profile.txt"
-  tail -n 13 "$OUT/profile.txt" >&2
+    echo "== $1: CPU by component"
+    "$JFR_BIN" print --json --stack-depth 64 --events jdk.ExecutionSample "$OUT/$1.jfr" > "$BENCH_TMP/samples.json" 2> /dev/null \
+      && python3 "$BENCH_TMP/components.py" "$BENCH_TMP/samples.json"
+    rm -f "$BENCH_TMP/samples.json"
+  } > "$OUT/profile-$1.txt"
+  cat "$OUT/profile-$1.txt" >> "$OUT/profile.txt"
+  cat "$OUT/profile-$1.txt" >&2
 }
+cat > "$BENCH_TMP/components.py" << 'PY'
+import json, sys, collections
+# each execution sample is charged to the component of its innermost frame outside the JDK
+CATS = [
+  ("JWT decoding (Nimbus, Spring OAuth2 JWT)", ("com.nimbusds.", "org.springframework.security.oauth2.")),
+  ("Spring Security filters", ("org.springframework.security.",)),
+  ("JSON (Jackson)", ("tools.jackson.", "com.fasterxml.jackson.")),
+  ("PostgreSQL driver and Hikari", ("org.postgresql.", "com.zaxxer.hikari.")),
+  ("Spring JDBC and transactions", ("org.springframework.jdbc.", "org.springframework.transaction.")),
+  ("logging (Logback, structured JSON)", ("ch.qos.logback.", "org.springframework.boot.logging.", "org.slf4j.")),
+  ("Micrometer (metrics, observations)", ("io.micrometer.",)),
+  ("crypto (AES-GCM, HMAC, SHA-256, random)", ("javax.crypto.", "com.sun.crypto.", "sun.security.")),
+  ("Tomcat", ("org.apache.tomcat.", "org.apache.catalina.", "org.apache.coyote.", "jakarta.servlet.")),
+  ("Spring MVC and web", ("org.springframework.web.", "org.springframework.http.")),
+  ("Spring core, AOP, beans", ("org.springframework.",)),
+  ("application code (org.bankapi)", ("org.bankapi.",)),
+]
+JDK = ("java.", "jdk.", "sun.", "javax.", "com.sun.")
+counts = collections.Counter(); total = 0
+data = json.load(open(sys.argv[1]))
+for ev in data["recording"]["events"]:
+    st = ev["values"].get("stackTrace")
+    frames = st["frames"] if st else []
+    total += 1
+    cat = None
+    for f in frames:
+        name = f["method"]["type"]["name"].replace("/", ".")
+        for c, prefixes in CATS:
+            if name.startswith(prefixes):
+                cat = c
+                break
+        if cat or not name.startswith(JDK):
+            cat = cat or ("other: " + ".".join(name.split(".")[:2]))
+            break
+    counts[cat or "JDK only (I/O, virtual-thread scheduling, JIT)"] += 1
+print(f"{total} execution samples, each charged to its innermost non-JDK frame's component:")
+for cat, n in counts.most_common(12):
+    print(f"  {100.0 * n / total:5.1f} %  {cat}")
+PY
 
 # run_wrk NAME SCRIPT CONNECTIONS SECONDS [ENV=VALUE...]: wrk with --latency, as the customer owning the accounts
 # unless BENCH_TOKEN=... is given; prints "rps p50 p99 non2xx"
