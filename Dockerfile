@@ -103,7 +103,7 @@ export DATABASE_URL=postgresql://bank:train@127.0.0.1:5432/train PORT=8000 BANK_
 java -XX:AOTCacheOutput=/app/app.aot $JAVA_OPTS -jar /app/app.jar serve > /tmp/train.log 2>&1 &
 pid=$!
 i=0
-until curl -fsS -o /dev/null http://127.0.0.1:8000/health/ready; do
+until curl -fs -o /dev/null http://127.0.0.1:8000/health/ready; do
   i=$((i + 1)); [ "$i" -lt 300 ] || { tail -n 40 /tmp/train.log; exit 1; }; sleep 1
 done
 token="$(java -jar /app/app.jar token --sub train --role admin --ttl 10m | tail -n 1)"
