@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
-# Capacity benchmark of the production jar: builds it (./mvnw -q -DskipTests package), starts
-# `java -Xmx512m -jar target/banking-transaction-api.jar` on a fresh database of the local PostgreSQL
-# (RATE_LIMIT_PER_SECOND=0, CONSUMER_ENABLED=false, no Kafka, no Redis), warms it up, then runs the
-# closed-loop Gatling scenario (SCENARIO=capacity of BankingSimulation: CONCURRENCY users, no think time,
-# DURATION_S s, transfers between ACCOUNTS shared accounts, some deposits and reads) once per
-# concurrency. While each run lasts it scrapes /metrics every second for the peak of
-# jvm_memory_used_bytes{area="heap"} (summed over pools) and /proc/loadavg for the peak 1-minute load;
-# at the end of each run it reads the service's VmRSS from /proc/PID/status. Prints one summary line
-# per run and exits non-zero when a run had a failed request (422 insufficient_funds is not a failure).
-# Bounded (every step under timeout) and self-cleaning (trap EXIT: stops the jar and the scraper,
-# drops the database, removes the temporary folder). About 1.5 minutes plus 1 minute per concurrency.
+# Throughput, latency, start-up and memory of the production jar, measured as a new user would:
+# `java -Xmx512m -jar target/banking-transaction-api.jar` on its own database of the machine's
+# PostgreSQL, `wrk` (a C load generator: a JVM one would take the cores it measures) posting random
+# 0.01 transfers, and `pgbench -M prepared` (TPC-B-like, scale 10, its own database) at the same
+# client count in the same run, so that the ratio of the two compares the service with a client
+# talking to PostgreSQL directly.
 #
-#   bash scripts/benchmark.sh                       # concurrency 32, 30 s
-#   CONCURRENCIES="32 8" bash scripts/benchmark.sh  # two runs on the same (warm) service
-# Variables: CONCURRENCIES (32), DURATION_S (30), ACCOUNTS (8), HEAP_MAX (512m), WARMUP_S (15;
-# 0 skips the warm-up), BENCH_SKIP_BUILD (unset; 1 reuses target/banking-transaction-api.jar).
-# Output: target/bench/summary.txt, gatling-c<N>.log, samples-c<N>.txt (heap bytes, load), metrics-c<N>.txt, app.log;
-# reports in target/gatling/bankingsimulation-*/index.html.
+# Steps: installs wrk, pgbench/psql and python3-locust with apt-get when missing; builds the jar
+# (unless BENCH_SKIP_BUILD=1); start-up: START_RUNS cold starts of `java -jar` (fresh database each)
+# timed to /health (live) and /health/ready (ready, after the warm-up), and as many of the extracted
+# jar with a JDK AOT cache (what the Dockerfile does: `-Djarmode=tools extract`, one training run with
+# -XX:AOTCacheOutput, then -XX:AOTCache); then the load run on a fresh start: 1,000 accounts (ACCOUNTS)
+# and a hot pair opened with initial deposits, a WARMUP_S wrk warm-up, then each scenario for
+# DURATION_S at CLIENTS connections: uniform keyed (a fresh Idempotency-Key per request), uniform
+# unkeyed, hot pair keyed; pgbench before and after them (the ratio uses their mean); one client for
+# the p50 of a lone transfer; RSS from /proc/PID/status after the load. Last, from another cold start,
+# the Locust load test of the original description (tests/load_test.py, LOCUST_USERS 100, spawn rate
+# 25, LOCUST_RUN_TIME_S 90) with its per-endpoint p50/p95/p99 and failures.
+#
+#   bash scripts/benchmark.sh                 # about 8 minutes
+#   QUICK=1 bash scripts/benchmark.sh         # a few seconds per step: tests the script itself
+#   PROFILE=1 bash scripts/benchmark.sh       # also a JFR recording per scenario (and of the read and
+#                                             # account-opening endpoints) with its 10 hottest methods
+# Variables: CLIENTS (32), DURATION_S (30), WARMUP_S (10), ACCOUNTS (1000), START_RUNS (3), HEAP_MAX
+# (512m), LOCUST_USERS (100), LOCUST_SPAWN_RATE (25), LOCUST_RUN_TIME_S (90), LOCUST (1; 0 skips it),
+# AOT (1; 0 skips the AOT start-up), PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), BENCH_SKIP_BUILD,
+# BENCH_JAR (measure another jar), BENCH_OUT (output folder, target/bench).
+# Output: the table on stdout and in target/bench/summary.txt; wrk, pgbench, Locust and app logs and
+# JFR files (PROFILE=1) in target/bench/. Exits non-zero when a step failed or a request was non-2xx.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,122 +35,501 @@ cd "$ROOT"
 # shellcheck source=scripts/lib/service.sh
 . "$ROOT/scripts/lib/service.sh"
 
-OUT="$ROOT/target/bench"
+# BENCH_JAR: another jar to measure (e.g. a build of an earlier commit), instead of target/banking-transaction-api.jar
+if [ -n "${BENCH_JAR:-}" ]; then
+  SVC_JAR="$(cd "$(dirname "$BENCH_JAR")" && pwd)/$(basename "$BENCH_JAR")"
+  BENCH_SKIP_BUILD=1
+fi
+OUT="${BENCH_OUT:-$ROOT/target/bench}"
+rm -rf "$OUT"
 mkdir -p "$OUT"
-SVC_KEEP_LOG="$OUT/app.log"
-concurrencies="${CONCURRENCIES:-32}"
+
+if [ "${QUICK:-0}" = 1 ]; then
+  : "${DURATION_S:=3}" "${WARMUP_S:=2}" "${ACCOUNTS:=40}" "${START_RUNS:=1}" "${LOCUST_USERS:=10}"
+  : "${LOCUST_SPAWN_RATE:=10}" "${LOCUST_RUN_TIME_S:=5}" "${PGBENCH_SCALE:=1}"
+fi
+clients="${CLIENTS:-32}"
 duration="${DURATION_S:-30}"
-accounts="${ACCOUNTS:-8}"
+warmup_s="${WARMUP_S:-10}"
+accounts="${ACCOUNTS:-1000}"
+start_runs="${START_RUNS:-3}"
 heap_max="${HEAP_MAX:-512m}"
-SCRAPER_PID=""
+pgbench_scale="${PGBENCH_SCALE:-10}"
+locust_users="${LOCUST_USERS:-100}"
+locust_rate="${LOCUST_SPAWN_RATE:-25}"
+locust_time="${LOCUST_RUN_TIME_S:-90}"
+profile="${PROFILE:-0}"
 status=0
+BENCH_PID=""
+BENCH_DBS=()
+BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/bank-bench.XXXXXX")"
+JFR_BIN="${JAVA_HOME:+$JAVA_HOME/bin/}jfr"
+JCMD_BIN="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
 
 bench_cleanup() {
-  if [ -n "$SCRAPER_PID" ]; then
-    kill "$SCRAPER_PID" 2> /dev/null
-    wait "$SCRAPER_PID" 2> /dev/null
-    SCRAPER_PID=""
-  fi
-  svc_cleanup
+  svc_stop_pid "$BENCH_PID" 20
+  BENCH_PID=""
+  for db in "${BENCH_DBS[@]}"; do
+    dropdb --if-exists --force "$db" 2> /dev/null || echo "warning: could not drop database $db"
+  done
+  BENCH_DBS=()
+  rm -rf "$BENCH_TMP"
 }
 trap 'bench_cleanup' EXIT
 trap 'exit 130' INT TERM
 
-# The service under test talks to PostgreSQL only.
-unset KAFKA_BOOTSTRAP_SERVERS REDIS_URL KEY_VAULT_URL SENTINEL_ENDPOINT LOGSTASH_HOST
-export CONSUMER_ENABLED=false
-export SVC_JAVA_OPTS="-Xmx$heap_max"
+fail() {
+  echo "FAIL bench: $*"
+  exit 1
+}
 
+# ---------------------------------------------------------------- tools
+need_apt=()
+command -v wrk > /dev/null 2>&1 || need_apt+=(wrk)
+command -v psql > /dev/null 2>&1 || need_apt+=(postgresql-client)
+command -v pgbench > /dev/null 2>&1 || [ -x "$(ls /usr/lib/postgresql/*/bin/pgbench 2> /dev/null | sort -V | tail -1)" ] \
+  || need_apt+=(postgresql-client postgresql-contrib)
+if [ "${LOCUST:-1}" = 1 ]; then
+  command -v locust > /dev/null 2>&1 || need_apt+=(python3-locust)
+fi
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  svc_log "installing with apt-get: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  { timeout 300 apt-get update -q && timeout 600 apt-get install -y -q -o DPkg::Lock::Timeout=300 "${need_apt[@]}"; } \
+    > "$OUT/apt.log" 2>&1 || { tail -n 20 "$OUT/apt.log"; fail "apt-get install ${need_apt[*]}"; }
+fi
+PGBENCH="$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2> /dev/null | sort -V | tail -1)"
+for tool in wrk psql "$PGBENCH" python3 curl; do
+  command -v "$tool" > /dev/null 2>&1 || fail "$tool is missing"
+done
+svc_postgres_ready || fail "no PostgreSQL on $PGHOST:$PGPORT (user $PGUSER)"
+
+# ---------------------------------------------------------------- jar
 if [ "${BENCH_SKIP_BUILD:-}" = 1 ] && [ -f "$SVC_JAR" ]; then
   svc_log "reusing ${SVC_JAR#"$ROOT"/}"
 else
-  svc_log "building: ./mvnw -q -DskipTests package (also compiles the simulation)"
-  timeout 900 ./mvnw -B -q -DskipTests package > "$OUT/build.log" 2>&1 \
-    || { tail -n 40 "$OUT/build.log"; echo "FAIL bench: build"; exit 1; }
+  svc_log "building: ./mvnw -B -q -DskipTests package"
+  timeout 900 ./mvnw -B -q -DskipTests package > "$OUT/build.log" 2>&1 || { tail -n 40 "$OUT/build.log"; fail "build"; }
 fi
-svc_start bench || exit 1
-svc_tokens || exit 1
-machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $("$SVC_JAVA" -version 2>&1 | head -1)"
-echo "machine: $machine; service: java -Xmx$heap_max -jar target/banking-transaction-api.jar (pid $SVC_PID)"
 
-# run_gatling LOG CONCURRENCY DURATION: the capacity scenario against the running service.
-run_gatling() {
-  SCENARIO=capacity CONCURRENCY="$2" DURATION_S="$3" ACCOUNTS="$accounts" BASE_URL="$SVC_BASE_URL" \
-    timeout $(($3 + 300)) ./mvnw -B -o gatling:test > "$1" 2>&1
+# unset everything but PostgreSQL: no Kafka, Redis, Key Vault, Sentinel or Logstash
+unset KAFKA_BOOTSTRAP_SERVERS REDIS_URL KEY_VAULT_URL SENTINEL_ENDPOINT LOGSTASH_HOST LOGSTASH_PORT AZURE_AD_TENANT_ID \
+  AZURE_AD_CLIENT_ID AZURE_AD_ISSUER_URI JDK_JAVA_OPTIONS JAVA_TOOL_OPTIONS
+SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
+# new_db PREFIX: a fresh database, named in $db (not a subshell: the cleanup must see it)
+new_db() {
+  db="bench_$$_${1}_$RANDOM"
+  createdb "$db" || fail "createdb $db"
+  BENCH_DBS+=("$db")
 }
 
-# scrape FILE: one line a second, "heap_bytes load1", until killed.
-scrape() {
-  while :; do
-    heap="$(curl -s --max-time 2 "$SVC_BASE_URL/metrics" \
-      | awk '/^jvm_memory_used_bytes\{/ && /area="heap"/ {s += $NF} END {printf "%.0f", s}')"
-    echo "${heap:-0} $(cut -d' ' -f1 /proc/loadavg)" >> "$1"
-    sleep 1
+# start_app LABEL DB [java options and arguments...]: starts the service in the background and sets BENCH_PID,
+# BENCH_URL and START_TIMES="live_s ready_s" (from the exec to /health/liveness 200, i.e. the server answers,
+# and to /health/ready 200, i.e. after the warm-up; 50 ms polls).
+start_app() {
+  local label="$1" db="$2"
+  shift 2
+  local port
+  port="$(svc_free_port)"
+  BENCH_URL="http://127.0.0.1:$port"
+  mkdir -p "$BENCH_TMP/data-$label"
+  local t0 live="" ready=""
+  t0="$(date +%s%N)"
+  DATABASE_URL="postgresql://$PGUSER@$PGHOST:$PGPORT/$db" JWT_SECRET_KEY="$SECRET" PORT="$port" \
+    BANK_DATA_DIR="$BENCH_TMP/data-$label" RATE_LIMIT_PER_SECOND=0 CONSUMER_ENABLED=false \
+    "$SVC_JAVA" -Xmx"$heap_max" "$@" > "$OUT/app-$label.log" 2>&1 &
+  BENCH_PID=$!
+  local deadline=$((SECONDS + 240))
+  while [ -z "$ready" ]; do
+    if ! kill -0 "$BENCH_PID" 2> /dev/null; then
+      tail -n 20 "$OUT/app-$label.log"
+      BENCH_PID=""
+      fail "the service ($label) exited during start (target/bench/app-$label.log)"
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || fail "the service ($label) was not ready within 240 s"
+    if [ -z "$live" ] && curl -sf --max-time 1 -o /dev/null "$BENCH_URL/health/liveness"; then
+      live="$(date +%s%N)"
+    fi
+    if curl -sf --max-time 1 -o /dev/null "$BENCH_URL/health/ready"; then
+      ready="$(date +%s%N)"
+      [ -n "$live" ] || live="$ready"
+    else
+      sleep 0.05
+    fi
   done
+  START_TIMES="$(awk -v t0="$t0" -v l="$live" -v r="$ready" 'BEGIN {printf "%.2f %.2f", (l - t0) / 1e9, (r - t0) / 1e9}')"
 }
 
-# cpu_delta BEFORE AFTER: "busy N %, steal N %" of all cores between two `head -1 /proc/stat` lines.
-cpu_delta() {
-  printf '%s\n%s\n' "$1" "$2" | awk '
-    {t = 0; for (i = 2; i <= NF; i++) t += $i; idle = $5 + $6; tot[NR] = t; id[NR] = idle; st[NR] = $9}
-    END {d = tot[2] - tot[1]; if (d <= 0) d = 1
-         printf "CPU busy %.0f %%, steal %.1f %%", 100 * (d - (id[2] - id[1])) / d, 100 * (st[2] - st[1]) / d}'
+stop_app() {
+  svc_stop_pid "$BENCH_PID" 20
+  BENCH_PID=""
 }
 
-count_422() {
-  curl -s --max-time 5 "$SVC_BASE_URL/metrics" \
-    | awk '/^http_server_requests_seconds_count\{/ && /status="422"/ {s += $NF} END {printf "%.0f", s}'
+median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $("$SVC_JAVA" -version 2>&1 | head -1), PostgreSQL $(psql -Atc 'SHOW server_version' postgres 2> /dev/null)"
+svc_log "machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---------------------------------------------------------------- start-up
+: > "$OUT/startup.txt"
+for i in $(seq 1 "$start_runs"); do
+  new_db start
+  start_app "start$i" "$db" -jar "$SVC_JAR"
+  stop_app
+  echo "jar $START_TIMES" >> "$OUT/startup.txt"
+  svc_log "start-up $i, java -jar: live/ready $START_TIMES s"
+done
+# ---------------------------------------------------------------- tokens, accounts
+# HS256 tokens as the jar's `token` subcommand makes them (checked by the first request below)
+mint() {
+  python3 - "$SECRET" "$1" "$2" << 'PY'
+import base64, hashlib, hmac, json, sys, time, uuid
+secret, sub, role = sys.argv[1].encode(), sys.argv[2], sys.argv[3]
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+now = int(time.time())
+head = b64(json.dumps({"alg": "HS256"}).encode())
+body = b64(json.dumps({"sub": sub, "jti": str(uuid.uuid4()), "iat": now, "exp": now + 7200, "roles": [role]}).encode())
+sig = b64(hmac.new(secret, f"{head}.{body}".encode(), hashlib.sha256).digest())
+print(f"{head}.{body}.{sig}")
+PY
+}
+export CUSTOMER_SUB=bench-customer
+ADMIN_TOKEN="$(mint bench-admin admin)"
+CUSTOMER_TOKEN="$(mint "$CUSTOMER_SUB" customer)"
+export ADMIN_TOKEN CUSTOMER_TOKEN
+
+# open_accounts N DEPOSIT FILE: N accounts with an initial deposit, 16 at a time; their ids in FILE
+open_accounts() {
+  python3 - "$BENCH_URL" "$ADMIN_TOKEN" "$1" "$2" "$3" << 'PY'
+import json, sys, urllib.request, uuid
+from concurrent.futures import ThreadPoolExecutor
+base, token, n, deposit, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+def open_one(i):
+    body = json.dumps({"owner_id": "bench-customer", "holder_name": f"Bench {i}", "currency": "EUR",
+                       "initial_deposit": deposit}).encode()
+    req = urllib.request.Request(base + "/accounts", data=body, method="POST", headers={
+        "Authorization": "Bearer " + token, "Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.load(r)["id"]
+with ThreadPoolExecutor(16) as pool:
+    ids = list(pool.map(open_one, range(n)))
+with open(out, "w") as f:
+    f.write("\n".join(str(i) for i in ids) + "\n")
+PY
 }
 
-warmup="${WARMUP_S:-15}"
-if [ "$warmup" -gt 0 ]; then
-  svc_log "warm-up: capacity scenario, 8 users, ${warmup} s (not measured)"
-  run_gatling "$OUT/warmup.log" 8 "$warmup" || svc_log "warm-up had failures (see target/bench/warmup.log)"
+# ---------------------------------------------------------------- wrk
+# Every script counts statuses per thread in response() and reports, in done(), the statuses, the
+# non-2xx answers and socket errors, p50/p99 and requests/s; the scripts differ in init() and request().
+cat > "$BENCH_TMP/common.lua" << 'LUA'
+local threads = {}
+local next_id = 1
+function setup(thread)
+  thread:set("tid", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+function load_ids()
+  local ids = {}
+  for line in io.lines(os.getenv("BENCH_IDS")) do
+    if line ~= "" then ids[#ids + 1] = line end
+  end
+  return ids
+end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local all = {}
+  for _, t in ipairs(threads) do
+    for status, n in pairs(t:get("statuses")) do all[status] = (all[status] or 0) + n end
+  end
+  local bad = 0
+  for status, n in pairs(all) do
+    io.write(string.format("STATUS %d %d\n", status, n))
+    if status < 200 or status > 299 then bad = bad + n end
+  end
+  local e = summary.errors
+  io.write(string.format("NON2XX %d\n", bad + e.connect + e.read + e.write + e.timeout))
+  io.write(string.format("P50_MS %.2f\nP99_MS %.2f\nRPS %.1f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests / (summary.duration / 1e6)))
+end
+LUA
+
+# random 0.01 transfers among the account ids of BENCH_IDS; BENCH_KEYED=1 adds a fresh Idempotency-Key
+{ cat "$BENCH_TMP/common.lua"; cat << 'LUA'; } > "$BENCH_TMP/transfer.lua"
+function init(args)
+  ids = load_ids()
+  keyed = os.getenv("BENCH_KEYED") == "1"
+  run = os.getenv("BENCH_RUN") or "0"
+  token = os.getenv("BENCH_TOKEN")
+  statuses = {}
+  counter = 0
+  math.randomseed(os.time() * 1000 + tid * 7919)
+end
+function request()
+  local a = ids[math.random(#ids)]
+  local b = ids[math.random(#ids)]
+  while b == a do b = ids[math.random(#ids)] end
+  counter = counter + 1
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
+  if keyed then
+    headers["Idempotency-Key"] = string.format("bench-%s-%d-%d-%d", run, tid, counter, math.random(1000000000))
+  end
+  local body = string.format('{"type":"transfer","account_id":%s,"target_account_id":%s,"amount":"0.01","currency":"EUR"}', a, b)
+  return wrk.format("POST", "/transactions", headers, body)
+end
+LUA
+
+# GETs of BENCH_PATH with "{id}" replaced by a random id of BENCH_IDS
+{ cat "$BENCH_TMP/common.lua"; cat << 'LUA'; } > "$BENCH_TMP/get.lua"
+function init(args)
+  ids = load_ids()
+  path = os.getenv("BENCH_PATH")
+  token = os.getenv("BENCH_TOKEN")
+  statuses = {}
+  math.randomseed(os.time() * 1000 + tid * 7919)
+end
+function request()
+  local p = string.gsub(path, "{id}", ids[math.random(#ids)])
+  return wrk.format("GET", p, {["Authorization"] = "Bearer " .. token})
+end
+LUA
+
+# POST /accounts with a fresh Idempotency-Key (account opening, no initial deposit)
+{ cat "$BENCH_TMP/common.lua"; cat << 'LUA'; } > "$BENCH_TMP/open.lua"
+function init(args)
+  token = os.getenv("BENCH_TOKEN")
+  statuses = {}
+  counter = 0
+end
+function request()
+  counter = counter + 1
+  return wrk.format("POST", "/accounts", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token,
+    ["Idempotency-Key"] = string.format("open-%d-%d-%d", tid, counter, math.random(1000000000))},
+    '{"owner_id":"bench-open","holder_name":"Bench Open","email":"open@example.com","currency":"EUR"}')
+end
+LUA
+
+# jfr_start NAME / jfr_stop NAME: a profile recording of the running service (PROFILE=1)
+jfr_start() {
+  [ "$profile" = 1 ] && [ "${1#train}" = "$1" ] && [ "$1" != warmup ] || return 0
+  "$JCMD_BIN" "$BENCH_PID" JFR.start name="$1" settings=profile filename="$OUT/$1.jfr" > /dev/null 2>&1 \
+    || echo "warning: JFR.start failed for $1"
+}
+jfr_stop() {
+  [ "$profile" = 1 ] && [ "${1#train}" = "$1" ] && [ "$1" != warmup ] || return 0
+  "$JCMD_BIN" "$BENCH_PID" JFR.stop name="$1" > /dev/null 2>&1 || { echo "warning: JFR.stop failed for $1"; return 0; }
+  {
+    echo "== $1: the 10 hottest methods (JFR execution samples)"
+    "$JFR_BIN" view --width 160 hot-methods "$OUT/$1.jfr" 2> /dev/null | sed -n '4,15p'
+    echo "== $1: CPU by component"
+    "$JFR_BIN" print --json --stack-depth 64 --events jdk.ExecutionSample "$OUT/$1.jfr" > "$BENCH_TMP/samples.json" 2> /dev/null \
+      && python3 "$BENCH_TMP/components.py" "$BENCH_TMP/samples.json"
+    rm -f "$BENCH_TMP/samples.json"
+  } > "$OUT/profile-$1.txt"
+  cat "$OUT/profile-$1.txt" >> "$OUT/profile.txt"
+  cat "$OUT/profile-$1.txt" >&2
+}
+cat > "$BENCH_TMP/components.py" << 'PY'
+import json, sys, collections
+# each execution sample is charged to the component of its innermost frame outside the JDK
+CATS = [
+  ("JWT decoding (Nimbus, Spring OAuth2 JWT)", ("com.nimbusds.", "org.springframework.security.oauth2.")),
+  ("Spring Security filters", ("org.springframework.security.",)),
+  ("JSON (Jackson)", ("tools.jackson.", "com.fasterxml.jackson.")),
+  ("PostgreSQL driver and Hikari", ("org.postgresql.", "com.zaxxer.hikari.")),
+  ("Spring JDBC and transactions", ("org.springframework.jdbc.", "org.springframework.transaction.")),
+  ("logging (Logback, structured JSON)", ("ch.qos.logback.", "org.springframework.boot.logging.", "org.slf4j.")),
+  ("Micrometer (metrics, observations)", ("io.micrometer.",)),
+  ("crypto (AES-GCM, HMAC, SHA-256, random)", ("javax.crypto.", "com.sun.crypto.", "sun.security.")),
+  ("Tomcat", ("org.apache.tomcat.", "org.apache.catalina.", "org.apache.coyote.", "jakarta.servlet.")),
+  ("Spring MVC and web", ("org.springframework.web.", "org.springframework.http.")),
+  ("Spring core, AOP, beans", ("org.springframework.",)),
+  ("application code (org.bankapi)", ("org.bankapi.",)),
+]
+JDK = ("java.", "jdk.", "sun.", "javax.", "com.sun.")
+counts = collections.Counter(); total = 0
+data = json.load(open(sys.argv[1]))
+for ev in data["recording"]["events"]:
+    st = ev["values"].get("stackTrace")
+    frames = st["frames"] if st else []
+    total += 1
+    cat = None
+    for f in frames:
+        name = f["method"]["type"]["name"].replace("/", ".")
+        for c, prefixes in CATS:
+            if name.startswith(prefixes):
+                cat = c
+                break
+        if cat or not name.startswith(JDK):
+            cat = cat or ("other: " + ".".join(name.split(".")[:2]))
+            break
+    counts[cat or "JDK only (I/O, virtual-thread scheduling, JIT)"] += 1
+print(f"{total} execution samples, each charged to its innermost non-JDK frame's component:")
+for cat, n in counts.most_common(12):
+    print(f"  {100.0 * n / total:5.1f} %  {cat}")
+PY
+
+# run_wrk NAME SCRIPT CONNECTIONS SECONDS [ENV=VALUE...]: wrk with --latency, as the customer owning the accounts
+# unless BENCH_TOKEN=... is given; prints "rps p50 p99 non2xx"
+run_wrk() {
+  local name="$1" script="$2" conns="$3" secs="$4"
+  shift 4
+  local threads=$((conns < 2 ? 1 : 2))
+  jfr_start "$name"
+  env BENCH_TOKEN="$CUSTOMER_TOKEN" "$@" timeout $((secs + 60)) \
+    wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$script" "$BENCH_URL" > "$OUT/wrk-$name.txt" 2>&1
+  local rc=$?
+  jfr_stop "$name"
+  [ "$rc" -eq 0 ] || { tail -n 20 "$OUT/wrk-$name.txt"; echo "warning: wrk $name exited $rc" >&2; }
+  awk '/^RPS / {r = $2} /^P50_MS / {p50 = $2} /^P99_MS / {p99 = $2} /^NON2XX / {n = $2}
+       END {printf "%s %s %s %s\n", (r == "" ? 0 : r), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), (n == "" ? "-" : n)}' "$OUT/wrk-$name.txt"
+}
+
+# run_pgbench NAME: TPC-B-like, prepared statements, CLIENTS clients, DURATION_S s; prints tps
+run_pgbench() {
+  timeout $((duration + 120)) "$PGBENCH" -M prepared -c "$clients" -j 2 -T "$duration" -n "$PGB_DB" > "$OUT/pgbench-$1.txt" 2>&1 \
+    || { tail -n 5 "$OUT/pgbench-$1.txt" >&2; echo 0; return; }
+  awk '/^tps = / {printf "%.0f\n", $3; exit}' "$OUT/pgbench-$1.txt"
+}
+
+# ---------------------------------------------------------------- start-up with an AOT cache
+if [ "${AOT:-1}" = 1 ]; then
+  aot_dir="$BENCH_TMP/aot"
+  "$SVC_JAVA" -Djarmode=tools -jar "$SVC_JAR" extract --destination "$aot_dir" > "$OUT/extract.log" 2>&1 || fail "jar extract"
+  aot_jar="$aot_dir/$(basename "$SVC_JAR")"
+  new_db train
+  # the training run: start (the warm-up runs), a few seconds of transfers and reads, stop; the JVM writes the cache at exit
+  start_app train "$db" -XX:AOTCacheOutput="$aot_dir/app.aot" -jar "$aot_jar"
+  open_accounts 20 1000.00 "$BENCH_TMP/train.ids" || fail "opening the training accounts"
+  run_wrk train "$BENCH_TMP/transfer.lua" 4 3 BENCH_IDS="$BENCH_TMP/train.ids" BENCH_KEYED=1 BENCH_RUN=t > /dev/null
+  run_wrk train-reads "$BENCH_TMP/get.lua" 4 2 BENCH_IDS="$BENCH_TMP/train.ids" BENCH_PATH='/accounts/{id}' > /dev/null
+  svc_stop_pid "$BENCH_PID" 300
+  BENCH_PID=""
+  [ -f "$aot_dir/app.aot" ] || fail "the training run wrote no AOT cache (target/bench/app-train.log)"
+  for i in $(seq 1 "$start_runs"); do
+    new_db start
+    start_app "aot$i" "$db" -XX:AOTCache="$aot_dir/app.aot" -jar "$aot_jar"
+    stop_app
+    echo "aot $START_TIMES" >> "$OUT/startup.txt"
+    svc_log "start-up $i, extracted jar with AOT cache: live/ready $START_TIMES s"
+  done
+fi
+jar_live="$(awk '$1 == "jar" {print $2}' "$OUT/startup.txt" | median)"
+jar_ready="$(awk '$1 == "jar" {print $3}' "$OUT/startup.txt" | median)"
+aot_live="$(awk '$1 == "aot" {print $2}' "$OUT/startup.txt" | median)"
+aot_ready="$(awk '$1 == "aot" {print $3}' "$OUT/startup.txt" | median)"
+
+
+# ---------------------------------------------------------------- load run
+new_db pgbench
+PGB_DB="$db"
+svc_log "pgbench -i -s $pgbench_scale on $PGB_DB"
+timeout 600 "$PGBENCH" -i -q -s "$pgbench_scale" "$PGB_DB" > "$OUT/pgbench-init.txt" 2>&1 || { tail -n 5 "$OUT/pgbench-init.txt"; fail "pgbench -i"; }
+
+new_db load
+start_app load "$db" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -jar "$SVC_JAR"
+svc_log "load run: service on $BENCH_URL (pid $BENCH_PID), ready in ${START_TIMES#* } s"
+status_code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ADMIN_TOKEN" "$BENCH_URL/accounts?limit=1")"
+[ "$status_code" = 200 ] || fail "the minted admin token is refused ($status_code)"
+svc_log "opening $accounts accounts (1000.00 each) and a hot pair (1000000.00 each)"
+open_accounts "$accounts" 1000.00 "$BENCH_TMP/uniform.ids" || fail "opening the accounts"
+open_accounts 2 1000000.00 "$BENCH_TMP/hot.ids" || fail "opening the hot pair"
+
+if [ "$warmup_s" -gt 0 ]; then
+  svc_log "warm-up: uniform keyed, $clients connections, ${warmup_s} s (not measured)"
+  run_wrk warmup "$BENCH_TMP/transfer.lua" "$clients" "$warmup_s" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_KEYED=1 BENCH_RUN=w > /dev/null
 fi
 
-: > "$OUT/summary.txt"
-for c in $concurrencies; do
-  samples="$OUT/samples-c$c.txt"
-  : > "$samples"
-  before_422="$(count_422)"
-  load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
-  svc_log "capacity run: CONCURRENCY=$c DURATION_S=$duration ACCOUNTS=$accounts (load average $load_start)"
-  cpu_start="$(head -1 /proc/stat)"
-  scrape "$samples" &
-  SCRAPER_PID=$!
-  run_gatling "$OUT/gatling-c$c.log" "$c" "$duration"
-  rc=$?
-  kill "$SCRAPER_PID" 2> /dev/null
-  wait "$SCRAPER_PID" 2> /dev/null
-  SCRAPER_PID=""
-  cpu="$(cpu_delta "$cpu_start" "$(head -1 /proc/stat)")"
-  rss_kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$SVC_PID/status")"
-  load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
-  curl -s --max-time 5 "$SVC_BASE_URL/metrics" > "$OUT/metrics-c$c.txt"
-  refused=$(($(count_422) - before_422))
-  sed -n '/---- Global Information ----/,/^=====/p' "$OUT/gatling-c$c.log"
-  grep -iE 'please open the following file' "$OUT/gatling-c$c.log"
-  peak_heap="$(awk '$1 > m {m = $1} END {printf "%.0f", m / 1048576}' "$samples")"
-  peak_load="$(awk '$2 > m {m = $2} END {print m}' "$samples")"
-  # Gatling's console table: "> label | Total | OK | KO".
-  figures="$(awk -F'|' '
-      function v(i) { x = $i; gsub(/[ ,]/, "", x); return x }
-      /^> request count/ {n = v(2); ko = v(4)}
-      /^> response time 50th percentile/ {p50 = v(2)}
-      /^> response time 95th percentile/ {p95 = v(2)}
-      /^> response time 99th percentile/ {p99 = v(2)}
-      /^> mean throughput/ {t = v(2)}
-      END {printf "%s requests, %s failed, %s req/s, p50 %s ms, p95 %s ms, p99 %s ms", n, (ko == "-" ? 0 : ko), t, p50, p95, p99}' \
-      "$OUT/gatling-c$c.log")"
-  line="concurrency $c, ${duration} s: $figures; 422 insufficient_funds: $refused; RSS at end $((rss_kb / 1024)) MiB; peak heap used ${peak_heap} MiB (-Xmx$heap_max); load average start $load_start, end $load_end, peak 1-min $peak_load; $cpu"
-  echo "$line" | tee -a "$OUT/summary.txt"
-  if [ "$rc" -eq 0 ]; then
-    echo "PASS capacity c=$c: no failed request"
-  else
-    tail -n 30 "$OUT/gatling-c$c.log"
-    echo "FAIL capacity c=$c: exit $rc (target/bench/gatling-c$c.log)"
+svc_log "pgbench -M prepared, $clients clients, ${duration} s (before)"
+tps_before="$(run_pgbench before)"
+svc_log "uniform keyed"
+uniform_keyed="$(run_wrk uniform-keyed "$BENCH_TMP/transfer.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_KEYED=1 BENCH_RUN=k)"
+svc_log "uniform unkeyed"
+uniform_unkeyed="$(run_wrk uniform-unkeyed "$BENCH_TMP/transfer.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_KEYED=0)"
+svc_log "hot pair keyed"
+hot_keyed="$(run_wrk hot-pair-keyed "$BENCH_TMP/transfer.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/hot.ids" BENCH_KEYED=1 BENCH_RUN=h)"
+svc_log "pgbench -M prepared, $clients clients, ${duration} s (after)"
+tps_after="$(run_pgbench after)"
+svc_log "one client, uniform keyed"
+one_client="$(run_wrk one-client "$BENCH_TMP/transfer.lua" 1 "$(( duration < 10 ? duration : 10 ))" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_KEYED=1 BENCH_RUN=o)"
+rss_mib="$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$BENCH_PID/status")"
+
+reads=()
+if [ "$profile" = 1 ]; then
+  svc_log "PROFILE=1: read and account-opening endpoints, $clients connections, ${duration} s each"
+  reads+=("GET /accounts/{id}|$(run_wrk get-account "$BENCH_TMP/get.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/accounts/{id}')")
+  reads+=("GET /accounts?limit=50|$(run_wrk list-accounts "$BENCH_TMP/get.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/accounts?limit=50')")
+  reads+=("GET /transactions?account_id=|$(run_wrk list-transactions "$BENCH_TMP/get.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/transactions?account_id={id}&limit=20')")
+  reads+=("POST /accounts|$(run_wrk open-account "$BENCH_TMP/open.lua" "$clients" "$duration" BENCH_TOKEN="$ADMIN_TOKEN")")
+  # the read queries' plans, on the data of this run
+  {
+    id="$(head -1 "$BENCH_TMP/uniform.ids")"
+    for q in "SELECT * FROM accounts WHERE id = $id AND kind = 'customer'" \
+             "SELECT * FROM accounts WHERE kind = 'customer' ORDER BY id LIMIT 51" \
+             "SELECT * FROM (
+                (SELECT * FROM transactions WHERE account_id = $id ORDER BY id DESC LIMIT 21)
+                UNION ALL
+                (SELECT * FROM transactions WHERE target_account_id = $id ORDER BY id DESC LIMIT 21)
+              ) AS t ORDER BY id DESC LIMIT 21"; do
+      echo "== EXPLAIN (ANALYZE, BUFFERS) $q"
+      psql -X -q -d "$db" -c "EXPLAIN (ANALYZE, BUFFERS) $q"
+    done
+  } > "$OUT/explain.txt" 2>&1
+fi
+stop_app
+
+# ---------------------------------------------------------------- table
+tps_mean="$(awk -v a="$tps_before" -v b="$tps_after" 'BEGIN {printf "%.0f", (a + b) / 2}')"
+one_p50="$(echo "$one_client" | awk '{print $2}')"
+{
+  echo "machine: $machine"
+  echo "clients: $clients, $duration s per scenario, $accounts accounts; pgbench TPC-B-like scale $pgbench_scale: $tps_before tps before, $tps_after after (mean $tps_mean)"
+  printf '%-30s %12s %10s %9s %9s %8s\n' scenario transfers/s "÷ pgbench" "p50 ms" "p99 ms" non-2xx
+  for row in "uniform keyed|$uniform_keyed" "uniform unkeyed|$uniform_unkeyed" "hot pair keyed|$hot_keyed"; do
+    name="${row%%|*}"
+    read -r rps p50 p99 bad <<< "${row#*|}"
+    printf '%-30s %12.0f %10s %9s %9s %8s\n' "$name" "$rps" "$(awk -v r="$rps" -v t="$tps_mean" 'BEGIN {if (t > 0) printf "%.2f", r / t; else print "-"}')" "$p50" "$p99" "$bad"
+    [ "$bad" = 0 ] || status=1
+  done
+  for row in "${reads[@]}"; do
+    name="${row%%|*}"
+    read -r rps p50 p99 bad <<< "${row#*|}"
+    printf '%-30s %12.0f %10s %9s %9s %8s   (requests/s)\n' "$name" "$rps" "" "$p50" "$p99" "$bad"
+  done
+  echo "1 client, uniform keyed: p50 $one_p50 ms"
+  echo "start-up, java -jar (median of $start_runs): live $jar_live s, ready $jar_ready s (after the warm-up)"
+  [ "${AOT:-1}" = 1 ] && echo "start-up, extracted jar + AOT cache as in the Dockerfile (median of $start_runs): live $aot_live s, ready $aot_ready s"
+  echo "RSS after load: $rss_mib MiB (-Xmx$heap_max)"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$OUT/summary.txt"
+
+# ---------------------------------------------------------------- Locust, from a cold start
+if [ "${LOCUST:-1}" = 1 ]; then
+  new_db locust
+  start_app locust "$db" -jar "$SVC_JAR"
+  svc_log "Locust: $locust_users users, spawn rate $locust_rate, ${locust_time} s, from a cold start (ready in ${START_TIMES#* } s)"
+  timeout $((locust_time + 120)) locust -f tests/load_test.py --headless -u "$locust_users" -r "$locust_rate" -t "${locust_time}s" \
+    --host "$BENCH_URL" --only-summary --stop-timeout 10 --csv "$OUT/locust" > "$OUT/locust.log" 2>&1
+  locust_rc=$?
+  stop_app
+  python3 - "$OUT/locust_stats.csv" << 'PY' | tee -a "$OUT/summary.txt"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print(f"Locust ({sys.argv[1].split('/')[-1]}):")
+print(f"{'endpoint':44} {'requests':>9} {'failures':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7}")
+for r in rows:
+    label = r["Name"] if r["Name"] != "Aggregated" else "all requests"
+    print(f"{label[:44]:44} {r['Request Count']:>9} {r['Failure Count']:>9} {r['50%']:>7} {r['95%']:>7} {r['99%']:>7} {float(r['Requests/s']):7.1f}")
+PY
+  if [ "$locust_rc" -ne 0 ]; then
+    grep -A 12 '^Error report' "$OUT/locust.log" | head -12
+    echo "FAIL bench: Locust exited $locust_rc (target/bench/locust.log)"
     status=1
   fi
-done
-echo "machine: $machine" >> "$OUT/summary.txt"
+fi
+[ "$profile" = 1 ] && echo "JFR recordings and hot methods: target/bench/*.jfr, target/bench/profile.txt; query plans: target/bench/explain.txt"
+[ "$status" -eq 0 ] && echo "PASS bench" || echo "FAIL bench: non-2xx answers or a failed step (see above)"
 exit "$status"

@@ -15,6 +15,7 @@ import org.bankapi.config.Settings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.metrics.jfr.FlightRecorderApplicationStartup;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -27,6 +28,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class BankingApplication {
 
+    /** {@code -Dbank.startup-steps=true} records Spring's start-up steps as JFR events (with -XX:StartFlightRecording). */
+    static final String STARTUP_STEPS_PROPERTY = "bank.startup-steps";
     static final List<String> COMMANDS = List.of("serve", "consume", "init-db", "token", "rotate-keys");
 
     public static void main(String[] args) {
@@ -63,6 +66,10 @@ public class BankingApplication {
         }
         DatabaseUrl database = requireDatabase(settings);
         SpringApplication app = new SpringApplication(BankingApplication.class);
+        if (Boolean.getBoolean(STARTUP_STEPS_PROPERTY)) {
+            // each start-up step (bean creation, configuration parsing, ...) becomes a JFR event: see scripts/benchmark.sh PROFILE=1
+            app.setApplicationStartup(new FlightRecorderApplicationStartup());
+        }
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.datasource.url", database.jdbcUrl());
         if (database.username() != null) {

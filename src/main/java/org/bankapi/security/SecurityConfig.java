@@ -81,9 +81,13 @@ public class SecurityConfig {
         }
         JwtDecoder hmac = null;
         if (settings.hmacTokensEnabled()) {
+            // built once: the decoder, its processor and its MAC verifier serve every request
+            SecretKeySpec key = new SecretKeySpec(settings.jwtSecret(), "HmacSHA256");
+            SharedMacVerifierFactory verifiers = new SharedMacVerifierFactory(key);
             NimbusJwtDecoder decoder = NimbusJwtDecoder
-                    .withSecretKey(new SecretKeySpec(settings.jwtSecret(), "HmacSHA256"))
+                    .withSecretKey(key)
                     .macAlgorithm(MacAlgorithm.HS256)
+                    .jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(verifiers))
                     .build();
             decoder.setJwtValidator(validators(settings.azureClientId() == null ? List.of() : List.of(settings.azureClientId())));
             hmac = decoder;

@@ -11,6 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * opening their own accounts rather than by truncating tables.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "bank.warmup.ms-max=0",
     "JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
     "BANK_DATA_DIR=target/test-data",
     "RATE_LIMIT_PER_SECOND=0",

@@ -36,6 +36,7 @@ import reactor.core.publisher.Mono;
  * The context has its own database, so Key Vault-wrapped keys never meet the local-key-file tests.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "bank.warmup.ms-max=0",
     "AZURE_AD_CLIENT_ID=" + CloudTest.CLIENT_ID,
     "BANK_DATA_DIR=target/cloud-test-data",
     "RATE_LIMIT_PER_SECOND=0",

@@ -1,0 +1,93 @@
+package org.bankapi.warmup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bankapi.support.Api;
+import org.bankapi.support.ApiTest;
+import org.bankapi.support.Bank;
+import org.bankapi.support.Database;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+/** The start-up warm-up holds readiness back while it runs, then lets it go, and never changes a row. */
+@TestPropertySource(properties = {"bank.warmup.ms-max=120000", "bank.warmup.workers=2", "bank.warmup.round-ms-target=0"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WarmupTest extends ApiTest {
+
+    private static final JdbcClient DATABASE = Database.superuser();
+
+    @Autowired
+    Warmup warmup;
+
+    @Test
+    @Order(1)
+    void readinessIsOutOfServiceUntilTheWarmupHasFinished() throws Exception {
+        Api api = api();
+        assertThat(warmup.awaitFinished(Duration.ZERO)).as("a two-minute warm-up is still running").isFalse();
+        assertThat(api.anonymous().get("/health/ready").status()).isEqualTo(503);
+        assertThat(api.anonymous().get("/health/ready").json().path("status").asString()).isEqualTo("OUT_OF_SERVICE");
+
+        warmup.stop();
+        assertThat(warmup.awaitFinished(Duration.ofSeconds(30))).isTrue();
+        assertThat(api.anonymous().get("/health/ready").status()).isEqualTo(200);
+        assertThat(api.anonymous().get("/health/ready").text()).contains("UP");
+        assertThat(warmup.requests()).as("the warm-up went through the HTTP read paths").isPositive();
+    }
+
+    @Test
+    @Order(2)
+    void theWarmupChangesNoRowOfAnyTable() throws Exception {
+        Api api = api();
+        Bank bank = new Bank(api);
+        long from = bank.openAccount(Bank.newOwner(), "100.00");
+        long to = bank.openAccount(Bank.newOwner(), "5.00");
+        assertThat(bank.transfer(bank.admin(), from, to, "1.00").status()).isEqualTo(201);
+        assertThat(warmup.awaitFinished(Duration.ofSeconds(30))).isTrue();
+
+        Map<String, Long> before = settledRowCounts();
+        long requestsBefore = warmup.requests();
+        warmup.run(port, Duration.ofMillis(1500));
+        Map<String, Long> after = rowCounts();
+
+        assertThat(warmup.requests()).as("it read through the API").isGreaterThan(requestsBefore + 3);
+        assertThat(after).isEqualTo(before);
+        assertThat(bank.balance(from)).isEqualTo("99.00");
+    }
+
+    /** Row counts once background jobs (the audit sealer, partition upkeep) have stopped writing. */
+    private static Map<String, Long> settledRowCounts() throws InterruptedException {
+        Map<String, Long> previous = rowCounts();
+        for (int i = 0; i < 40; i++) {
+            Thread.sleep(250);
+            Map<String, Long> now = rowCounts();
+            if (now.equals(previous)) {
+                return now;
+            }
+            previous = now;
+        }
+        return previous;
+    }
+
+    /** Every ordinary table and partition of the public schema, with its row count. */
+    private static Map<String, Long> rowCounts() {
+        JdbcClient jdbc = DATABASE;
+        List<String> tables = jdbc.sql("""
+                SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1""").query(String.class).list();
+        assertThat(tables).contains("accounts_low", "audit_log", "idempotency_keys", "ledger_entries");
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String table : tables) {
+            counts.put(table, jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
+        }
+        return counts;
+    }
+}
