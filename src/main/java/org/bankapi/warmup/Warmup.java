@@ -209,8 +209,8 @@ public class Warmup implements HealthIndicator {
         json.readValue("{\"owner_id\":\"warmup\",\"holder_name\":\"Warm Up\",\"email\":\"warm@example.com\",\"currency\":\"EUR\","
                 + "\"initial_deposit\":\"1.00\"}", OpenAccountRequest.class);
         Instant now = clock.instant();
-        json.writeValueAsBytes(new AccountView(1, SUBJECT, "Warm Up", "warm@example.com", "EUR", "1.00", "open", now));
-        json.writeValueAsBytes(new TransactionView(1, "transfer", "completed", "0.01", "EUR", 1, 2L, "warm-up", null, now));
+        json.writeValueAsBytes(new AccountView(1, SUBJECT, "Warm Up", "warm@example.com", "EUR", "1.00", "1.00", "open", now));
+        json.writeValueAsBytes(new TransactionView(1, "transfer", "completed", "0.01", "EUR", 1, 2L, "warm-up", null, now, null));
         ProblemDetail problem = ProblemResponses.problem(422, "insufficient_funds", "warm-up", Map.of("amount", "warm-up"));
         json.writeValueAsBytes(problem);
         ProblemResponses.takeAnsweredCode();
