@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,6 @@ public class BalanceCache {
     private static final Logger log = LoggerFactory.getLogger(BalanceCache.class);
 
     private final BalanceStore store;
-    private final BalanceQueries queries;
     private final long breakNanos;
     private final AtomicLong brokenUntilNanos = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean broken;
@@ -41,9 +39,8 @@ public class BalanceCache {
     private final Counter stale;
     private final Counter errors;
 
-    BalanceCache(BalanceStore store, BalanceQueries queries, Duration breakDuration, MeterRegistry registry) {
+    BalanceCache(BalanceStore store, Duration breakDuration, MeterRegistry registry) {
         this.store = store;
-        this.queries = queries;
         this.breakNanos = breakDuration.toNanos();
         this.hits = counter(registry, "hit");
         this.misses = counter(registry, "miss");
@@ -102,19 +99,6 @@ public class BalanceCache {
             failed(e, 0);
         }
         return shown;
-    }
-
-    /** After a commit that changed these accounts' balances: store the committed figures. */
-    public void refresh(Collection<Long> accountIds) {
-        if (accountIds.isEmpty() || isBroken()) {
-            return;
-        }
-        try {
-            store.putIfNewer(queries.committed(accountIds));
-            recovered();
-        } catch (RuntimeException e) {
-            failed(e, 0);
-        }
     }
 
     /** After a commit: store the figures it committed (each with its row's new version). */

@@ -10,7 +10,6 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Redis when REDIS_URL is set (Boot's own Redis auto-configuration is excluded, so nothing else
@@ -36,9 +35,9 @@ class CacheConfig {
     }
 
     @Bean
-    BalanceCache balanceCache(BalanceStore store, JdbcClient jdbc, MeterRegistry registry,
+    BalanceCache balanceCache(BalanceStore store, MeterRegistry registry,
                               @Value("${bank.cache.break:2s}") Duration breakDuration) {
-        return new BalanceCache(store, new BalanceQueries(jdbc), breakDuration, registry);
+        return new BalanceCache(store, breakDuration, registry);
     }
 
     @Bean

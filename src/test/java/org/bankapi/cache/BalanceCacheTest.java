@@ -18,7 +18,7 @@ class BalanceCacheTest {
 
     @Test
     void neverShowsAnEntryOlderThanTheRowJustReadAndReplacesIt() {
-        BalanceCache cache = new BalanceCache(local, null, Duration.ofSeconds(2), registry);
+        BalanceCache cache = new BalanceCache(local, Duration.ofSeconds(2), registry);
         local.putIfNewer(List.of(new CachedBalance(1, 100, 4)));
 
         assertThat(cache.balance(new CachedBalance(1, 250, 5))).isEqualTo(250);
@@ -31,7 +31,7 @@ class BalanceCacheTest {
 
     @Test
     void showsANewerEntryThanTheRowAndKeepsIt() {
-        BalanceCache cache = new BalanceCache(local, null, Duration.ofSeconds(2), registry);
+        BalanceCache cache = new BalanceCache(local, Duration.ofSeconds(2), registry);
         local.putIfNewer(List.of(new CachedBalance(2, 900, 8)));
 
         assertThat(cache.balance(new CachedBalance(2, 700, 7))).isEqualTo(900);
@@ -40,7 +40,7 @@ class BalanceCacheTest {
 
     @Test
     void inADatabaseTransactionTheCacheIsNeitherReadNorWritten() {
-        BalanceCache cache = new BalanceCache(local, null, Duration.ofSeconds(2), registry);
+        BalanceCache cache = new BalanceCache(local, Duration.ofSeconds(2), registry);
         local.putIfNewer(List.of(new CachedBalance(3, 10, 1)));
         TransactionSynchronizationManager.setActualTransactionActive(true);
         try {
@@ -73,12 +73,12 @@ class BalanceCacheTest {
                 return "down";
             }
         };
-        BalanceCache cache = new BalanceCache(down, null, Duration.ofMinutes(1), registry);
+        BalanceCache cache = new BalanceCache(down, Duration.ofMinutes(1), registry);
 
         for (int i = 0; i < 5; i++) {
             assertThat(cache.balance(new CachedBalance(5, 42, 3))).isEqualTo(42);
         }
-        cache.refresh(List.of(5L));
+        cache.committed(List.of(new CachedBalance(5, 40, 4)));
 
         assertThat(calls).hasValue(1);
         assertThat(count("error")).isEqualTo(5);
