@@ -3,7 +3,8 @@
 Each simulated user opens two accounts of its own (through ADMIN_TOKEN, owner: the customer's
 subject, with an initial deposit), then, as the customer (CUSTOMER_TOKEN), mixes reads (the
 account, its transactions, its statement) with deposits, small withdrawals and transfers between
-its two accounts.
+its two accounts, and places holds (some with the other account as target) that the admin then
+captures partly (a withdrawal or transfer carrying hold_id) or voids.
 
 Configuration comes from the environment, else from a `.env` file in the repository root:
   CUSTOMER_TOKEN  bearer token of a customer                        (required)
@@ -15,8 +16,9 @@ Run (Debian's python3-locust 2.12 or `pip install locust`):
   locust -f tests/load_test.py -H http://localhost:8000                       # web UI on :8089
   locust -f tests/load_test.py -H http://localhost:8000 --headless -u 100 -r 10 -t 2m
 
-Every non-2xx response counts as a failure, except 422 insufficient_funds where it is an
-expected outcome (a withdrawal or transfer racing the user's other requests for the balance).
+Every response is checked (status and body); anything else counts as a failure, except
+422 insufficient_funds where it is an expected outcome (a withdrawal, transfer or hold racing the
+user's other requests for the available balance).
 """
 
 import base64
@@ -84,11 +86,19 @@ def token_subject(token):
 
 CUSTOMER_SUB = setting("CUSTOMER_SUB") or token_subject(CUSTOMER_TOKEN)
 INITIAL_DEPOSIT = Decimal("1000.00")
+# Holds live an hour, far beyond any run, so that a capture or void never meets an expired hold.
+HOLD_EXPIRES_IN_SECONDS = 3600
+# A user keeps at most this many holds pending; placing one more settles the oldest instead.
+PENDING_HOLDS_MAX = 3
 
 
 def _money(low, high):
     """A random amount with two decimals, as the string the API expects (never a float)."""
     cents = random.randint(int(low * 100), int(high * 100))
+    return _cents_to_string(cents)
+
+
+def _cents_to_string(cents):
     return str((Decimal(cents) / 100).quantize(Decimal("0.01")))
 
 
@@ -128,6 +138,8 @@ class BankingCustomer(HttpUser):
         self.customer_headers = {"Authorization": f"Bearer {CUSTOMER_TOKEN}"}
         self.admin_headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         self.account_ids = [self._open_account(label) for label in ("main", "savings")]
+        # The user's pending holds, oldest first: (hold id, amount as a string, target account id or None).
+        self.pending_holds = []
 
     def _open_account(self, label):
         payload = {
@@ -148,7 +160,11 @@ class BankingCustomer(HttpUser):
                 response.failure(f"open account: {response.status_code} {_error_code(response)}")
                 raise StopUser()
             body = response.json()
-            if not isinstance(body.get("id"), int) or body.get("balance") != "1000.00":
+            if (
+                not isinstance(body.get("id"), int)
+                or body.get("balance") != "1000.00"
+                or body.get("available_balance") != "1000.00"
+            ):
                 response.failure(f"unexpected account body: {body}")
                 raise StopUser()
             response.success()
@@ -183,12 +199,23 @@ class BankingCustomer(HttpUser):
                 if message:
                     response.failure(message)
 
+    @staticmethod
+    def _account_problem(body):
+        """None for an account whose balances are consistent: 0 <= available_balance <= balance."""
+        try:
+            balance, available = Decimal(body["balance"]), Decimal(body["available_balance"])
+        except (KeyError, TypeError, ArithmeticError):
+            return f"account without balance or available_balance: {body}"
+        if not Decimal(0) <= available <= balance:
+            return f"available_balance {available} outside [0, balance {balance}]"
+        return None
+
     @task(5)
     def read_account(self):
         self._get(
             f"/accounts/{random.choice(self.account_ids)}",
             "GET /accounts/{id}",
-            lambda body: None if "balance" in body else "account without balance",
+            self._account_problem,
         )
 
     @task(3)
@@ -251,3 +278,70 @@ class BankingCustomer(HttpUser):
             if isinstance(body.get("entries"), list) and "closing_balance" in body
             else "statement without entries or closing_balance",
         )
+
+    @task(2)
+    def place_hold(self):
+        """The customer reserves funds on one of its accounts; a third of the holds name the other as target."""
+        if len(self.pending_holds) >= PENDING_HOLDS_MAX:
+            self.settle_hold()
+            return
+        account = random.choice(self.account_ids)
+        target = random.choice([a for a in self.account_ids if a != account]) if random.random() < 1 / 3 else None
+        payload = {
+            "account_id": account,
+            "amount": _money(1, 50),
+            "currency": "EUR",
+            "description": "load test hold",
+            "expires_in_seconds": HOLD_EXPIRES_IN_SECONDS,
+        }
+        if target is not None:
+            payload["target_account_id"] = target
+        headers = {**self.customer_headers, "Idempotency-Key": str(uuid.uuid4())}
+        with self.client.post(
+            "/holds", json=payload, headers=headers, name="POST /holds", catch_response=True
+        ) as response:
+            self._check(response, 201, allowed_refusal="insufficient_funds")
+            if response.status_code != 201:
+                return
+            body = response.json()
+            expected = {"account_id": account, "target_account_id": target, "amount": payload["amount"],
+                        "status": "pending", "captured_amount": None}
+            wrong = {key: body.get(key) for key, value in expected.items() if body.get(key) != value}
+            if wrong or response.headers.get("Location") != f"/holds/{body.get('id')}":
+                response.failure(f"unexpected hold: {wrong or response.headers.get('Location')}")
+                return
+            self.pending_holds.append((body["id"], payload["amount"], target))
+
+    @task(2)
+    def settle_hold(self):
+        """The admin settles the user's oldest pending hold: two in three are captured partly, the rest voided."""
+        if not self.pending_holds:
+            self.place_hold()
+            return
+        hold_id, amount, target = self.pending_holds.pop(0)
+        headers = {**self.admin_headers, "Idempotency-Key": str(uuid.uuid4())}
+        if random.random() < 2 / 3:
+            held_cents = int(Decimal(amount) * 100)
+            captured = _cents_to_string(random.randint(1, held_cents - 1))
+            with self.client.post(
+                f"/holds/{hold_id}/capture",
+                json={"amount": captured},
+                headers=headers,
+                name="POST /holds/{id}/capture (admin, partial)",
+                catch_response=True,
+            ) as response:
+                self._check(response, 201)
+                if response.status_code == 201:
+                    body = response.json()
+                    expected = {"type": "transfer" if target else "withdrawal", "status": "completed",
+                                "amount": captured, "hold_id": hold_id, "target_account_id": target}
+                    wrong = {key: body.get(key) for key, value in expected.items() if body.get(key) != value}
+                    if wrong:
+                        response.failure(f"unexpected capture of hold {hold_id}: {wrong}")
+        else:
+            with self.client.post(
+                f"/holds/{hold_id}/void", headers=headers, name="POST /holds/{id}/void (admin)", catch_response=True
+            ) as response:
+                self._check(response, 200)
+                if response.status_code == 200 and response.json().get("status") != "voided":
+                    response.failure(f"hold {hold_id} not voided: {response.json().get('status')}")

@@ -2,6 +2,7 @@ package org.bankapi.load;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
 import static io.gatling.javaapi.core.CoreDsl.during;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
@@ -19,6 +20,7 @@ import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -28,7 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The Locust scenario of tests/load_test.py on the JVM, for throughput and p50/p95/p99 figures: each virtual
  * user opens two accounts through the admin token, then as the customer mixes reads, deposits, withdrawals
- * and transfers between them. Run by `./mvnw gatling:test` (scripts/load-test.sh starts the service first);
+ * and transfers between them, and places holds that the admin at once captures partly or voids. Run by `./mvnw gatling:test` (scripts/load-test.sh starts the service first);
  * the name does not end in Test, so Surefire never runs it.
  *
  * <p>SCENARIO=capacity selects the closed-loop capacity run instead (scripts/benchmark.sh): ACCOUNTS accounts
@@ -118,16 +120,56 @@ public class BankingSimulation extends Simulation {
                 });
     }
 
+    /**
+     * The customer places a hold (201, or 422 insufficient_funds), and when it was placed the admin captures
+     * two in three partly (201, the booked transaction carries hold_id) and voids the rest (200, voided).
+     */
+    private static final ChainBuilder HOLD = exec(session -> session.remove("holdId"))
+            .exec(http("POST /holds").post("/holds")
+                    .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
+                    .header("Idempotency-Key", session -> UUID.randomUUID().toString())
+                    .body(StringBody(session -> """
+                            {"account_id": %d, "amount": "%s", "currency": "EUR", "description": "load test hold",
+                             "expires_in_seconds": 3600}""".formatted(anyAccount(session), amount(2, 50))))
+                    .check(status().in(201, 422))
+                    .check(jsonPath("$.code").optional().saveAs("refusal"))
+                    .check(jsonPath("$.id").optional().saveAs("holdId"))
+                    .check(jsonPath("$.amount").optional().saveAs("holdAmount")))
+            .exec(session -> {
+                if (session.contains("refusal") && !"insufficient_funds".equals(session.getString("refusal"))) {
+                    return session.markAsFailed().remove("refusal").remove("holdId");
+                }
+                return session.remove("refusal");
+            })
+            .doIf(session -> session.contains("holdId")).then(
+                    doIfOrElse(session -> ThreadLocalRandom.current().nextInt(3) < 2).then(
+                            exec(http("POST /holds/{id}/capture (admin, partial)")
+                                    .post(session -> "/holds/" + session.getString("holdId") + "/capture")
+                                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                                    .header("Idempotency-Key", session -> UUID.randomUUID().toString())
+                                    .body(StringBody(session -> "{\"amount\": \"%s\"}".formatted(
+                                            new BigDecimal(session.getString("holdAmount")).divide(BigDecimal.TWO)
+                                                    .setScale(2, RoundingMode.DOWN).toPlainString())))
+                                    .check(status().is(201), jsonPath("$.type").is("withdrawal"),
+                                            jsonPath("$.hold_id").is(session -> session.getString("holdId")))))
+                    .orElse(
+                            exec(http("POST /holds/{id}/void (admin)")
+                                    .post(session -> "/holds/" + session.getString("holdId") + "/void")
+                                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                                    .header("Idempotency-Key", session -> UUID.randomUUID().toString())
+                                    .check(status().is(200), jsonPath("$.status").is("voided")))));
+
     private final ScenarioBuilder customers = scenario("Banking customer")
             .exec(openAccount("Main", "accountA"), openAccount("Savings", "accountB"))
             .exitHereIfFailed()
             .during(Duration.ofSeconds(HOLD_S)).on(
                     randomSwitch().on(
-                            percent(33.0).then(READ_ACCOUNT),
-                            percent(20.0).then(LIST_TRANSACTIONS),
-                            percent(20.0).then(DEPOSIT),
-                            percent(13.5).then(WITHDRAWAL),
-                            percent(13.5).then(TRANSFER))
+                            percent(28.0).then(READ_ACCOUNT),
+                            percent(17.0).then(LIST_TRANSACTIONS),
+                            percent(19.0).then(DEPOSIT),
+                            percent(12.0).then(WITHDRAWAL),
+                            percent(12.0).then(TRANSFER),
+                            percent(12.0).then(HOLD))
                             .pause(Duration.ofMillis(500), Duration.ofMillis(2000)));
 
     private final ScenarioBuilder openShared = scenario("Capacity: open the shared accounts")
