@@ -2,13 +2,9 @@ package org.bankapi.hold;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
-import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bankapi.ledger.Command;
-import org.bankapi.money.Currencies;
-import org.bankapi.money.InvalidAmountException;
-import org.bankapi.money.Money;
 import org.bankapi.problem.ProblemException;
 
 /** The body of POST /holds. The amount is read exactly from a JSON string or number. */
@@ -38,26 +34,7 @@ public record PlaceHoldRequest(
         if (seconds < 1 || seconds > EXPIRES_IN_SECONDS_MAX) {
             errors.put("expires_in_seconds", "must be from 1 to " + EXPIRES_IN_SECONDS_MAX);
         }
-        Currency requested = null;
-        if (currency != null) {
-            try {
-                requested = Currencies.parse(currency);
-            } catch (InvalidAmountException e) {
-                errors.put("currency", e.getMessage());
-            }
-        }
-        Command.Amount parsed = null;
-        if (amount == null) {
-            errors.put("amount", "is required");
-        } else if (currency == null || requested != null) {
-            try {
-                parsed = requested != null
-                        ? new Command.Amount(Money.parsePositive(amount, requested).toDecimal(), requested)
-                        : new Command.Amount(Money.parseAmount(amount), null);
-            } catch (InvalidAmountException e) {
-                errors.put("amount", e.getMessage());
-            }
-        }
+        Command.Amount parsed = Command.Amount.parse(amount, currency, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }

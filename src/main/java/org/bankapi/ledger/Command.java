@@ -2,6 +2,7 @@ package org.bankapi.ledger;
 
 import java.math.BigDecimal;
 import java.util.Currency;
+import org.bankapi.money.Currencies;
 import org.bankapi.money.InvalidAmountException;
 import org.bankapi.money.Money;
 import org.bankapi.problem.ProblemException;
@@ -72,6 +73,37 @@ public sealed interface Command {
         public Amount {
             if (value == null) {
                 throw new IllegalArgumentException("an amount has a value");
+            }
+        }
+
+        /**
+         * Reads a client's amount (a decimal string) and optional currency code. A field at fault is
+         * named in {@code errors} and null is returned; with a currency the fraction digits are
+         * checked now, without it once the account (and so its currency) is locked.
+         */
+        public static Amount parse(String amount, String currency, java.util.Map<String, String> errors) {
+            Currency requested = null;
+            if (currency != null) {
+                try {
+                    requested = Currencies.parse(currency);
+                } catch (InvalidAmountException e) {
+                    errors.put("currency", e.getMessage());
+                }
+            }
+            if (amount == null) {
+                errors.put("amount", "is required");
+                return null;
+            }
+            if (currency != null && requested == null) {
+                return null;
+            }
+            try {
+                return requested != null
+                        ? new Amount(Money.parsePositive(amount, requested).toDecimal(), requested)
+                        : new Amount(Money.parseAmount(amount), null);
+            } catch (InvalidAmountException e) {
+                errors.put("amount", e.getMessage());
+                return null;
             }
         }
 

@@ -1,13 +1,9 @@
 package org.bankapi.transaction;
 
-import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bankapi.ledger.Command;
 import org.bankapi.ledger.TransactionType;
-import org.bankapi.money.Currencies;
-import org.bankapi.money.InvalidAmountException;
-import org.bankapi.money.Money;
 import org.bankapi.problem.ProblemException;
 
 /** The body of POST /transactions. The amount is read exactly from a JSON string or number. */
@@ -48,26 +44,7 @@ public record CreateTransactionRequest(String type, Long accountId, Long targetA
         if (description != null && description.length() > DESCRIPTION_CHARS_MAX) {
             errors.put("description", "must be at most " + DESCRIPTION_CHARS_MAX + " characters");
         }
-        Currency requested = null;
-        if (currency != null) {
-            try {
-                requested = Currencies.parse(currency);
-            } catch (InvalidAmountException e) {
-                errors.put("currency", e.getMessage());
-            }
-        }
-        Command.Amount parsed = null;
-        if (amount == null) {
-            errors.put("amount", "is required");
-        } else if (currency == null || requested != null) {
-            try {
-                parsed = requested != null
-                        ? new Command.Amount(Money.parsePositive(amount, requested).toDecimal(), requested)
-                        : new Command.Amount(Money.parseAmount(amount), null);
-            } catch (InvalidAmountException e) {
-                errors.put("amount", e.getMessage());
-            }
-        }
+        Command.Amount parsed = Command.Amount.parse(amount, currency, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
