@@ -84,7 +84,8 @@ class TwoEnginesTest extends ApiTest {
                     while (System.currentTimeMillis() < deadline) {
                         long from = accounts.get(random.nextInt(ACCOUNTS));
                         long to = accounts.get(random.nextInt(ACCOUNTS));
-                        String amount = random.nextInt(1, 3000) / 100 + "." + String.format("%02d", random.nextInt(100));
+                        int minor = random.nextInt(1, 3000);
+                        String amount = minor / 100 + "." + String.format("%02d", minor % 100);
                         Map<String, Object> body = Map.of("type", "transfer", "account_id", from, "target_account_id", to, "amount", amount);
                         String key = UUID.randomUUID().toString();
                         // every other request is sent twice with its key, once to each instance: it must book once
