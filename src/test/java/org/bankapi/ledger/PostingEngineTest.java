@@ -52,9 +52,13 @@ class PostingEngineTest extends ApiTest {
         long b = bank.openAccount(Bank.newOwner(), null);
         engine = heldEngine(16);
         List<CompletableFuture<Outcome>> results = new ArrayList<>();
+        // queued one after the other, so that the batch takes them in this order
         results.add(submit(() -> transfer(a, b, "30.00", "first")));
+        awaitQueued(1);
         results.add(submit(() -> transfer(a, b, "80.00", "too much after the first")));
+        awaitQueued(2);
         results.add(submit(() -> transfer(a, b, "70.00", "exactly what is left")));
+        awaitQueued(3);
         results.add(submit(() -> transfer(b, a, "10.00", "back")));
         awaitQueued(4);
         engine.start();
