@@ -15,11 +15,9 @@ import org.springframework.stereotype.Service;
 public class HoldQueries {
 
     private final JdbcClient jdbc;
-    private final LedgerRepository ledger;
 
-    HoldQueries(JdbcClient jdbc, LedgerRepository ledger) {
+    HoldQueries(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.ledger = ledger;
     }
 
     public Optional<Hold> find(long id) {
@@ -77,13 +75,5 @@ public class HoldQueries {
                 .param("limit", limit)
                 .query(Long.class)
                 .list();
-    }
-
-    /** The sum of each account's pending holds not expired at {@code now} (for accounts whose held_minor is not zero). */
-    public java.util.Map<Long, Long> activeHolds(java.util.Collection<Long> accountIds, Instant now) {
-        if (accountIds.isEmpty()) {
-            return java.util.Map.of();
-        }
-        return ledger.activeHolds(accountIds, now);
     }
 }

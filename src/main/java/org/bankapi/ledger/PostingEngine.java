@@ -79,13 +79,8 @@ public class PostingEngine implements SmartLifecycle {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("the posting engine books in its own transaction: do not call it inside one");
         }
-        Pending pending = new Pending(submission);
-        if (closed || !queue.offer(pending)) {
-            rejected.increment();
-            throw busy();
-        }
         try {
-            return pending.result.join();
+            return enqueue(submission).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
