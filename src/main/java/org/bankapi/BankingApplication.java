@@ -15,8 +15,8 @@ import org.bankapi.config.Settings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.metrics.jfr.FlightRecorderApplicationStartup;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.metrics.jfr.FlightRecorderApplicationStartup;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -30,6 +30,7 @@ public class BankingApplication {
 
     /** {@code -Dbank.startup-steps=true} records Spring's start-up steps as JFR events (with -XX:StartFlightRecording). */
     static final String STARTUP_STEPS_PROPERTY = "bank.startup-steps";
+
     static final List<String> COMMANDS = List.of("serve", "consume", "init-db", "token", "rotate-keys");
 
     public static void main(String[] args) {
@@ -62,12 +63,14 @@ public class BankingApplication {
 
     static ConfigurableApplicationContext start(String command, Settings settings, String[] args) {
         if ("consume".equals(command) && settings.kafkaBootstrapServers() == null) {
-            throw new ConfigurationException("KAFKA_BOOTSTRAP_SERVERS", "is required by consume (host:port[,host:port])");
+            throw new ConfigurationException(
+                    "KAFKA_BOOTSTRAP_SERVERS", "is required by consume (host:port[,host:port])");
         }
         DatabaseUrl database = requireDatabase(settings);
         SpringApplication app = new SpringApplication(BankingApplication.class);
         if (Boolean.getBoolean(STARTUP_STEPS_PROPERTY)) {
-            // each start-up step (bean creation, configuration parsing, ...) becomes a JFR event: see scripts/benchmark.sh PROFILE=1
+            // each start-up step (bean creation, configuration parsing, ...) becomes a JFR event: see
+            // scripts/benchmark.sh PROFILE=1
             app.setApplicationStartup(new FlightRecorderApplicationStartup());
         }
         Map<String, Object> properties = new HashMap<>();
@@ -83,7 +86,8 @@ public class BankingApplication {
         if ("rotate-keys".equals(command)) {
             properties.put("spring.main.web-application-type", "none");
         }
-        app.addInitializers(context -> context.getEnvironment().getPropertySources()
+        app.addInitializers(context -> context.getEnvironment()
+                .getPropertySources()
                 .addFirst(new MapPropertySource("bank-settings", properties)));
         try {
             return app.run(args);
@@ -116,7 +120,9 @@ public class BankingApplication {
         try (Connection ignored = DriverManager.getConnection(database.jdbcUrl(), props)) {
             return database;
         } catch (SQLException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            String reason = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("");
             throw new ConfigurationException("DATABASE_URL", "cannot connect to the database (" + reason + ")");
         }
     }

@@ -13,8 +13,7 @@ import org.flywaydb.core.Flyway;
 /** The subcommands that need no running server: {@code token}, {@code init-db}, {@code rotate-keys}. */
 final class Commands {
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /** {@code token --sub alice --role admin|customer [--ttl 1h]}: prints an HS256 token signed with JWT_SECRET_KEY. */
     static int token(Settings settings, String[] args, PrintStream out) {
@@ -41,7 +40,8 @@ final class Commands {
             System.err.println("usage: token --sub SUBJECT [--role admin|customer] [--ttl 1h]");
             return 64;
         }
-        out.println(new TokenIssuer(settings.jwtSecret(), settings.azureClientId()).issue(sub, role, ttl, Instant.now()));
+        out.println(
+                new TokenIssuer(settings.jwtSecret(), settings.azureClientId()).issue(sub, role, ttl, Instant.now()));
         return 0;
     }
 
@@ -61,11 +61,20 @@ final class Commands {
     /** {@code rotate-keys}: a new key-encryption key version, then every data key re-wrapped under it, online. */
     static int rotateKeys(org.springframework.context.ConfigurableApplicationContext context, PrintStream out) {
         try (context) {
-            org.bankapi.crypto.KeyRotation.Result result = context.getBean(org.bankapi.crypto.KeyRotation.class).rotate();
-            context.getBean(org.bankapi.audit.AuditLog.class).record(new org.bankapi.audit.AuditEvent(Instant.now(), null,
-                    "rotate-keys", "keys.rotated", "/data-keys", org.bankapi.audit.AuditEvent.SUCCEEDED, null,
-                    java.util.Map.of("kek_id", result.currentKeyId(), "rewrapped", result.rewrapped())));
-            out.println("Data keys are wrapped by " + result.currentKeyId() + " (" + result.rewrapped() + " re-wrapped)");
+            org.bankapi.crypto.KeyRotation.Result result =
+                    context.getBean(org.bankapi.crypto.KeyRotation.class).rotate();
+            context.getBean(org.bankapi.audit.AuditLog.class)
+                    .record(new org.bankapi.audit.AuditEvent(
+                            Instant.now(),
+                            null,
+                            "rotate-keys",
+                            "keys.rotated",
+                            "/data-keys",
+                            org.bankapi.audit.AuditEvent.SUCCEEDED,
+                            null,
+                            java.util.Map.of("kek_id", result.currentKeyId(), "rewrapped", result.rewrapped())));
+            out.println(
+                    "Data keys are wrapped by " + result.currentKeyId() + " (" + result.rewrapped() + " re-wrapped)");
             return 0;
         }
     }

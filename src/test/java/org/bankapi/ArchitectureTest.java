@@ -25,32 +25,55 @@ class ArchitectureTest {
 
     @Test
     void moneyRulesArePlainJava() {
-        noClasses().that().resideInAnyPackage("org.bankapi.money..", "org.bankapi.problem..")
-                .or().haveSimpleNameEndingWith("Rules")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta..", "java.sql..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("org.bankapi.money..", "org.bankapi.problem..")
+                .or()
+                .haveSimpleNameEndingWith("Rules")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "jakarta..", "java.sql..")
                 .check(CLASSES);
     }
 
     @Test
     void repositoriesAreNotPartOfAFeaturesPublicFace() {
-        classes().that().areAnnotatedWith(Repository.class).should().notBePublic().check(CLASSES);
+        classes()
+                .that()
+                .areAnnotatedWith(Repository.class)
+                .should()
+                .notBePublic()
+                .check(CLASSES);
     }
 
     @Test
     void controllersAreThinAndNeverTouchSql() {
-        classes().that().areAnnotatedWith(RestController.class)
-                .should().onlyDependOnClassesThat().resideOutsideOfPackages("org.springframework.jdbc..", "java.sql..")
-                .andShould().notBePublic()
+        classes()
+                .that()
+                .areAnnotatedWith(RestController.class)
+                .should()
+                .onlyDependOnClassesThat()
+                .resideOutsideOfPackages("org.springframework.jdbc..", "java.sql..")
+                .andShould()
+                .notBePublic()
                 .check(CLASSES);
-        noClasses().that().areAnnotatedWith(RestController.class)
-                .should().dependOnClassesThat().areAnnotatedWith(Repository.class)
+        noClasses()
+                .that()
+                .areAnnotatedWith(RestController.class)
+                .should()
+                .dependOnClassesThat()
+                .areAnnotatedWith(Repository.class)
                 .check(CLASSES);
     }
 
     @Test
     void onlyTheLedgerWritesBalances() {
-        noClasses().that().resideOutsideOfPackage("org.bankapi.ledger..")
-                .should().dependOnClassesThat().haveSimpleName("LedgerRepository")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.bankapi.ledger..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("LedgerRepository")
                 .check(CLASSES);
     }
 }

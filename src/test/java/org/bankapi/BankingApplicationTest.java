@@ -28,7 +28,8 @@ class BankingApplicationTest {
     @Test
     void serveWithoutDatabaseUrlStopsWithOneLineNamingIt() {
         int[] status = new int[1];
-        String err = stderrOf(() -> status[0] = BankingApplication.run(new String[] {"serve"}, Map.<String, String>of()::get));
+        String err = stderrOf(
+                () -> status[0] = BankingApplication.run(new String[] {"serve"}, Map.<String, String>of()::get));
         assertThat(status[0]).isEqualTo(2);
         assertThat(err.strip()).startsWith("Configuration error: DATABASE_URL").doesNotContain("\n");
     }
@@ -36,51 +37,67 @@ class BankingApplicationTest {
     @Test
     void anUnreachableDatabaseStopsWithOneLineNamingIt() {
         int[] status = new int[1];
-        String err = stderrOf(() -> status[0] = BankingApplication.run(new String[0],
-                Map.of("DATABASE_URL", "postgresql://u:p@127.0.0.1:1/db")::get));
+        String err = stderrOf(() -> status[0] =
+                BankingApplication.run(new String[0], Map.of("DATABASE_URL", "postgresql://u:p@127.0.0.1:1/db")::get));
         assertThat(status[0]).isEqualTo(2);
-        assertThat(err.strip()).startsWith("Configuration error: DATABASE_URL: cannot connect").doesNotContain("\n").doesNotContain(":p@");
+        assertThat(err.strip())
+                .startsWith("Configuration error: DATABASE_URL: cannot connect")
+                .doesNotContain("\n")
+                .doesNotContain(":p@");
     }
 
     @Test
     void aShortSecretStopsTheStart() {
-        String err = stderrOf(() -> BankingApplication.run(new String[] {"token", "--sub", "a"}, Map.of("JWT_SECRET_KEY", "short")::get));
+        String err = stderrOf(() ->
+                BankingApplication.run(new String[] {"token", "--sub", "a"}, Map.of("JWT_SECRET_KEY", "short")::get));
         assertThat(err.strip()).isEqualTo("Configuration error: JWT_SECRET_KEY: must be at least 32 bytes long");
     }
 
     @Test
     void initDbAppliesTheSchemaAndExits() {
-        assertThat(BankingApplication.run(new String[] {"init-db"}, Map.of("DATABASE_URL", EmbeddedDatabase.jdbcUrl())::get)).isZero();
+        assertThat(BankingApplication.run(
+                        new String[] {"init-db"}, Map.of("DATABASE_URL", EmbeddedDatabase.jdbcUrl())::get))
+                .isZero();
     }
 
     @Test
     void initDbReachesTheDatabaseThroughAMultiHostUrlWhoseFirstHostIsDead() throws Exception {
         int dead;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             dead = socket.getLocalPort();
         }
-        String url = "postgresql://postgres:postgres@127.0.0.1:" + dead + ",127.0.0.1:" + EmbeddedDatabase.get().getPort() + "/postgres";
-        assertThat(BankingApplication.run(new String[] {"init-db"}, Map.of("DATABASE_URL", url)::get)).isZero();
+        String url = "postgresql://postgres:postgres@127.0.0.1:" + dead + ",127.0.0.1:"
+                + EmbeddedDatabase.get().getPort() + "/postgres";
+        assertThat(BankingApplication.run(new String[] {"init-db"}, Map.of("DATABASE_URL", url)::get))
+                .isZero();
     }
 
     @Test
     void tokenPrintsAnHs256TokenWithTheRole() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Settings settings = Settings.from(Map.of("JWT_SECRET_KEY", "x".repeat(32))::get);
-        int status = Commands.token(settings, new String[] {"--sub", "alice", "--role", "admin", "--ttl", "2h"},
+        int status = Commands.token(
+                settings,
+                new String[] {"--sub", "alice", "--role", "admin", "--ttl", "2h"},
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(status).isZero();
-        var jwt = com.nimbusds.jwt.SignedJWT.parse(out.toString(StandardCharsets.UTF_8).strip());
-        assertThat(jwt.verify(new com.nimbusds.jose.crypto.MACVerifier("x".repeat(32).getBytes(StandardCharsets.UTF_8)))).isTrue();
+        var jwt = com.nimbusds.jwt.SignedJWT.parse(
+                out.toString(StandardCharsets.UTF_8).strip());
+        assertThat(jwt.verify(
+                        new com.nimbusds.jose.crypto.MACVerifier("x".repeat(32).getBytes(StandardCharsets.UTF_8))))
+                .isTrue();
         assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("alice");
         assertThat(jwt.getJWTClaimsSet().getStringListClaim("roles")).containsExactly("admin");
-        long ttl = jwt.getJWTClaimsSet().getExpirationTime().getTime() - jwt.getJWTClaimsSet().getIssueTime().getTime();
+        long ttl = jwt.getJWTClaimsSet().getExpirationTime().getTime()
+                - jwt.getJWTClaimsSet().getIssueTime().getTime();
         assertThat(ttl).isEqualTo(2 * 3600 * 1000);
     }
 
     @Test
     void tokenRefusesAnUnknownRole() {
         Settings settings = Settings.from(Map.of("JWT_SECRET_KEY", "x".repeat(32))::get);
-        assertThat(Commands.token(settings, new String[] {"--sub", "a", "--role", "root"}, System.out)).isEqualTo(64);
+        assertThat(Commands.token(settings, new String[] {"--sub", "a", "--role", "root"}, System.out))
+                .isEqualTo(64);
     }
 }

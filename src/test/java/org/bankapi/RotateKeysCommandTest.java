@@ -26,9 +26,12 @@ class RotateKeysCommandTest {
         PrintStream originalOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            assertThat(BankingApplication.run(new String[] {"init-db"}, Map.of("DATABASE_URL", EmbeddedDatabase.jdbcUrl())::get)).isZero();
+            assertThat(BankingApplication.run(
+                            new String[] {"init-db"}, Map.of("DATABASE_URL", EmbeddedDatabase.jdbcUrl())::get))
+                    .isZero();
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int status = BankingApplication.run(new String[] {"rotate-keys"},
+            int status = BankingApplication.run(
+                    new String[] {"rotate-keys"},
                     Map.of("DATABASE_URL", EmbeddedDatabase.jdbcUrl(), "BANK_DATA_DIR", dataDir)::get);
             assertThat(status).isZero();
         } finally {
@@ -48,9 +51,15 @@ class RotateKeysCommandTest {
         assertThat(printed).containsPattern("Data keys are wrapped by local:kek-\\d+ \\(\\d+ re-wrapped\\)");
         String current = printed.replaceAll("(?s).*Data keys are wrapped by (local:kek-\\d+).*", "$1");
         JdbcClient sql = Database.superuser();
-        assertThat(sql.sql("SELECT count(*) FROM data_keys WHERE wrapped_key IS NOT NULL AND kek_id <> :k").param("k", current)
-                .query(Long.class).single()).isZero();
+        assertThat(sql.sql("SELECT count(*) FROM data_keys WHERE wrapped_key IS NOT NULL AND kek_id <> :k")
+                        .param("k", current)
+                        .query(Long.class)
+                        .single())
+                .isZero();
         assertThat(sql.sql("SELECT count(*) FROM audit_log WHERE action = 'keys.rotated' AND details LIKE :k")
-                .param("k", "%\"" + current + "\"%").query(Long.class).single()).isPositive();
+                        .param("k", "%\"" + current + "\"%")
+                        .query(Long.class)
+                        .single())
+                .isPositive();
     }
 }

@@ -19,7 +19,9 @@ public class TestBankingApplication {
 
     public static void main(String[] args) {
         LocalServices.start();
-        SpringApplication.from(BankingApplication::main).with(LocalStartBanner.class).run(args);
+        SpringApplication.from(BankingApplication::main)
+                .with(LocalStartBanner.class)
+                .run(args);
     }
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -30,11 +32,13 @@ public class TestBankingApplication {
             return event -> {
                 TokenIssuer issuer = new TokenIssuer(settings.jwtSecret(), settings.azureClientId());
                 Duration ttl = Duration.ofHours(12);
-                String base = "http://localhost:" + event.getApplicationContext().getEnvironment().getProperty("local.server.port");
+                String base = "http://localhost:"
+                        + event.getApplicationContext().getEnvironment().getProperty("local.server.port");
                 String admin = issuer.issue("admin", "admin", ttl, Instant.now());
                 String customer = issuer.issue("alice", "customer", ttl, Instant.now());
                 String line = "=".repeat(78);
-                System.out.println(String.join("\n",
+                System.out.println(String.join(
+                        "\n",
                         line,
                         " Banking Transaction API is running (local start, data in " + settings.dataDir() + ")",
                         "   Swagger UI : " + base + "/docs   (Authorize with a token below)",
@@ -47,5 +51,4 @@ public class TestBankingApplication {
             };
         }
     }
-
 }

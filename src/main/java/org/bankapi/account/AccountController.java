@@ -1,10 +1,10 @@
 package org.bankapi.account;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
@@ -33,10 +33,13 @@ class AccountController {
 
     @PostMapping
     @Operation(summary = "Open an account (admin)")
-    @ApiResponse(responseCode = "201", description = "Opened (or replayed: Idempotent-Replayed: true)",
+    @ApiResponse(
+            responseCode = "201",
+            description = "Opened (or replayed: Idempotent-Replayed: true)",
             content = @Content(schema = @Schema(implementation = AccountView.class)))
-    ResponseEntity<Object> open(@RequestBody OpenAccountRequest request,
-                                @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
+    ResponseEntity<Object> open(
+            @RequestBody OpenAccountRequest request,
+            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
         return accounts.open(Caller.current(), request, claim).toResponse();
     }
 
@@ -48,7 +51,8 @@ class AccountController {
 
     @GetMapping
     @Operation(summary = "A page of accounts: all for an admin, own for a customer")
-    Page<AccountView> list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+    Page<AccountView> list(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return accounts.list(Caller.current(), PageRequest.of(limit, cursor));
     }
 

@@ -28,14 +28,16 @@ class AccountRepository {
             CASE WHEN a.held_minor = 0 THEN 0 ELSE (SELECT coalesce(sum(h.amount_minor), 0) FROM holds AS h
                   WHERE h.account_id = a.id AND h.status = 'pending' AND h.expires_at > :now) END AS active_held_minor""";
     /** The account columns of {@code a}, its pending holds and its data key's of {@code k}: what {@link #row} reads. */
-    private static final String ROW = "a.id, a.owner_id, a.holder_name, a.email, a.currency, a.balance_minor, a.balance_version,"
-            + " a.status, a.created_at, " + ACTIVE_HELD + ", " + StoredDataKey.columns("k");
+    private static final String ROW =
+            "a.id, a.owner_id, a.holder_name, a.email, a.currency, a.balance_minor, a.balance_version,"
+                    + " a.status, a.created_at, " + ACTIVE_HELD + ", " + StoredDataKey.columns("k");
     /**
      * Each account's data key by its primary key, one probe per account row (the LIMIT keeps the
      * planner from hashing the whole data_keys table for a small page).
      */
     private static final String WITH_DATA_KEY =
             " LEFT JOIN LATERAL (SELECT * FROM data_keys d WHERE d.account_id = a.id LIMIT 1) AS k ON TRUE";
+
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -69,8 +71,8 @@ class AccountRepository {
     List<AccountRow> page(String owner, Long afterId, int limit) {
         String where = (owner == null ? "a.kind = 'customer'" : "a.owner_id = :owner AND a.kind = 'customer'")
                 + (afterId == null ? "" : " AND a.id > :after");
-        var spec = jdbc.sql("SELECT " + ROW + " FROM accounts a" + WITH_DATA_KEY
-                        + " WHERE " + where + " ORDER BY a.id LIMIT :limit")
+        var spec = jdbc.sql("SELECT " + ROW + " FROM accounts a" + WITH_DATA_KEY + " WHERE " + where
+                        + " ORDER BY a.id LIMIT :limit")
                 .param("limit", limit)
                 .param("now", Timestamp.from(clock.instant()));
         if (owner != null) {
@@ -107,7 +109,8 @@ class AccountRepository {
     /** Closes an open, empty account under its row lock; empty when some condition did not hold. */
     Optional<AccountRow> closeIfEmpty(long id, Instant now) {
         return jdbc.sql("WITH a AS (UPDATE accounts SET status = 'closed', closed_at = :now"
-                        + " WHERE id = :id AND kind = 'customer' AND status = 'open' AND balance_minor = 0 RETURNING " + COLUMNS + ")"
+                        + " WHERE id = :id AND kind = 'customer' AND status = 'open' AND balance_minor = 0 RETURNING "
+                        + COLUMNS + ")"
                         + " SELECT " + ROW + " FROM a" + WITH_DATA_KEY)
                 .param("id", id)
                 .param("now", Timestamp.from(now))

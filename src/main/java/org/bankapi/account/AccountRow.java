@@ -10,8 +10,17 @@ import org.bankapi.money.Money;
  * A customer account as stored: personal data still sealed, with its data key as stored (null: none)
  * and the sum of its pending holds not yet expired.
  */
-record AccountRow(long id, String ownerId, SealedPersonalData personalData, Currency currency, long balanceMinor,
-                  long balanceVersion, long activeHeldMinor, String status, Instant createdAt, StoredDataKey dataKey) {
+record AccountRow(
+        long id,
+        String ownerId,
+        SealedPersonalData personalData,
+        Currency currency,
+        long balanceMinor,
+        long balanceVersion,
+        long activeHeldMinor,
+        String status,
+        Instant createdAt,
+        StoredDataKey dataKey) {
 
     AccountRow {
         if (balanceMinor < 0) {

@@ -41,6 +41,7 @@ public class AccountService {
     private static final Logger log = LoggerFactory.getLogger(AccountService.class);
     /** Customer account ids: random in [1000, 2^53), exact in JavaScript, spread over both partitions. */
     static final long ID_MIN = 1000;
+
     static final long ID_MAX_EXCLUSIVE = 1L << 53;
     private static final int ID_ATTEMPTS_MAX = 5;
 
@@ -52,8 +53,13 @@ public class AccountService {
     private final AuditLog audit;
     private final SecureRandom random = new SecureRandom();
 
-    AccountService(AccountRepository accounts, PersonalDataVault vault, PostingEngine engine, Clock clock, AuditLog audit,
-                   JsonMapper json) {
+    AccountService(
+            AccountRepository accounts,
+            PersonalDataVault vault,
+            PostingEngine engine,
+            Clock clock,
+            AuditLog audit,
+            JsonMapper json) {
         this.accounts = accounts;
         this.vault = vault;
         this.engine = engine;
@@ -71,9 +77,14 @@ public class AccountService {
         OpenAccountRequest.Checked checked = request.check();
         Origin origin = new Origin(caller.subject(), RequestIdFilter.currentRequestId());
         Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Command.Open open = new Command.Open(() -> insertWithFreshId(checked, createdAt, origin), checked.initialDeposit());
-        Outcome outcome = engine.submit(new Submission(open, origin, claim,
-                booking -> Submission.Reply.created(location(booking.accountId()), json.writeValueAsBytes(opened(checked, createdAt, booking)))));
+        Command.Open open =
+                new Command.Open(() -> insertWithFreshId(checked, createdAt, origin), checked.initialDeposit());
+        Outcome outcome = engine.submit(new Submission(
+                open,
+                origin,
+                claim,
+                booking -> Submission.Reply.created(
+                        location(booking.accountId()), json.writeValueAsBytes(opened(checked, createdAt, booking)))));
         if (outcome.isReplay()) {
             StoredReply stored = outcome.replayed();
             return Reply.replayed(stored.status(), stored.contentType(), stored.location(), stored.body());
@@ -91,9 +102,18 @@ public class AccountService {
 
     private static AccountView opened(OpenAccountRequest.Checked checked, Instant createdAt, Booking booking) {
         long id = booking.accountId();
-        String balance = Money.ofMinor(booking.balanceOf(id), checked.currency()).toPlainString();
-        return new AccountView(id, checked.ownerId(), checked.holderName(), checked.email(),
-                checked.currency().getCurrencyCode(), balance, balance, "open", createdAt);
+        String balance =
+                Money.ofMinor(booking.balanceOf(id), checked.currency()).toPlainString();
+        return new AccountView(
+                id,
+                checked.ownerId(),
+                checked.holderName(),
+                checked.email(),
+                checked.currency().getCurrencyCode(),
+                balance,
+                balance,
+                "open",
+                createdAt);
     }
 
     private static String location(long accountId) {
@@ -104,12 +124,23 @@ public class AccountService {
     private long insertWithFreshId(OpenAccountRequest.Checked checked, Instant createdAt, Origin origin) {
         for (int attempt = 1; attempt <= ID_ATTEMPTS_MAX; attempt++) {
             long id = random.nextLong(ID_MIN, ID_MAX_EXCLUSIVE);
-            Optional<SealedPersonalData> sealed = vault.seal(id, PersonalData.of(checked.holderName(), checked.email()));
+            Optional<SealedPersonalData> sealed =
+                    vault.seal(id, PersonalData.of(checked.holderName(), checked.email()));
             if (sealed.isPresent()) {
                 accounts.insert(id, checked.ownerId(), sealed.get(), checked.currency(), createdAt);
-                audit.record(new AuditEvent(createdAt, origin.requestId(), origin.principal(), "account.opened",
-                        location(id), AuditEvent.SUCCEEDED, null,
-                        Map.of("owner_id", checked.ownerId(), "currency", checked.currency().getCurrencyCode())));
+                audit.record(new AuditEvent(
+                        createdAt,
+                        origin.requestId(),
+                        origin.principal(),
+                        "account.opened",
+                        location(id),
+                        AuditEvent.SUCCEEDED,
+                        null,
+                        Map.of(
+                                "owner_id",
+                                checked.ownerId(),
+                                "currency",
+                                checked.currency().getCurrencyCode())));
                 return id;
             }
         }
@@ -136,16 +167,18 @@ public class AccountService {
     @Transactional
     public AccountView close(Caller caller, long id) {
         caller.requireAdmin();
-        return accounts.closeIfEmpty(id, clock.instant().truncatedTo(ChronoUnit.MICROS)).map(row -> {
-            audit.succeeded("account.closed", "/accounts/" + id, java.util.Map.of());
-            return view(row);
-        }).orElseThrow(() -> {
-            AccountRow row = accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
-            if (!"open".equals(row.status())) {
-                return ProblemException.rule("account_closed", "account " + id + " is already closed");
-            }
-            return ProblemException.rule("balance_not_zero", "account " + id + " still holds " + row.balance());
-        });
+        return accounts.closeIfEmpty(id, clock.instant().truncatedTo(ChronoUnit.MICROS))
+                .map(row -> {
+                    audit.succeeded("account.closed", "/accounts/" + id, java.util.Map.of());
+                    return view(row);
+                })
+                .orElseThrow(() -> {
+                    AccountRow row = accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
+                    if (!"open".equals(row.status())) {
+                        return ProblemException.rule("account_closed", "account " + id + " is already closed");
+                    }
+                    return ProblemException.rule("balance_not_zero", "account " + id + " still holds " + row.balance());
+                });
     }
 
     /** Erases the holder's personal data by destroying the account's data key; the ledger stays whole. */
@@ -154,7 +187,8 @@ public class AccountService {
         caller.requireAdmin();
         accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
         boolean destroyed = vault.erase(id);
-        audit.succeeded("account.personal_data_erased", "/accounts/" + id, java.util.Map.of("key_destroyed", destroyed));
+        audit.succeeded(
+                "account.personal_data_erased", "/accounts/" + id, java.util.Map.of("key_destroyed", destroyed));
         log.info("Personal data erased: account {}", id);
     }
 
@@ -186,9 +220,16 @@ public class AccountService {
     /** The account as stored, balance included: the row is the only source (inside a writing transaction too). */
     private AccountView view(AccountRow row) {
         PersonalData personal = vault.open(row.id(), row.personalData(), row.dataKey());
-        return new AccountView(row.id(), row.ownerId(), personal.holderName(), personal.email(),
-                row.currency().getCurrencyCode(), row.balance().toPlainString(),
-                Money.ofMinor(row.balanceMinor() - row.activeHeldMinor(), row.currency()).toPlainString(), row.status(),
+        return new AccountView(
+                row.id(),
+                row.ownerId(),
+                personal.holderName(),
+                personal.email(),
+                row.currency().getCurrencyCode(),
+                row.balance().toPlainString(),
+                Money.ofMinor(row.balanceMinor() - row.activeHeldMinor(), row.currency())
+                        .toPlainString(),
+                row.status(),
                 row.createdAt());
     }
 }

@@ -13,8 +13,8 @@ import org.bankapi.problem.ProblemException;
  * The body of POST /accounts. Amounts come as a JSON string or number and are read exactly; an
  * {@code initial_deposit} of zero means none.
  */
-public record OpenAccountRequest(String ownerId, String holderName, String email, String currency,
-                                 String initialDeposit) {
+public record OpenAccountRequest(
+        String ownerId, String holderName, String email, String currency, String initialDeposit) {
 
     static final int OWNER_ID_CHARS_MAX = 255;
     static final int HOLDER_NAME_CHARS_MAX = 200;
@@ -34,7 +34,8 @@ public record OpenAccountRequest(String ownerId, String holderName, String email
         } else if (holderName.length() > HOLDER_NAME_CHARS_MAX) {
             errors.put("holder_name", "must be at most " + HOLDER_NAME_CHARS_MAX + " characters");
         }
-        if (email != null && (email.length() > EMAIL_CHARS_MAX || !EMAIL.matcher(email).matches())) {
+        if (email != null
+                && (email.length() > EMAIL_CHARS_MAX || !EMAIL.matcher(email).matches())) {
             errors.put("email", "must be an email address of at most " + EMAIL_CHARS_MAX + " characters");
         }
         Currency parsedCurrency = null;
@@ -66,8 +67,7 @@ public record OpenAccountRequest(String ownerId, String holderName, String email
         }
     }
 
-    record Checked(String ownerId, String holderName, String email, Currency currency, Money initialDeposit) {
-    }
+    record Checked(String ownerId, String holderName, String email, Currency currency, Money initialDeposit) {}
 
     @Override
     public String toString() {

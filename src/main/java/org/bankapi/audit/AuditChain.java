@@ -15,12 +15,18 @@ final class AuditChain {
 
     static final byte[] GENESIS = new byte[32];
 
-    private AuditChain() {
-    }
+    private AuditChain() {}
 
-    record Entry(long id, Instant occurredAt, String requestId, String principal, String action, String resource,
-                 String outcome, String code, String details) {
-    }
+    record Entry(
+            long id,
+            Instant occurredAt,
+            String requestId,
+            String principal,
+            String action,
+            String resource,
+            String outcome,
+            String code,
+            String details) {}
 
     static byte[] hash(byte[] previous, Entry e) {
         MessageDigest sha;
@@ -30,8 +36,13 @@ final class AuditChain {
             throw new IllegalStateException("SHA-256 is not available", ex);
         }
         sha.update(previous);
-        sha.update(ByteBuffer.allocate(16).putLong(e.id()).putLong(ChronoUnit.MICROS.between(Instant.EPOCH, e.occurredAt())).array());
-        for (String field : new String[] {e.requestId(), e.principal(), e.action(), e.resource(), e.outcome(), e.code(), e.details()}) {
+        sha.update(ByteBuffer.allocate(16)
+                .putLong(e.id())
+                .putLong(ChronoUnit.MICROS.between(Instant.EPOCH, e.occurredAt()))
+                .array());
+        for (String field :
+                new String[] {e.requestId(), e.principal(), e.action(), e.resource(), e.outcome(), e.code(), e.details()
+                }) {
             if (field == null) {
                 sha.update(ByteBuffer.allocate(4).putInt(-1).array());
             } else {
@@ -44,8 +55,15 @@ final class AuditChain {
     }
 
     static Entry read(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Entry(rs.getLong("id"), rs.getTimestamp("occurred_at").toInstant(), rs.getString("request_id"),
-                rs.getString("principal"), rs.getString("action"), rs.getString("resource"), rs.getString("outcome"),
-                rs.getString("code"), rs.getString("details"));
+        return new Entry(
+                rs.getLong("id"),
+                rs.getTimestamp("occurred_at").toInstant(),
+                rs.getString("request_id"),
+                rs.getString("principal"),
+                rs.getString("action"),
+                rs.getString("resource"),
+                rs.getString("outcome"),
+                rs.getString("code"),
+                rs.getString("details"));
     }
 }

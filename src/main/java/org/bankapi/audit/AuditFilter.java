@@ -1,11 +1,11 @@
 package org.bankapi.audit;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
@@ -62,7 +62,11 @@ class AuditFilter extends OncePerRequestFilter {
                     if (leftOut < 0) {
                         suppressed.increment();
                     } else {
-                        write(request, "anonymous", AuditEvent.REFUSED, "unauthenticated",
+                        write(
+                                request,
+                                "anonymous",
+                                AuditEvent.REFUSED,
+                                "unauthenticated",
                                 leftOut == 0 ? Map.of() : Map.of("unauthenticated_left_out_before", leftOut));
                     }
                 } else if (CHANGING.contains(request.getMethod())) {
@@ -77,7 +81,10 @@ class AuditFilter extends OncePerRequestFilter {
                     }
                 }
             } catch (RuntimeException e) {
-                log.warn("Could not write an audit row for a {} request: {}", request.getMethod(), e.getClass().getSimpleName());
+                log.warn(
+                        "Could not write an audit row for a {} request: {}",
+                        request.getMethod(),
+                        e.getClass().getSimpleName());
             }
         }
     }
@@ -86,9 +93,17 @@ class AuditFilter extends OncePerRequestFilter {
         write(request, principal, outcome, code, Map.of());
     }
 
-    private void write(HttpServletRequest request, String principal, String outcome, String code, Map<String, Object> details) {
-        audit.record(new AuditEvent(clock.instant(), MDC.get(RequestIdFilter.MDC_KEY), principal == null ? "anonymous" : principal,
-                request.getMethod() + " " + request.getRequestURI(), request.getRequestURI(), outcome, code, details));
+    private void write(
+            HttpServletRequest request, String principal, String outcome, String code, Map<String, Object> details) {
+        audit.record(new AuditEvent(
+                clock.instant(),
+                MDC.get(RequestIdFilter.MDC_KEY),
+                principal == null ? "anonymous" : principal,
+                request.getMethod() + " " + request.getRequestURI(),
+                request.getRequestURI(),
+                outcome,
+                code,
+                details));
     }
 
     /** Every problem body passes through {@link ProblemResponses}, which notes its code on this thread. */

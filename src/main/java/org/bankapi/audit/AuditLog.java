@@ -1,7 +1,7 @@
 package org.bankapi.audit;
 
-import java.time.Instant;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +30,7 @@ public class AuditLog {
 
     /** Request attribute set once a request's change has been audited inside its transaction. */
     static final String RECORDED = AuditLog.class.getName() + ".recorded";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcClient jdbc;
@@ -44,8 +45,15 @@ public class AuditLog {
 
     /** Records a successful change by the current caller, in the current transaction when there is one. */
     public void succeeded(String action, String resource, Map<String, Object> details) {
-        record(new AuditEvent(clock.instant(), MDC.get(RequestIdFilter.MDC_KEY), currentPrincipal(), action, resource,
-                AuditEvent.SUCCEEDED, null, details));
+        record(new AuditEvent(
+                clock.instant(),
+                MDC.get(RequestIdFilter.MDC_KEY),
+                currentPrincipal(),
+                action,
+                resource,
+                AuditEvent.SUCCEEDED,
+                null,
+                details));
         markRecorded();
     }
 
@@ -69,16 +77,27 @@ public class AuditLog {
         if (events.isEmpty()) {
             return;
         }
-        List<AuditEvent> stored = events.stream().map(event -> new AuditEvent(event.occurredAt().truncatedTo(ChronoUnit.MICROS),
-                event.requestId(), event.principal(), event.action(), event.resource(), event.outcome(), event.code(),
-                event.details())).toList();
+        List<AuditEvent> stored = events.stream()
+                .map(event -> new AuditEvent(
+                        event.occurredAt().truncatedTo(ChronoUnit.MICROS),
+                        event.requestId(),
+                        event.principal(),
+                        event.action(),
+                        event.resource(),
+                        event.outcome(),
+                        event.code(),
+                        event.details()))
+                .toList();
         int inserted = jdbc.sql("""
                 INSERT INTO audit_log (occurred_at, request_id, principal, action, resource, outcome, code, details)
                 SELECT v.at, v.request, v.principal, v.action, v.resource, v.outcome, v.code, v.details
                   FROM unnest(:at, :request, :principal, :action, :resource, :outcome, :code, :details)
                        WITH ORDINALITY AS v(at, request, principal, action, resource, outcome, code, details, ord)
                  ORDER BY v.ord""")
-                .param("at", SqlArrays.timestamps(stored.stream().map(AuditEvent::occurredAt).toArray(Instant[]::new)))
+                .param(
+                        "at",
+                        SqlArrays.timestamps(
+                                stored.stream().map(AuditEvent::occurredAt).toArray(Instant[]::new)))
                 .param("request", texts(stored, AuditEvent::requestId))
                 .param("principal", texts(stored, AuditEvent::principal))
                 .param("action", texts(stored, AuditEvent::action))

@@ -45,7 +45,9 @@ public class AuditSealer {
         try {
             sealAll();
         } catch (RuntimeException e) {
-            log.warn("Audit sealing failed, retrying next round: {}", e.getClass().getSimpleName());
+            log.warn(
+                    "Audit sealing failed, retrying next round: {}",
+                    e.getClass().getSimpleName());
         }
     }
 
@@ -64,28 +66,41 @@ public class AuditSealer {
             total += sealed.count();
             // the chain's newest hash leaves the database, so a rewrite of the whole chain shows against this copy
             forwarder.forward(java.util.Map.of(
-                    "TimeGenerated", clock.instant().toString(),
-                    "EventType", "audit_seal",
-                    "Action", "audit.sealed",
-                    "Resource", "/audit/seals/" + sealed.seq(),
-                    "Outcome", "succeeded",
-                    "Details", java.util.Map.of("seal_seq", sealed.seq(), "entry_id", sealed.entryId(),
-                            "hash", java.util.HexFormat.of().formatHex(sealed.hash()))));
+                    "TimeGenerated",
+                    clock.instant().toString(),
+                    "EventType",
+                    "audit_seal",
+                    "Action",
+                    "audit.sealed",
+                    "Resource",
+                    "/audit/seals/" + sealed.seq(),
+                    "Outcome",
+                    "succeeded",
+                    "Details",
+                    java.util.Map.of(
+                            "seal_seq",
+                            sealed.seq(),
+                            "entry_id",
+                            sealed.entryId(),
+                            "hash",
+                            java.util.HexFormat.of().formatHex(sealed.hash()))));
         }
     }
 
-    private record Tip(long seq, byte[] hash, long entryId, int count) {
-    }
+    private record Tip(long seq, byte[] hash, long entryId, int count) {}
 
     private Tip sealBatch(boolean fullScan) {
-        Boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)").param("key", ADVISORY_LOCK_KEY)
-                .query(Boolean.class).single();
+        Boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)")
+                .param("key", ADVISORY_LOCK_KEY)
+                .query(Boolean.class)
+                .single();
         if (!Boolean.TRUE.equals(locked)) {
             return null;
         }
         Tip tip = jdbc.sql("SELECT seal_seq, hash, entry_id FROM audit_seals ORDER BY seal_seq DESC LIMIT 1")
                 .query((rs, n) -> new Tip(rs.getLong(1), rs.getBytes(2), rs.getLong(3), 0))
-                .optional().orElse(new Tip(0, AuditChain.GENESIS, 0, 0));
+                .optional()
+                .orElse(new Tip(0, AuditChain.GENESIS, 0, 0));
         long from = fullScan ? 0 : Math.max(0, tip.entryId() - RECENT_IDS_WINDOW);
         List<AuditChain.Entry> entries = jdbc.sql("""
                 SELECT a.* FROM audit_log a
@@ -101,11 +116,20 @@ public class AuditSealer {
         for (AuditChain.Entry entry : entries) {
             byte[] hash = AuditChain.hash(previous, entry);
             seq++;
-            jdbc.sql("INSERT INTO audit_seals (seal_seq, entry_id, prev_hash, hash, sealed_at) VALUES (:seq, :entry, :prev, :hash, :now)")
-                    .param("seq", seq).param("entry", entry.id()).param("prev", previous).param("hash", hash).param("now", now)
+            jdbc.sql(
+                            "INSERT INTO audit_seals (seal_seq, entry_id, prev_hash, hash, sealed_at) VALUES (:seq, :entry, :prev, :hash, :now)")
+                    .param("seq", seq)
+                    .param("entry", entry.id())
+                    .param("prev", previous)
+                    .param("hash", hash)
+                    .param("now", now)
                     .update();
             previous = hash;
         }
-        return new Tip(seq, previous, entries.isEmpty() ? tip.entryId() : entries.getLast().id(), entries.size());
+        return new Tip(
+                seq,
+                previous,
+                entries.isEmpty() ? tip.entryId() : entries.getLast().id(),
+                entries.size());
     }
 }

@@ -54,8 +54,15 @@ class LedgerAudit {
         if (tx.holdId() != null) {
             details.put("hold_id", tx.holdId());
         }
-        return new AuditEvent(at, origin.requestId(), origin.principal(), "transaction." + tx.type().wireName(),
-                "/transactions/" + tx.id(), AuditEvent.SUCCEEDED, null, details);
+        return new AuditEvent(
+                at,
+                origin.requestId(),
+                origin.principal(),
+                "transaction." + tx.type().wireName(),
+                "/transactions/" + tx.id(),
+                AuditEvent.SUCCEEDED,
+                null,
+                details);
     }
 
     private static AuditEvent holdRow(Hold hold, String event, Origin origin, Instant at) {
@@ -70,7 +77,14 @@ class LedgerAudit {
             details.put("captured_minor", hold.capturedMinor());
             details.put("transaction_id", hold.transactionId());
         }
-        return new AuditEvent(at, origin.requestId(), origin.principal(), event, "/holds/" + hold.id(), AuditEvent.SUCCEEDED,
-                null, details);
+        return new AuditEvent(
+                at,
+                origin.requestId(),
+                origin.principal(),
+                event,
+                "/holds/" + hold.id(),
+                AuditEvent.SUCCEEDED,
+                null,
+                details);
     }
 }

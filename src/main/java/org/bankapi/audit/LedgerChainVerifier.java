@@ -69,7 +69,8 @@ class LedgerChainVerifier {
         long after = Long.MIN_VALUE;
         Map<String, Object> failure = new LinkedHashMap<>();
         while (failure.isEmpty()) {
-            List<Long> ids = jdbc.sql("SELECT id FROM accounts WHERE kind = 'customer' AND id > :after ORDER BY id LIMIT :batch")
+            List<Long> ids = jdbc.sql(
+                            "SELECT id FROM accounts WHERE kind = 'customer' AND id > :after ORDER BY id LIMIT :batch")
                     .param("after", after)
                     .param("batch", BATCH_ACCOUNTS)
                     .query(Long.class)

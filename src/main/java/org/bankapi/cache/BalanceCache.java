@@ -50,7 +50,8 @@ public class BalanceCache {
 
     private static Counter counter(MeterRegistry registry, String result) {
         return Counter.builder("balance.cache.requests")
-                .description("Balance cache lookups by result: hit, miss, stale (older than the database row), error (store unreachable)")
+                .description(
+                        "Balance cache lookups by result: hit, miss, stale (older than the database row), error (store unreachable)")
                 .tag("result", result)
                 .register(registry);
     }
@@ -73,7 +74,8 @@ public class BalanceCache {
         }
         Map<Long, CachedBalance> cached;
         try {
-            cached = store.get(fromDatabase.stream().map(CachedBalance::accountId).toList());
+            cached = store.get(
+                    fromDatabase.stream().map(CachedBalance::accountId).toList());
         } catch (RuntimeException e) {
             failed(e, fromDatabase.size());
             return shown;
@@ -142,9 +144,12 @@ public class BalanceCache {
         brokenUntilNanos.set(System.nanoTime() + breakNanos);
         if (!broken) {
             broken = true;
-            log.atWarn().addKeyValue("event.action", "balance-cache-unavailable")
-                    .log("Balance cache unavailable ({}): balances come from the database for {} ms at a time until it answers",
-                            e.getClass().getSimpleName(), breakNanos / 1_000_000);
+            log.atWarn()
+                    .addKeyValue("event.action", "balance-cache-unavailable")
+                    .log(
+                            "Balance cache unavailable ({}): balances come from the database for {} ms at a time until it answers",
+                            e.getClass().getSimpleName(),
+                            breakNanos / 1_000_000);
         }
     }
 

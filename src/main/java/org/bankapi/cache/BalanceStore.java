@@ -16,6 +16,5 @@ interface BalanceStore extends AutoCloseable {
     String kind();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -21,22 +21,26 @@ class CacheConfig {
     private static final Logger log = LoggerFactory.getLogger(CacheConfig.class);
 
     @Bean(destroyMethod = "close")
-    BalanceStore balanceStore(Settings settings,
-                              @Value("${bank.cache.ttl:5m}") Duration ttl,
-                              @Value("${bank.cache.redis-timeout:200ms}") Duration timeout,
-                              @Value("${bank.cache.redis-connect-timeout:1s}") Duration connectTimeout,
-                              @Value("${bank.cache.local-entries-max:100000}") int localEntriesMax) {
+    BalanceStore balanceStore(
+            Settings settings,
+            @Value("${bank.cache.ttl:5m}") Duration ttl,
+            @Value("${bank.cache.redis-timeout:200ms}") Duration timeout,
+            @Value("${bank.cache.redis-connect-timeout:1s}") Duration connectTimeout,
+            @Value("${bank.cache.local-entries-max:100000}") int localEntriesMax) {
         if (settings.redisUrl() == null) {
             log.info("No REDIS_URL: balances are cached in this process");
             return new LocalBalanceStore(ttl, localEntriesMax, System::nanoTime);
         }
-        log.info("Balances are cached in Redis at {}:{}", settings.redisUrl().getHost(), settings.redisUrl().getPort());
+        log.info(
+                "Balances are cached in Redis at {}:{}",
+                settings.redisUrl().getHost(),
+                settings.redisUrl().getPort());
         return RedisBalanceStore.connect(settings.redisUrl(), timeout, connectTimeout, ttl);
     }
 
     @Bean
-    BalanceCache balanceCache(BalanceStore store, MeterRegistry registry,
-                              @Value("${bank.cache.break:2s}") Duration breakDuration) {
+    BalanceCache balanceCache(
+            BalanceStore store, MeterRegistry registry, @Value("${bank.cache.break:2s}") Duration breakDuration) {
         return new BalanceCache(store, breakDuration, registry);
     }
 

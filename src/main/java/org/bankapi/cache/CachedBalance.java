@@ -8,7 +8,8 @@ public record CachedBalance(long accountId, long balanceMinor, long version) {
 
     public CachedBalance {
         if (balanceMinor < 0 || version < 0) {
-            throw new IllegalStateException("account " + accountId + " balance " + balanceMinor + " at version " + version);
+            throw new IllegalStateException(
+                    "account " + accountId + " balance " + balanceMinor + " at version " + version);
         }
     }
 }

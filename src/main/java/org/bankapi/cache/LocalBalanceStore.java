@@ -46,8 +46,11 @@ final class LocalBalanceStore implements BalanceStore {
     public void putIfNewer(Collection<CachedBalance> balances) {
         long now = nanoTime.getAsLong();
         for (CachedBalance balance : balances) {
-            entries.compute(balance.accountId(), (id, current) ->
-                    current != null && now - current.expiresAtNanos() < 0 && current.balance().version() >= balance.version()
+            entries.compute(
+                    balance.accountId(),
+                    (id, current) -> current != null
+                                    && now - current.expiresAtNanos() < 0
+                                    && current.balance().version() >= balance.version()
                             ? current
                             : new Entry(balance, now + ttlNanos));
         }
@@ -75,6 +78,5 @@ final class LocalBalanceStore implements BalanceStore {
         return "local";
     }
 
-    private record Entry(CachedBalance balance, long expiresAtNanos) {
-    }
+    private record Entry(CachedBalance balance, long expiresAtNanos) {}
 }

@@ -60,7 +60,8 @@ final class RedisBalanceStore implements BalanceStore {
 
     /** A store for {@code redis://[user:password@]host:port[/db]} (or rediss://); connects on first use. */
     static RedisBalanceStore connect(URI url, Duration commandTimeout, Duration connectTimeout, Duration ttl) {
-        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(url.getHost(), url.getPort() > 0 ? url.getPort() : 6379);
+        RedisStandaloneConfiguration server =
+                new RedisStandaloneConfiguration(url.getHost(), url.getPort() > 0 ? url.getPort() : 6379);
         if (url.getRawUserInfo() != null) {
             String[] user = url.getRawUserInfo().split(":", 2);
             if (user.length == 2) {
@@ -77,25 +78,30 @@ final class RedisBalanceStore implements BalanceStore {
             server.setDatabase(Integer.parseInt(path));
         }
         ClientResources resources = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         ClientOptions options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(connectTimeout)
+                        .keepAlive(true)
+                        .build())
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build();
         LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder();
         if ("rediss".equalsIgnoreCase(url.getScheme())) {
             client.useSsl();
         }
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(server, client
-                .clientResources(resources)
-                .clientOptions(options)
-                .commandTimeout(commandTimeout)
-                .shutdownTimeout(Duration.ZERO)
-                .clientName("banking-transaction-api")
-                .build());
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(
+                server,
+                client.clientResources(resources)
+                        .clientOptions(options)
+                        .commandTimeout(commandTimeout)
+                        .shutdownTimeout(Duration.ZERO)
+                        .clientName("banking-transaction-api")
+                        .build());
         factory.afterPropertiesSet();
         factory.start();
         return new RedisBalanceStore(factory, resources, ttl);
@@ -103,9 +109,11 @@ final class RedisBalanceStore implements BalanceStore {
 
     @Override
     public Map<Long, CachedBalance> get(List<Long> accountIds) {
-        List<String> values = redis.opsForValue().multiGet(accountIds.stream().map(RedisBalanceStore::key).toList());
+        List<String> values = redis.opsForValue()
+                .multiGet(accountIds.stream().map(RedisBalanceStore::key).toList());
         if (values == null || values.size() != accountIds.size()) {
-            throw new IllegalStateException("MGET answered " + (values == null ? "nothing" : values.size() + " values") + " for " + accountIds.size() + " keys");
+            throw new IllegalStateException("MGET answered " + (values == null ? "nothing" : values.size() + " values")
+                    + " for " + accountIds.size() + " keys");
         }
         Map<Long, CachedBalance> found = new LinkedHashMap<>();
         for (int i = 0; i < accountIds.size(); i++) {
@@ -148,7 +156,8 @@ final class RedisBalanceStore implements BalanceStore {
         if (colon < 1) {
             throw new IllegalStateException("malformed cache entry for account " + accountId);
         }
-        return new CachedBalance(accountId, Long.parseLong(value.substring(colon + 1)), Long.parseLong(value.substring(0, colon)));
+        return new CachedBalance(
+                accountId, Long.parseLong(value.substring(colon + 1)), Long.parseLong(value.substring(0, colon)));
     }
 
     @Override

@@ -30,14 +30,14 @@ public class CoreConfig {
      */
     @Bean
     @ConditionalOnMissingBean
-    KeyEncryptionKey keyEncryptionKey(Settings settings,
-                                      org.springframework.beans.factory.ObjectProvider<KeyVaultKey.Transport> transport) {
+    KeyEncryptionKey keyEncryptionKey(
+            Settings settings, org.springframework.beans.factory.ObjectProvider<KeyVaultKey.Transport> transport) {
         java.nio.file.Path keyDirectory = settings.dataDir().resolve("keys");
         if (settings.keyVaultUrl() == null) {
             return new LocalKeyFile(keyDirectory);
         }
-        KeyVaultKey.Transport chosen = transport.getIfAvailable(() -> new KeyVaultKey.Transport(
-                new com.azure.identity.DefaultAzureCredentialBuilder().build(), null, false));
+        KeyVaultKey.Transport chosen = transport.getIfAvailable(() ->
+                new KeyVaultKey.Transport(new com.azure.identity.DefaultAzureCredentialBuilder().build(), null, false));
         // key ids of an earlier local key file keep unwrapping until rotate-keys moves them into the vault
         java.util.function.Supplier<KeyEncryptionKey> legacy = new java.util.function.Supplier<>() {
             private KeyEncryptionKey local;
@@ -46,7 +46,8 @@ public class CoreConfig {
             public synchronized KeyEncryptionKey get() {
                 if (local == null) {
                     if (!java.nio.file.Files.isDirectory(keyDirectory)) {
-                        throw new org.bankapi.crypto.CryptoException("a data key names a local key file, but " + keyDirectory + " does not exist");
+                        throw new org.bankapi.crypto.CryptoException(
+                                "a data key names a local key file, but " + keyDirectory + " does not exist");
                     }
                     local = new LocalKeyFile(keyDirectory);
                 }

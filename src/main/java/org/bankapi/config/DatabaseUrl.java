@@ -32,7 +32,8 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
         } else if (value.startsWith("postgres://")) {
             rest = value.substring("postgres://".length());
         } else {
-            throw new ConfigurationException(VARIABLE, "must be postgresql://user:pass@host:port[,host:port]/db or a jdbc:postgresql: URL");
+            throw new ConfigurationException(
+                    VARIABLE, "must be postgresql://user:pass@host:port[,host:port]/db or a jdbc:postgresql: URL");
         }
         int queryAt = rest.indexOf('?');
         String query = queryAt < 0 ? null : rest.substring(queryAt + 1);
@@ -44,7 +45,8 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
         String hostList = slash < 0 ? hostsAndPath : hostsAndPath.substring(0, slash);
         String database = slash < 0 ? "" : hostsAndPath.substring(slash + 1);
         if (database.isEmpty() || database.contains("/")) {
-            throw new ConfigurationException(VARIABLE, "must name a host and a database: postgresql://user:pass@host:port/db");
+            throw new ConfigurationException(
+                    VARIABLE, "must name a host and a database: postgresql://user:pass@host:port/db");
         }
         List<String> hosts = hosts(hostList);
         String username = null;
@@ -89,7 +91,8 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
             }
         }
         if (hosts.size() > 1 && parameters.stream().noneMatch(p -> name(p).equalsIgnoreCase("targetServerType"))) {
-            return value + (queryAt < 0 ? "?" : value.endsWith("?") || value.endsWith("&") ? "" : "&") + "targetServerType=primary";
+            return value + (queryAt < 0 ? "?" : value.endsWith("?") || value.endsWith("&") ? "" : "&")
+                    + "targetServerType=primary";
         }
         return value;
     }
@@ -99,13 +102,15 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
         if (hosts.size() > 1 && all.stream().noneMatch(p -> name(p).equalsIgnoreCase("targetServerType"))) {
             all.add("targetServerType=primary");
         }
-        return "jdbc:postgresql://" + String.join(",", hosts) + "/" + database + (all.isEmpty() ? "" : "?" + String.join("&", all));
+        return "jdbc:postgresql://" + String.join(",", hosts) + "/" + database
+                + (all.isEmpty() ? "" : "?" + String.join("&", all));
     }
 
     /** Each {@code host[:port]} (a name, an IPv4 address or a bracketed IPv6 literal), checked and with its port. */
     private static List<String> hosts(String hostList) {
         if (hostList.isEmpty()) {
-            throw new ConfigurationException(VARIABLE, "must name a host and a database: postgresql://user:pass@host:port/db");
+            throw new ConfigurationException(
+                    VARIABLE, "must name a host and a database: postgresql://user:pass@host:port/db");
         }
         List<String> hosts = new ArrayList<>();
         for (String spec : hostList.split(",", -1)) {
@@ -127,8 +132,9 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
                 host = colon < 0 ? spec : spec.substring(0, colon);
                 port = colon < 0 ? null : spec.substring(colon + 1);
                 if (!HOST_NAME.matcher(host).matches()) {
-                    throw new ConfigurationException(VARIABLE, "has an empty or malformed host in '" + hostList
-                            + "': write host:port[,host:port]");
+                    throw new ConfigurationException(
+                            VARIABLE,
+                            "has an empty or malformed host in '" + hostList + "': write host:port[,host:port]");
                 }
             }
             int number = DEFAULT_PORT;
@@ -148,13 +154,17 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
         String name = name(parameter);
         String value = parameter.length() > name.length() ? parameter.substring(name.length() + 1) : "";
         return switch (name) {
-            case "target_session_attrs" -> "targetServerType=" + switch (value.toLowerCase(Locale.ROOT)) {
-                case "read-write", "primary" -> "primary";
-                case "read-only", "standby" -> "secondary";
-                case "prefer-standby" -> "preferSecondary";
-                case "any" -> "any";
-                default -> throw new ConfigurationException(VARIABLE, "has an unknown target_session_attrs '" + value + "'");
-            };
+            case "target_session_attrs" ->
+                "targetServerType="
+                        + switch (value.toLowerCase(Locale.ROOT)) {
+                            case "read-write", "primary" -> "primary";
+                            case "read-only", "standby" -> "secondary";
+                            case "prefer-standby" -> "preferSecondary";
+                            case "any" -> "any";
+                            default ->
+                                throw new ConfigurationException(
+                                        VARIABLE, "has an unknown target_session_attrs '" + value + "'");
+                        };
             case "application_name" -> "ApplicationName=" + value;
             case "connect_timeout" -> "connectTimeout=" + value;
             default -> parameter;
@@ -172,8 +182,11 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
-                    throw new ConfigurationException(VARIABLE, "has a malformed percent-escape in its user or password");
+                if (i + 2 >= raw.length()
+                        || Character.digit(raw.charAt(i + 1), 16) < 0
+                        || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                    throw new ConfigurationException(
+                            VARIABLE, "has a malformed percent-escape in its user or password");
                 }
                 out.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
                 i += 2;

@@ -21,7 +21,10 @@ public class KeyVaultStartupCheck implements SmartInitializingSingleton {
     private final KeyEncryptionKey kek;
     private final JdbcClient jdbc;
 
-    public KeyVaultStartupCheck(KeyEncryptionKey kek, JdbcClient jdbc, org.springframework.beans.factory.ObjectProvider<org.flywaydb.core.Flyway> flyway) {
+    public KeyVaultStartupCheck(
+            KeyEncryptionKey kek,
+            JdbcClient jdbc,
+            org.springframework.beans.factory.ObjectProvider<org.flywaydb.core.Flyway> flyway) {
         this.kek = kek;
         this.jdbc = jdbc;
         if (flyway != null) {
@@ -35,16 +38,24 @@ public class KeyVaultStartupCheck implements SmartInitializingSingleton {
             return;
         }
         boolean dataPresent = jdbc.sql("SELECT EXISTS (SELECT 1 FROM data_keys WHERE wrapped_key IS NOT NULL)")
-                .query(Boolean.class).single();
+                .query(Boolean.class)
+                .single();
         try {
             log.info("Key Vault key in use: {}", vault.refresh());
         } catch (RuntimeException e) {
-            String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""));
+            String reason = e.getClass().getSimpleName()
+                    + (e.getMessage() == null
+                            ? ""
+                            : ": " + e.getMessage().lines().findFirst().orElse(""));
             if (dataPresent) {
-                throw new ConfigurationException("KEY_VAULT_URL",
-                        "Key Vault is unreachable while encrypted personal data exists; refusing to start (" + reason + ")");
+                throw new ConfigurationException(
+                        "KEY_VAULT_URL",
+                        "Key Vault is unreachable while encrypted personal data exists; refusing to start (" + reason
+                                + ")");
             }
-            log.warn("Key Vault is unreachable at start-up ({}); there is no encrypted data yet, so the start goes on", reason);
+            log.warn(
+                    "Key Vault is unreachable at start-up ({}); there is no encrypted data yet, so the start goes on",
+                    reason);
         }
     }
 }

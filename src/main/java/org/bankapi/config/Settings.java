@@ -46,7 +46,8 @@ public record Settings(
         Reader r = new Reader(env);
         String jwt = r.text("JWT_SECRET_KEY");
         if (jwt != null && jwt.getBytes(StandardCharsets.UTF_8).length < JWT_SECRET_BYTES_MIN) {
-            throw new ConfigurationException("JWT_SECRET_KEY", "must be at least " + JWT_SECRET_BYTES_MIN + " bytes long");
+            throw new ConfigurationException(
+                    "JWT_SECRET_KEY", "must be at least " + JWT_SECRET_BYTES_MIN + " bytes long");
         }
         String tenant = r.text("AZURE_AD_TENANT_ID");
         String client = r.text("AZURE_AD_CLIENT_ID");
@@ -58,7 +59,8 @@ public record Settings(
             throw new ConfigurationException("AZURE_AD_TENANT_ID", "must be a tenant id (a GUID) or domain");
         }
         if ((tenant != null || issuer != null) && client == null) {
-            throw new ConfigurationException("AZURE_AD_CLIENT_ID", "is required when AZURE_AD_TENANT_ID or AZURE_AD_ISSUER_URI is set");
+            throw new ConfigurationException(
+                    "AZURE_AD_CLIENT_ID", "is required when AZURE_AD_TENANT_ID or AZURE_AD_ISSUER_URI is set");
         }
         String sentinelToken = r.text("SENTINEL_TOKEN");
         URI sentinel = r.uri("SENTINEL_ENDPOINT", "http", "https");
@@ -68,15 +70,17 @@ public record Settings(
         String logstashHost = r.text("LOGSTASH_HOST");
         Integer logstashPort = r.text("LOGSTASH_PORT") == null ? null : r.integer("LOGSTASH_PORT", 0, 1, 65535);
         if ((logstashHost == null) != (logstashPort == null)) {
-            throw new ConfigurationException(logstashHost == null ? "LOGSTASH_HOST" : "LOGSTASH_PORT",
+            throw new ConfigurationException(
+                    logstashHost == null ? "LOGSTASH_HOST" : "LOGSTASH_PORT",
                     "LOGSTASH_HOST and LOGSTASH_PORT go together");
         }
         String database = r.text("DATABASE_URL");
         int replicationFactor = r.integer("KAFKA_REPLICATION_FACTOR", 1, 1, KAFKA_REPLICATION_FACTOR_MAX);
         int minInsyncReplicas = r.integer("KAFKA_MIN_INSYNC_REPLICAS", 1, 1, KAFKA_REPLICATION_FACTOR_MAX);
         if (minInsyncReplicas > replicationFactor) {
-            throw new ConfigurationException("KAFKA_MIN_INSYNC_REPLICAS", "must not exceed KAFKA_REPLICATION_FACTOR ("
-                    + minInsyncReplicas + " > " + replicationFactor + ")");
+            throw new ConfigurationException(
+                    "KAFKA_MIN_INSYNC_REPLICAS",
+                    "must not exceed KAFKA_REPLICATION_FACTOR (" + minInsyncReplicas + " > " + replicationFactor + ")");
         }
         return new Settings(
                 r.integer("PORT", 8000, 0, 65535),
@@ -100,7 +104,8 @@ public record Settings(
                 r.integer("RATE_LIMIT_PER_SECOND", 200, 0, 1_000_000),
                 logstashHost,
                 logstashPort,
-                Path.of(r.text("BANK_DATA_DIR") == null ? "data" : r.text("BANK_DATA_DIR")).toAbsolutePath(),
+                Path.of(r.text("BANK_DATA_DIR") == null ? "data" : r.text("BANK_DATA_DIR"))
+                        .toAbsolutePath(),
                 r.keyName("KEY_VAULT_KEY_NAME", KEY_VAULT_KEY_NAME_DEFAULT));
     }
 
@@ -114,8 +119,10 @@ public record Settings(
 
     @Override
     public String toString() {
-        return "Settings[port=" + port + ", database=" + database + ", kafka=" + kafkaBootstrapServers + ", topic=" + kafkaTopic
-                + ", redis=" + (redisUrl != null) + ", azureAd=" + azureAdEnabled() + ", hmacTokens=" + hmacTokensEnabled()
+        return "Settings[port=" + port + ", database=" + database + ", kafka=" + kafkaBootstrapServers + ", topic="
+                + kafkaTopic
+                + ", redis=" + (redisUrl != null) + ", azureAd=" + azureAdEnabled() + ", hmacTokens="
+                + hmacTokensEnabled()
                 + ", keyVault=" + keyVaultUrl + ", dataDir=" + dataDir + "]";
     }
 
@@ -192,7 +199,8 @@ public record Settings(
                     parsed = Duration.parse(value);
                 }
             } catch (DateTimeParseException | NumberFormatException e) {
-                throw new ConfigurationException(name, "must be a duration such as 60s, 5m or PT1M, not '" + value + "'");
+                throw new ConfigurationException(
+                        name, "must be a duration such as 60s, 5m or PT1M, not '" + value + "'");
             }
             if (parsed.isZero() || parsed.isNegative()) {
                 throw new ConfigurationException(name, "must be longer than zero");
@@ -240,7 +248,8 @@ public record Settings(
                 return fallback;
             }
             if (!value.matches("[A-Za-z0-9-]{1,127}")) {
-                throw new ConfigurationException(name, "must be a Key Vault key name (letters, digits and dashes, at most 127)");
+                throw new ConfigurationException(
+                        name, "must be a Key Vault key name (letters, digits and dashes, at most 127)");
             }
             return value;
         }
@@ -251,7 +260,8 @@ public record Settings(
                 return fallback;
             }
             if (!value.matches("[A-Za-z0-9._-]{1,249}")) {
-                throw new ConfigurationException(name, "must be a Kafka topic name ([A-Za-z0-9._-], at most 249 characters)");
+                throw new ConfigurationException(
+                        name, "must be a Kafka topic name ([A-Za-z0-9._-], at most 249 characters)");
             }
             return value;
         }

@@ -18,8 +18,7 @@ final class Aes {
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Aes() {
-    }
+    private Aes() {}
 
     static byte[] newKey() {
         try {
@@ -39,7 +38,11 @@ final class Aes {
             cipher.init(Cipher.ENCRYPT_MODE, secretKey(key), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData);
             byte[] sealed = cipher.doFinal(plaintext);
-            return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length).put(FORMAT_VERSION).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
+                    .put(FORMAT_VERSION)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("encryption failed", e);
         }
@@ -51,7 +54,8 @@ final class Aes {
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, secretKey(key), new GCMParameterSpec(TAG_BITS, ciphertext, 1, NONCE_BYTES));
+            cipher.init(
+                    Cipher.DECRYPT_MODE, secretKey(key), new GCMParameterSpec(TAG_BITS, ciphertext, 1, NONCE_BYTES));
             cipher.updateAAD(associatedData);
             return cipher.doFinal(ciphertext, 1 + NONCE_BYTES, ciphertext.length - 1 - NONCE_BYTES);
         } catch (GeneralSecurityException e) {

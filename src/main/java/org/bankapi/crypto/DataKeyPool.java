@@ -56,8 +56,10 @@ public final class DataKeyPool implements SmartLifecycle, MeterBinder {
 
     /** Pre-wraps only in a serving instance: {@code consume} and {@code rotate-keys} open no accounts. */
     @Autowired
-    DataKeyPool(KeyEncryptionKey kek, @Value("${bank.crypto.data-key-pool-size-max:64}") int sizeMax,
-                @Value("${bank.command:serve}") String command) {
+    DataKeyPool(
+            KeyEncryptionKey kek,
+            @Value("${bank.crypto.data-key-pool-size-max:64}") int sizeMax,
+            @Value("${bank.command:serve}") String command) {
         this(kek, "serve".equals(command) ? sizeMax : 0);
     }
 
@@ -118,11 +120,14 @@ public final class DataKeyPool implements SmartLifecycle, MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("data.key.pool.size", size, AtomicInteger::get)
-                .description("Pre-wrapped data keys ready for account openings").register(registry);
+                .description("Pre-wrapped data keys ready for account openings")
+                .register(registry);
         FunctionCounter.builder("data.key.pool.made.inline", madeInline, AtomicLong::get)
-                .description("Data keys generated and wrapped on the request path because the pool was empty").register(registry);
+                .description("Data keys generated and wrapped on the request path because the pool was empty")
+                .register(registry);
         FunctionCounter.builder("data.key.pool.discarded", discarded, AtomicLong::get)
-                .description("Pre-wrapped data keys discarded because the key-encryption key version changed").register(registry);
+                .description("Pre-wrapped data keys discarded because the key-encryption key version changed")
+                .register(registry);
     }
 
     @Override
@@ -185,8 +190,11 @@ public final class DataKeyPool implements SmartLifecycle, MeterBinder {
             } catch (RuntimeException e) {
                 if (!failing) {
                     failing = true;
-                    log.atWarn().addKeyValue("event.action", "data-key-pool-refill-failed")
-                            .log("Cannot pre-wrap data keys ({}): openings make their key inline; retrying", e.getClass().getSimpleName());
+                    log.atWarn()
+                            .addKeyValue("event.action", "data-key-pool-refill-failed")
+                            .log(
+                                    "Cannot pre-wrap data keys ({}): openings make their key inline; retrying",
+                                    e.getClass().getSimpleName());
                 }
                 try {
                     Thread.sleep(retryDelayMs);
@@ -215,7 +223,10 @@ public final class DataKeyPool implements SmartLifecycle, MeterBinder {
         }
         discarded.addAndGet(dropped);
         if (dropped > 0) {
-            log.info("Data key pool: {} keys of an older key-encryption key discarded, refilling under {}", dropped, current);
+            log.info(
+                    "Data key pool: {} keys of an older key-encryption key discarded, refilling under {}",
+                    dropped,
+                    current);
         }
     }
 

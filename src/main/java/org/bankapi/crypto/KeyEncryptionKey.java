@@ -19,8 +19,7 @@ public interface KeyEncryptionKey {
     Wrapped wrapCurrent(byte[] dataKey);
 
     /** A data key wrapped by the key-encryption key version {@code keyId}. */
-    record Wrapped(String keyId, byte[] wrappedKey) {
-    }
+    record Wrapped(String keyId, byte[] wrappedKey) {}
 
     byte[] unwrap(String keyId, byte[] wrappedKey);
 }

@@ -36,16 +36,16 @@ public class KeyRotation {
             switch (kek) {
                 case LocalKeyFile local -> local.refresh();
                 case KeyVaultKey vault -> vault.refresh();
-                default -> {
-                }
+                default -> {}
             }
         } catch (RuntimeException e) {
-            log.warn("Could not look for a newer key-encryption key version: {}", e.getClass().getSimpleName());
+            log.warn(
+                    "Could not look for a newer key-encryption key version: {}",
+                    e.getClass().getSimpleName());
         }
     }
 
-    public record Result(String currentKeyId, long rewrapped) {
-    }
+    public record Result(String currentKeyId, long rewrapped) {}
 
     /** Advances the key version, then re-wraps everything not under it. */
     public Result rotate() {
@@ -62,23 +62,28 @@ public class KeyRotation {
         long total = 0;
         while (true) {
             Integer done = transactions.execute(tx -> {
-                record Row(long accountId, String kekId, byte[] wrapped) {
-                }
+                record Row(long accountId, String kekId, byte[] wrapped) {}
                 List<Row> rows = jdbc.sql("""
                         SELECT account_id, kek_id, wrapped_key FROM data_keys
                          WHERE wrapped_key IS NOT NULL AND kek_id <> :current
                          ORDER BY account_id LIMIT :batch FOR UPDATE SKIP LOCKED""")
-                        .param("current", current).param("batch", BATCH_SIZE)
-                        .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getBytes(3))).list();
+                        .param("current", current)
+                        .param("batch", BATCH_SIZE)
+                        .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getBytes(3)))
+                        .list();
                 for (Row row : rows) {
                     byte[] dataKey = kek.unwrap(row.kekId(), row.wrapped());
                     KeyEncryptionKey.Wrapped rewrapped = kek.wrapCurrent(dataKey);
                     if (!rewrapped.keyId().equals(current)) {
                         // a newer version became current meanwhile: this batch rolls back, a new run continues
-                        throw new CryptoException("the key-encryption key moved to " + rewrapped.keyId() + " during rotation to " + current);
+                        throw new CryptoException("the key-encryption key moved to " + rewrapped.keyId()
+                                + " during rotation to " + current);
                     }
-                    jdbc.sql("UPDATE data_keys SET kek_id = :kek, wrapped_key = :wrapped WHERE account_id = :id AND destroyed_at IS NULL")
-                            .param("kek", rewrapped.keyId()).param("wrapped", rewrapped.wrappedKey()).param("id", row.accountId())
+                    jdbc.sql(
+                                    "UPDATE data_keys SET kek_id = :kek, wrapped_key = :wrapped WHERE account_id = :id AND destroyed_at IS NULL")
+                            .param("kek", rewrapped.keyId())
+                            .param("wrapped", rewrapped.wrappedKey())
+                            .param("id", row.accountId())
                             .update();
                     java.util.Arrays.fill(dataKey, (byte) 0);
                 }

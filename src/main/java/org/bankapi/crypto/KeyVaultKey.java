@@ -21,8 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KeyVaultKey implements KeyEncryptionKey {
 
     /** How the clients reach the vault: production uses DefaultAzureCredential and the default HTTP client. */
-    public record Transport(TokenCredential credential, HttpClient httpClient, boolean skipChallengeResourceCheck) {
-    }
+    public record Transport(TokenCredential credential, HttpClient httpClient, boolean skipChallengeResourceCheck) {}
 
     private final URI vault;
     private final String keyName;
@@ -32,12 +31,14 @@ public final class KeyVaultKey implements KeyEncryptionKey {
     private final Map<String, CryptographyClient> clients = new ConcurrentHashMap<>();
     private volatile String currentId;
 
-    public KeyVaultKey(URI vault, String keyName, Transport transport, java.util.function.Supplier<KeyEncryptionKey> legacy) {
+    public KeyVaultKey(
+            URI vault, String keyName, Transport transport, java.util.function.Supplier<KeyEncryptionKey> legacy) {
         this.vault = vault;
         this.keyName = keyName;
         this.transport = transport;
         this.legacy = legacy;
-        KeyClientBuilder builder = new KeyClientBuilder().vaultUrl(vault.toString()).credential(transport.credential());
+        KeyClientBuilder builder =
+                new KeyClientBuilder().vaultUrl(vault.toString()).credential(transport.credential());
         if (transport.httpClient() != null) {
             builder.httpClient(transport.httpClient());
         }
@@ -72,9 +73,14 @@ public final class KeyVaultKey implements KeyEncryptionKey {
     public Wrapped wrapCurrent(byte[] dataKey) {
         String id = currentId();
         try {
-            return new Wrapped(id, client(id).wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dataKey).getEncryptedKey());
+            return new Wrapped(
+                    id,
+                    client(id).wrapKey(KeyWrapAlgorithm.RSA_OAEP_256, dataKey).getEncryptedKey());
         } catch (RuntimeException e) {
-            throw new CryptoException("Key Vault could not wrap a data key with " + keyName + ": " + e.getClass().getSimpleName(), e);
+            throw new CryptoException(
+                    "Key Vault could not wrap a data key with " + keyName + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 
@@ -87,9 +93,14 @@ public final class KeyVaultKey implements KeyEncryptionKey {
             throw new CryptoException("data key was wrapped by a key of another vault: " + keyId);
         }
         try {
-            return client(keyId).unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, wrappedKey).getKey();
+            return client(keyId)
+                    .unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, wrappedKey)
+                    .getKey();
         } catch (RuntimeException e) {
-            throw new CryptoException("Key Vault could not unwrap a data key with " + keyId + ": " + e.getClass().getSimpleName(), e);
+            throw new CryptoException(
+                    "Key Vault could not unwrap a data key with " + keyId + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 

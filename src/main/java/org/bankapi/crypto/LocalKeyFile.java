@@ -86,7 +86,8 @@ public final class LocalKeyFile implements KeyEncryptionKey {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.matches("kek-\\d+\\.key"))
                     .mapToInt(n -> Integer.parseInt(n.substring(4, n.length() - 4)))
-                    .max().orElse(0);
+                    .max()
+                    .orElse(0);
         } catch (IOException e) {
             throw new CryptoException("cannot list key directory " + directory, e);
         }

@@ -31,6 +31,7 @@ public class PersonalDataVault {
     private static final int CACHED_KEYS_MAX = 10_000;
     /** The data_keys row of the service's own key for stored replays: no account has a negative id. */
     public static final long REPLAY_KEY_ACCOUNT = -1;
+
     private static final byte[] REPLAY_AAD = "idempotency-replay".getBytes(StandardCharsets.UTF_8);
 
     private final JdbcClient jdbc;
@@ -45,6 +46,7 @@ public class PersonalDataVault {
      * at once and uses a cached key only when it was unwrapped from exactly that stored wrapping.
      */
     static final long CACHED_KEY_TTL_MS = 60_000;
+
     private final Map<Long, CachedKey> dataKeys = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, CachedKey> eldest) {
@@ -113,10 +115,19 @@ public class PersonalDataVault {
                 INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at)
                 SELECT id, kek, decode(wrapped, 'base64'), :now FROM unnest(:ids, :keks, :wrapped) AS k(id, kek, wrapped)
                 ON CONFLICT (account_id) DO NOTHING RETURNING account_id""")
-                .param("ids", SqlArrays.bigints(ids.stream().mapToLong(Long::longValue).toArray()))
-                .param("keks", SqlArrays.texts(fresh.stream().map(DataKeyPool.FreshKey::kekId).toArray(String[]::new)))
-                .param("wrapped", SqlArrays.texts(fresh.stream()
-                        .map(key -> java.util.Base64.getEncoder().encodeToString(key.wrappedKey())).toArray(String[]::new)))
+                .param(
+                        "ids",
+                        SqlArrays.bigints(
+                                ids.stream().mapToLong(Long::longValue).toArray()))
+                .param(
+                        "keks",
+                        SqlArrays.texts(
+                                fresh.stream().map(DataKeyPool.FreshKey::kekId).toArray(String[]::new)))
+                .param(
+                        "wrapped",
+                        SqlArrays.texts(fresh.stream()
+                                .map(key -> java.util.Base64.getEncoder().encodeToString(key.wrappedKey()))
+                                .toArray(String[]::new)))
                 .param("now", Timestamp.from(clock.instant()))
                 .query(Long.class)
                 .list());
@@ -230,7 +241,9 @@ public class PersonalDataVault {
             throw new IllegalArgumentException("the replay key is not an account's");
         }
         // a stored replay of the account's opening holds its personal data too
-        jdbc.sql("DELETE FROM idempotency_keys WHERE location = :location").param("location", "/accounts/" + accountId).update();
+        jdbc.sql("DELETE FROM idempotency_keys WHERE location = :location")
+                .param("location", "/accounts/" + accountId)
+                .update();
         int destroyed = jdbc.sql("""
                 UPDATE data_keys SET wrapped_key = NULL, kek_id = NULL, destroyed_at = :now
                  WHERE account_id = :id AND destroyed_at IS NULL""")
@@ -295,5 +308,4 @@ public class PersonalDataVault {
     private static byte[] aad(long accountId, String field) {
         return ("account:" + accountId + ":" + field).getBytes(StandardCharsets.UTF_8);
     }
-
 }

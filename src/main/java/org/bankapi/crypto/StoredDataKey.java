@@ -8,8 +8,8 @@ public record StoredDataKey(String kekId, byte[] wrappedKey) {
 
     /** The SQL columns a query joining {@code data_keys} under {@code alias} selects for {@link #of}. */
     public static String columns(String alias) {
-        return alias + ".account_id AS data_key_account_id, " + alias + ".kek_id AS data_key_kek_id, "
-                + alias + ".wrapped_key AS data_key_wrapped_key";
+        return alias + ".account_id AS data_key_account_id, " + alias + ".kek_id AS data_key_kek_id, " + alias
+                + ".wrapped_key AS data_key_wrapped_key";
     }
 
     /** The key from a row selected with {@link #columns}; null when the account has no data_keys row at all. */

@@ -36,7 +36,9 @@ class PartitionMaintenance implements SmartInitializingSingleton {
 
     @Scheduled(cron = "0 17 3 * * *", zone = "UTC")
     void ensurePartitions() {
-        LocalDate lastMonth = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1);
+        LocalDate lastMonth = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+                .withDayOfMonth(1)
+                .minusMonths(1);
         Integer created = jdbc.sql("SELECT ensure_transaction_partitions(:first, :months)")
                 .param("first", Date.valueOf(lastMonth))
                 .param("months", MONTHS_AHEAD + 2)

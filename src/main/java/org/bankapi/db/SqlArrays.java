@@ -15,8 +15,7 @@ import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
  */
 public final class SqlArrays {
 
-    private SqlArrays() {
-    }
+    private SqlArrays() {}
 
     public static AbstractSqlTypeValue bigints(long[] values) {
         Long[] boxed = Arrays.stream(values).boxed().toArray(Long[]::new);
@@ -33,7 +32,11 @@ public final class SqlArrays {
     }
 
     public static AbstractSqlTypeValue timestamps(Instant[] values) {
-        return of("timestamptz", Arrays.stream(values).map(v -> v == null ? null : Timestamp.from(v)).toArray(Timestamp[]::new));
+        return of(
+                "timestamptz",
+                Arrays.stream(values)
+                        .map(v -> v == null ? null : Timestamp.from(v))
+                        .toArray(Timestamp[]::new));
     }
 
     public static AbstractSqlTypeValue uuids(UUID[] values) {

@@ -19,18 +19,44 @@ record HoldEvent(int version, UUID eventId, String eventType, Instant occurredAt
             .build();
 
     /** The hold as the event shows it: the fields of the API's hold, with amounts as decimal strings. */
-    record Payload(long id, long accountId, Long targetAccountId, String amount, String currency, String status,
-                   String capturedAmount, String description, Instant expiresAt, Instant createdAt, Long transactionId) {
-    }
+    record Payload(
+            long id,
+            long accountId,
+            Long targetAccountId,
+            String amount,
+            String currency,
+            String status,
+            String capturedAmount,
+            String description,
+            Instant expiresAt,
+            Instant createdAt,
+            Long transactionId) {}
 
     /** The event of a hold's change; its id derives from the hold and the change, so it is the same on every relay. */
     static HoldEvent of(Hold hold, String eventType, Instant occurredAt) {
         UUID eventId = UUID.nameUUIDFromBytes(("hold:" + hold.id() + ":" + eventType).getBytes(StandardCharsets.UTF_8));
-        String captured = hold.capturedMinor() == null ? null
-                : org.bankapi.money.Money.ofMinor(hold.capturedMinor(), hold.amount().currency()).toPlainString();
-        return new HoldEvent(TransactionEvent.VERSION, eventId, eventType, occurredAt, new Payload(hold.id(), hold.accountId(),
-                hold.targetAccountId(), hold.amount().toPlainString(), hold.amount().currency().getCurrencyCode(),
-                hold.status().wireName(), captured, hold.description(), hold.expiresAt(), hold.createdAt(), hold.transactionId()));
+        String captured = hold.capturedMinor() == null
+                ? null
+                : org.bankapi.money.Money.ofMinor(
+                                hold.capturedMinor(), hold.amount().currency())
+                        .toPlainString();
+        return new HoldEvent(
+                TransactionEvent.VERSION,
+                eventId,
+                eventType,
+                occurredAt,
+                new Payload(
+                        hold.id(),
+                        hold.accountId(),
+                        hold.targetAccountId(),
+                        hold.amount().toPlainString(),
+                        hold.amount().currency().getCurrencyCode(),
+                        hold.status().wireName(),
+                        captured,
+                        hold.description(),
+                        hold.expiresAt(),
+                        hold.createdAt(),
+                        hold.transactionId()));
     }
 
     String key() {

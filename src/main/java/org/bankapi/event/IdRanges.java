@@ -8,8 +8,7 @@ import java.util.Arrays;
  */
 final class IdRanges {
 
-    private IdRanges() {
-    }
+    private IdRanges() {}
 
     static String encode(long[] ids) {
         long[] sorted = ids.clone();

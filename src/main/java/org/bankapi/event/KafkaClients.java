@@ -34,6 +34,7 @@ public class KafkaClients {
     static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
     /** An open relay transaction is aborted by the broker after this, if its relay died and none took over. */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Logger log = LoggerFactory.getLogger(KafkaClients.class);
 
     private final Settings settings;
@@ -43,8 +44,9 @@ public class KafkaClients {
         this.settings = settings;
         this.command = command;
         if (!configured()) {
-            log.warn("KAFKA_BOOTSTRAP_SERVERS is not set: transaction events stay in the outbox until a broker is configured, "
-                    + "and the fraud consumer is off");
+            log.warn(
+                    "KAFKA_BOOTSTRAP_SERVERS is not set: transaction events stay in the outbox until a broker is configured, "
+                            + "and the fraud consumer is off");
         }
     }
 
@@ -135,7 +137,8 @@ public class KafkaClients {
         Map<String, Object> props = common("bank-admin");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
         Optional<Short> replication = Optional.of((short) settings.kafkaReplicationFactor());
-        Map<String, String> configs = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.kafkaMinInsyncReplicas()));
+        Map<String, String> configs =
+                Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.kafkaMinInsyncReplicas()));
         try (Admin admin = Admin.create(props)) {
             var result = admin.createTopics(List.of(
                     new NewTopic(topic(), Optional.empty(), replication).configs(configs),

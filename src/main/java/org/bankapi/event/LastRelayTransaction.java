@@ -30,6 +30,7 @@ record LastRelayTransaction(long batch, long[] outboxIds) {
     static final String BATCH_IDS = "outbox-batch-ids";
     /** How far back a partition is searched for a relay record (aborted or foreign records in between). */
     static final int SCAN_BACK_MAX = 200 * OutboxRelay.BATCH_SIZE_MAX;
+
     private static final int WINDOW_MIN = 64;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(LastRelayTransaction.class);
@@ -43,13 +44,16 @@ record LastRelayTransaction(long batch, long[] outboxIds) {
             if (infos == null || infos.isEmpty()) {
                 return NONE;
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = infos.stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             // read_committed: the end is the last stable offset, beyond which nothing is committed yet
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaClients.ADMIN_TIMEOUT);
             Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions, KafkaClients.ADMIN_TIMEOUT);
             List<ConsumerRecord<String, String>> newest = new ArrayList<>();
             for (TopicPartition partition : partitions) {
-                newestRelayRecord(consumer, partition, begins.get(partition), ends.get(partition)).ifPresent(newest::add);
+                newestRelayRecord(consumer, partition, begins.get(partition), ends.get(partition))
+                        .ifPresent(newest::add);
             }
             long batch = newest.stream().mapToLong(r -> number(r, BATCH)).max().orElse(0);
             if (batch == 0) {
@@ -59,7 +63,8 @@ record LastRelayTransaction(long batch, long[] outboxIds) {
             for (ConsumerRecord<String, String> record : newest) {
                 Header ids = record.headers().lastHeader(BATCH_IDS);
                 if (number(record, BATCH) == batch && ids != null) {
-                    return new LastRelayTransaction(batch, IdRanges.decode(new String(ids.value(), StandardCharsets.UTF_8)));
+                    return new LastRelayTransaction(
+                            batch, IdRanges.decode(new String(ids.value(), StandardCharsets.UTF_8)));
                 }
             }
             throw new IllegalStateException("the last relay transaction on " + kafka.topic() + " (batch " + batch
@@ -68,8 +73,8 @@ record LastRelayTransaction(long batch, long[] outboxIds) {
     }
 
     /** The newest committed record carrying a batch number in one partition, searching back in growing windows. */
-    private static Optional<ConsumerRecord<String, String>> newestRelayRecord(KafkaConsumer<String, String> consumer,
-                                                                              TopicPartition partition, long begin, long end) {
+    private static Optional<ConsumerRecord<String, String>> newestRelayRecord(
+            KafkaConsumer<String, String> consumer, TopicPartition partition, long begin, long end) {
         consumer.assign(List.of(partition));
         long to = end;
         long window = WINDOW_MIN;
@@ -82,7 +87,8 @@ record LastRelayTransaction(long batch, long[] outboxIds) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + partition + " up to offset " + to);
                 }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200)).records(partition)) {
+                for (ConsumerRecord<String, String> record :
+                        consumer.poll(Duration.ofMillis(200)).records(partition)) {
                     if (record.offset() < to && record.headers().lastHeader(BATCH) != null) {
                         found = record;
                     }
@@ -92,7 +98,10 @@ record LastRelayTransaction(long batch, long[] outboxIds) {
                 return Optional.of(found);
             }
             if (end - from >= SCAN_BACK_MAX) {
-                log.warn("No relay record in the last {} records of {}: assuming no relay transaction there", end - from, partition);
+                log.warn(
+                        "No relay record in the last {} records of {}: assuming no relay transaction there",
+                        end - from,
+                        partition);
                 return Optional.empty();
             }
             to = from;

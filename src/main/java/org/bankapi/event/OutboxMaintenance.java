@@ -44,7 +44,10 @@ class OutboxMaintenance {
         OutboxRepository.Backlog now = outbox.backlog();
         backlog.set(now.pending());
         Instant oldest = now.oldest();
-        oldestAgeMs.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis()));
+        oldestAgeMs.set(
+                oldest == null
+                        ? 0
+                        : Math.max(0, Duration.between(oldest, clock.instant()).toMillis()));
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")

@@ -56,13 +56,19 @@ public class OutboxRelay implements SmartLifecycle {
     private volatile Thread thread;
     /** Live only between a successful take-over and the next failure: a relay without one takes over first. */
     private Producer<String, String> producer;
+
     private long nextBatch;
     private volatile Stage crashAt;
     private boolean topicsReady;
     private boolean outage;
 
-    OutboxRelay(OutboxRepository outbox, KafkaClients kafka, TransactionTemplate transactions, Clock clock,
-                MeterRegistry registry, DataSource dataSource) {
+    OutboxRelay(
+            OutboxRepository outbox,
+            KafkaClients kafka,
+            TransactionTemplate transactions,
+            Clock clock,
+            MeterRegistry registry,
+            DataSource dataSource) {
         this.lease = new RelayLease(dataSource);
         this.outbox = outbox;
         this.kafka = kafka;
@@ -135,13 +141,15 @@ public class OutboxRelay implements SmartLifecycle {
                 }
                 if (pass.failure() != null) {
                     if (!outage) {
-                        log.warn("Outbox relay cannot publish ({}); retrying with backoff, events stay in the outbox",
+                        log.warn(
+                                "Outbox relay cannot publish ({}); retrying with backoff, events stay in the outbox",
                                 pass.failure().toString());
                         outage = true;
                     }
                     closeProducer();
                     stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
-                    backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
+                    backoff =
+                            backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
                     continue;
                 }
                 if (outage) {
@@ -229,8 +237,11 @@ public class OutboxRelay implements SmartLifecycle {
         }
         int marked = outbox.markPublishedIfPending(last.outboxIds(), clock.instant());
         if (marked > 0) {
-            log.info("Outbox relay took over: {} events of the last committed Kafka transaction (batch {}) were on the topic "
-                    + "but not marked; marked them published without sending them again", marked, last.batch());
+            log.info(
+                    "Outbox relay took over: {} events of the last committed Kafka transaction (batch {}) were on the topic "
+                            + "but not marked; marked them published without sending them again",
+                    marked,
+                    last.batch());
         }
         nextBatch = last.batch() + 1;
         producer = started;
@@ -249,12 +260,18 @@ public class OutboxRelay implements SmartLifecycle {
         for (int i = 0; i < rows.size(); i++) {
             OutboxRepository.OutboxRow row = rows.get(i);
             ProducerRecord<String, String> record = new ProducerRecord<>(kafka.topic(), row.key(), row.payload());
-            record.headers().add(new RecordHeader("event_id", row.eventId().toString().getBytes(StandardCharsets.UTF_8)));
-            record.headers().add(new RecordHeader(LastRelayTransaction.OUTBOX_ID, Long.toString(row.id()).getBytes(StandardCharsets.UTF_8)));
+            record.headers()
+                    .add(new RecordHeader("event_id", row.eventId().toString().getBytes(StandardCharsets.UTF_8)));
+            record.headers()
+                    .add(new RecordHeader(
+                            LastRelayTransaction.OUTBOX_ID,
+                            Long.toString(row.id()).getBytes(StandardCharsets.UTF_8)));
             record.headers().add(new RecordHeader(LastRelayTransaction.BATCH, batchHeader));
             if (i == rows.size() - 1) {
-                record.headers().add(new RecordHeader(LastRelayTransaction.BATCH_IDS,
-                        IdRanges.encode(ids(rows)).getBytes(StandardCharsets.UTF_8)));
+                record.headers()
+                        .add(new RecordHeader(
+                                LastRelayTransaction.BATCH_IDS,
+                                IdRanges.encode(ids(rows)).getBytes(StandardCharsets.UTF_8)));
             }
             producer.send(record);
         }
@@ -318,7 +335,10 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /** Where a test makes a pass fail. */
-    enum Stage { BEFORE_KAFKA_COMMIT, AFTER_KAFKA_COMMIT }
+    enum Stage {
+        BEFORE_KAFKA_COMMIT,
+        AFTER_KAFKA_COMMIT
+    }
 
     /** The failure {@link #crashAt} injects. */
     static final class SimulatedCrash extends RuntimeException {

@@ -31,9 +31,15 @@ class OutboxRepository {
                 SELECT v.event_id, v.message_key, v.payload, :createdAt
                   FROM unnest(:eventIds, :keys, :payloads) WITH ORDINALITY AS v(event_id, message_key, payload, ord)
                  ORDER BY v.ord""")
-                .param("eventIds", SqlArrays.uuids(events.stream().map(NewEvent::eventId).toArray(UUID[]::new)))
-                .param("keys", SqlArrays.texts(events.stream().map(NewEvent::key).toArray(String[]::new)))
-                .param("payloads", SqlArrays.texts(events.stream().map(NewEvent::payload).toArray(String[]::new)))
+                .param(
+                        "eventIds",
+                        SqlArrays.uuids(events.stream().map(NewEvent::eventId).toArray(UUID[]::new)))
+                .param(
+                        "keys",
+                        SqlArrays.texts(events.stream().map(NewEvent::key).toArray(String[]::new)))
+                .param(
+                        "payloads",
+                        SqlArrays.texts(events.stream().map(NewEvent::payload).toArray(String[]::new)))
                 .param("createdAt", Timestamp.from(createdAt))
                 .update();
         if (inserted != events.size()) {
@@ -58,8 +64,12 @@ class OutboxRepository {
                 SELECT id, event_id, message_key, payload, created_at FROM outbox_events
                  WHERE published_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE""")
                 .param("limit", limit)
-                .query((rs, row) -> new OutboxRow(rs.getLong("id"), rs.getObject("event_id", UUID.class),
-                        rs.getString("message_key"), rs.getString("payload"), rs.getTimestamp("created_at").toInstant()))
+                .query((rs, row) -> new OutboxRow(
+                        rs.getLong("id"),
+                        rs.getObject("event_id", UUID.class),
+                        rs.getString("message_key"),
+                        rs.getString("payload"),
+                        rs.getTimestamp("created_at").toInstant()))
                 .list();
     }
 
@@ -67,12 +77,14 @@ class OutboxRepository {
         if (ids.length == 0) {
             return 0;
         }
-        int updated = jdbc.sql("UPDATE outbox_events SET published_at = :now WHERE id = ANY(:ids) AND published_at IS NULL")
+        int updated = jdbc.sql(
+                        "UPDATE outbox_events SET published_at = :now WHERE id = ANY(:ids) AND published_at IS NULL")
                 .param("now", Timestamp.from(now))
                 .param("ids", SqlArrays.bigints(ids))
                 .update();
         if (updated != ids.length) {
-            throw new IllegalStateException("marked " + updated + " of " + ids.length + " locked outbox rows published");
+            throw new IllegalStateException(
+                    "marked " + updated + " of " + ids.length + " locked outbox rows published");
         }
         return updated;
     }
@@ -92,7 +104,8 @@ class OutboxRepository {
     }
 
     Backlog backlog() {
-        return jdbc.sql("SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox_events WHERE published_at IS NULL")
+        return jdbc.sql(
+                        "SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox_events WHERE published_at IS NULL")
                 .query((rs, row) -> {
                     Timestamp oldest = rs.getTimestamp("oldest");
                     return new Backlog(rs.getLong("pending"), oldest == null ? null : oldest.toInstant());
@@ -111,12 +124,9 @@ class OutboxRepository {
     }
 
     /** An event to append: its id, its Kafka key and its JSON. */
-    record NewEvent(UUID eventId, String key, String payload) {
-    }
+    record NewEvent(UUID eventId, String key, String payload) {}
 
-    record OutboxRow(long id, UUID eventId, String key, String payload, Instant createdAt) {
-    }
+    record OutboxRow(long id, UUID eventId, String key, String payload, Instant createdAt) {}
 
-    record Backlog(long pending, Instant oldest) {
-    }
+    record Backlog(long pending, Instant oldest) {}
 }

@@ -23,6 +23,7 @@ class RelayLease {
     static final Duration RETRY = Duration.ofSeconds(1);
     /** How often the holder checks that its connection, and so the lock, is still alive. */
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+
     private static final Logger log = LoggerFactory.getLogger(RelayLease.class);
 
     private final DataSource dataSource;
@@ -54,7 +55,7 @@ class RelayLease {
         try {
             connection = dataSource.getConnection();
             try (Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT pg_try_advisory_lock(" + LEASE_KEY + ")")) {
+                    ResultSet result = statement.executeQuery("SELECT pg_try_advisory_lock(" + LEASE_KEY + ")")) {
                 if (result.next() && result.getBoolean(1)) {
                     held = connection;
                     checkedAtNanos = System.nanoTime();

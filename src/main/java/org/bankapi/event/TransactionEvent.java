@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * contract (docs/events.md), so it is built by its own mapper rather than the web layer's.
  * {@code transaction} has the same fields as the API's transaction view.
  */
-public record TransactionEvent(int version, UUID eventId, String eventType, Instant occurredAt, TransactionView transaction) {
+public record TransactionEvent(
+        int version, UUID eventId, String eventType, Instant occurredAt, TransactionView transaction) {
 
     public static final int VERSION = 1;
     public static final String TYPE_COMPLETED = "transaction.completed";
@@ -111,9 +112,13 @@ public record TransactionEvent(int version, UUID eventId, String eventType, Inst
     }
 
     /** What a consumer needs of an event, checked. */
-    public record Received(UUID eventId, Instant occurredAt, long transactionId, String transactionType, Money amount,
-                           long accountId) {
-    }
+    public record Received(
+            UUID eventId,
+            Instant occurredAt,
+            long transactionId,
+            String transactionType,
+            Money amount,
+            long accountId) {}
 
     /** An event this service cannot read: a poison message, parked on the dead-letter topic. */
     public static class InvalidEventException extends RuntimeException {

@@ -4,5 +4,5 @@ import java.time.Instant;
 import org.bankapi.money.Money;
 
 /** A stored alert: one per transaction and rule. */
-record FraudAlert(long id, long transactionId, FraudRule rule, long accountId, Money amount, String detail, Instant createdAt) {
-}
+record FraudAlert(
+        long id, long transactionId, FraudRule rule, long accountId, Money amount, String detail, Instant createdAt) {}

@@ -23,7 +23,8 @@ class FraudAlertController {
 
     @GetMapping
     @Operation(summary = "A page of fraud alerts, newest first (admin)")
-    Page<FraudAlertView> list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+    Page<FraudAlertView> list(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return alerts.list(Caller.current(), PageRequest.of(limit, cursor));
     }
 }

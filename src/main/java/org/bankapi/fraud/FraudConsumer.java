@@ -49,22 +49,31 @@ class FraudConsumer implements SmartLifecycle {
             return;
         }
         kafka.ensureTopics();
-        DefaultKafkaConsumerFactory<String, String> consumers =
-                new DefaultKafkaConsumerFactory<>(kafka.consumerProperties("bank-fraud-consumer", KafkaClients.FRAUD_GROUP_ID));
+        DefaultKafkaConsumerFactory<String, String> consumers = new DefaultKafkaConsumerFactory<>(
+                kafka.consumerProperties("bank-fraud-consumer", KafkaClients.FRAUD_GROUP_ID));
         consumers.addListener(new MicrometerConsumerListener<>(registry));
         deadLetterProducers = new DefaultKafkaProducerFactory<>(kafka.producerProperties("bank-fraud-dlt"));
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(deadLetterProducers),
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(
+                new KafkaTemplate<>(deadLetterProducers),
                 (record, e) -> new TopicPartition(kafka.deadLetterTopic(), -1));
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2);
         backOff.setMaxInterval(10_000);
-        DefaultErrorHandler errors = new DefaultErrorHandler((record, e) -> {
-            log.warn("Unreadable transaction event parked on {}: partition {} offset {}: {}",
-                    kafka.deadLetterTopic(), record.partition(), record.offset(), rootMessage(e));
-            recoverer.accept(record, e);
-        }, backOff);
+        DefaultErrorHandler errors = new DefaultErrorHandler(
+                (record, e) -> {
+                    log.warn(
+                            "Unreadable transaction event parked on {}: partition {} offset {}: {}",
+                            kafka.deadLetterTopic(),
+                            record.partition(),
+                            record.offset(),
+                            rootMessage(e));
+                    recoverer.accept(record, e);
+                },
+                backOff);
         // database outages are retried forever (no alert is lost); an event that can never be stored is parked
-        errors.addNotRetryableExceptions(TransactionEvent.InvalidEventException.class,
-                org.springframework.dao.DataIntegrityViolationException.class, IllegalArgumentException.class);
+        errors.addNotRetryableExceptions(
+                TransactionEvent.InvalidEventException.class,
+                org.springframework.dao.DataIntegrityViolationException.class,
+                IllegalArgumentException.class);
         errors.setCommitRecovered(true);
 
         ContainerProperties properties = new ContainerProperties(kafka.topic());

@@ -31,8 +31,13 @@ class FraudDetector {
     private final MeterRegistry registry;
     private final SentinelForwarder sentinel;
 
-    FraudDetector(Settings settings, FraudAlertRepository alerts, TransactionTemplate transactions, Clock clock,
-                  MeterRegistry registry, SentinelForwarder sentinel) {
+    FraudDetector(
+            Settings settings,
+            FraudAlertRepository alerts,
+            TransactionTemplate transactions,
+            Clock clock,
+            MeterRegistry registry,
+            SentinelForwarder sentinel) {
         this.rules = FraudRules.of(settings);
         this.alerts = alerts;
         this.transactions = transactions;
@@ -51,17 +56,26 @@ class FraudDetector {
             return List.of();
         }
         TransactionEvent.Received event = TransactionEvent.parse(value);
-        log.info("Consumed transaction event: event {} transaction {} {} on account {}",
-                event.eventId(), event.transactionId(), event.transactionType(), event.accountId());
+        log.info(
+                "Consumed transaction event: event {} transaction {} {} on account {}",
+                event.eventId(),
+                event.transactionId(),
+                event.transactionType(),
+                event.accountId());
         List<FraudRule> stored = transactions.execute(status -> {
             int recent = rules.applies(event)
-                    ? alerts.recentTransactions(event.accountId(), event.transactionId(), rules.windowStart(event), rules.velocityMax() + 1)
+                    ? alerts.recentTransactions(
+                            event.accountId(), event.transactionId(), rules.windowStart(event), rules.velocityMax() + 1)
                     : 0;
             List<FraudRule> inserted = new ArrayList<>(2);
             for (FraudRules.Finding finding : rules.evaluate(event, recent)) {
                 if (alerts.insertOnce(event, finding, clock.instant())) {
-                    log.warn("Suspicious transaction: transaction {} on account {}, rule {}: {}",
-                            event.transactionId(), event.accountId(), finding.rule().wireName(), finding.detail());
+                    log.warn(
+                            "Suspicious transaction: transaction {} on account {}, rule {}: {}",
+                            event.transactionId(),
+                            event.accountId(),
+                            finding.rule().wireName(),
+                            finding.detail());
                     inserted.add(finding.rule());
                 }
             }
@@ -69,8 +83,12 @@ class FraudDetector {
         });
         for (FraudRule rule : stored) {
             counter(rule).increment();
-            sentinel.forwardFraudAlert(event.transactionId(), rule.wireName(), event.amount().toPlainString(),
-                    event.amount().currency().getCurrencyCode(), clock.instant());
+            sentinel.forwardFraudAlert(
+                    event.transactionId(),
+                    rule.wireName(),
+                    event.amount().toPlainString(),
+                    event.amount().currency().getCurrencyCode(),
+                    clock.instant());
         }
         return stored;
     }

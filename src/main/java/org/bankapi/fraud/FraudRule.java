@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** The rules an alert can name; the lower-case name is the wire, metric-tag and database form. */
 public enum FraudRule {
-    AMOUNT_THRESHOLD, VELOCITY;
+    AMOUNT_THRESHOLD,
+    VELOCITY;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -16,7 +16,10 @@ import org.bankapi.event.TransactionEvent;
 public record FraudRules(BigDecimal amountThreshold, int velocityMax, Duration velocityWindow) {
 
     public FraudRules {
-        if (amountThreshold.signum() <= 0 || velocityMax < 1 || velocityWindow.isNegative() || velocityWindow.isZero()) {
+        if (amountThreshold.signum() <= 0
+                || velocityMax < 1
+                || velocityWindow.isNegative()
+                || velocityWindow.isZero()) {
             throw new IllegalArgumentException("fraud rules need a positive threshold, maximum and window");
         }
     }
@@ -45,16 +48,17 @@ public record FraudRules(BigDecimal amountThreshold, int velocityMax, Duration v
             return findings;
         }
         if (event.amount().toDecimal().compareTo(amountThreshold) > 0) {
-            findings.add(new Finding(FraudRule.AMOUNT_THRESHOLD,
+            findings.add(new Finding(
+                    FraudRule.AMOUNT_THRESHOLD,
                     "amount " + event.amount().toPlainString() + " above " + amountThreshold.toPlainString()));
         }
         if (recentFromAccount > velocityMax) {
-            findings.add(new Finding(FraudRule.VELOCITY,
+            findings.add(new Finding(
+                    FraudRule.VELOCITY,
                     "more than " + velocityMax + " transactions within " + velocityWindow.toSeconds() + "s"));
         }
         return findings;
     }
 
-    public record Finding(FraudRule rule, String detail) {
-    }
+    public record Finding(FraudRule rule, String detail) {}
 }

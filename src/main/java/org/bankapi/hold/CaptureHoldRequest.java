@@ -8,7 +8,8 @@ import org.bankapi.problem.ProblemException;
 
 /** The optional body of POST /holds/{id}/capture: how much to capture (default: the whole hold). */
 public record CaptureHoldRequest(
-        @Schema(example = "30.00", description = "at most the held amount; the rest is released") String amount) {
+        @Schema(example = "30.00", description = "at most the held amount; the rest is released")
+        String amount) {
 
     /** The amount as a positive decimal, or null for the whole hold; its digits are checked against the hold's currency. */
     BigDecimal checkedAmount() {

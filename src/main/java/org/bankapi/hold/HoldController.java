@@ -33,10 +33,13 @@ class HoldController {
 
     @PostMapping
     @Operation(summary = "Reserve funds until captured, voided or expired (owner of account_id, or admin)")
-    @ApiResponse(responseCode = "201", description = "Placed (or replayed: Idempotent-Replayed: true)",
+    @ApiResponse(
+            responseCode = "201",
+            description = "Placed (or replayed: Idempotent-Replayed: true)",
             content = @Content(schema = @Schema(implementation = HoldView.class)))
-    ResponseEntity<Object> place(@RequestBody PlaceHoldRequest request,
-                                 @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
+    ResponseEntity<Object> place(
+            @RequestBody PlaceHoldRequest request,
+            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
         return holds.place(Caller.current(), request, claim).toResponse();
     }
 
@@ -48,28 +51,36 @@ class HoldController {
 
     @GetMapping
     @Operation(summary = "A page of holds, newest first: all for an admin, those of own accounts for a customer")
-    Page<HoldView> list(@RequestParam(name = "account_id", required = false) Long accountId,
-                        @RequestParam(required = false) String status,
-                        @RequestParam(required = false) Integer limit,
-                        @RequestParam(required = false) String cursor) {
+    Page<HoldView> list(
+            @RequestParam(name = "account_id", required = false) Long accountId,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
         return holds.list(Caller.current(), accountId, status, PageRequest.of(limit, cursor));
     }
 
     @PostMapping("/{id}/capture")
     @Operation(summary = "Capture a pending hold, wholly or partly, as a withdrawal or transfer (admin)")
-    @ApiResponse(responseCode = "201", description = "The booked transaction, with hold_id",
+    @ApiResponse(
+            responseCode = "201",
+            description = "The booked transaction, with hold_id",
             content = @Content(schema = @Schema(implementation = TransactionView.class)))
-    ResponseEntity<Object> capture(@PathVariable long id, @RequestBody(required = false) CaptureHoldRequest request,
-                                   @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
+    ResponseEntity<Object> capture(
+            @PathVariable long id,
+            @RequestBody(required = false) CaptureHoldRequest request,
+            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
         return holds.capture(Caller.current(), id, request, claim).toResponse();
     }
 
     @PostMapping("/{id}/void")
     @Operation(summary = "Void a pending hold: its funds are available again (admin)")
-    @ApiResponse(responseCode = "200", description = "The hold, now voided",
+    @ApiResponse(
+            responseCode = "200",
+            description = "The hold, now voided",
             content = @Content(schema = @Schema(implementation = HoldView.class)))
-    ResponseEntity<Object> voidHold(@PathVariable long id,
-                                    @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
+    ResponseEntity<Object> voidHold(
+            @PathVariable long id,
+            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
         return holds.voidHold(Caller.current(), id, claim).toResponse();
     }
 }

@@ -43,8 +43,13 @@ public class HoldService {
     private final JsonMapper json;
     private final Clock clock;
 
-    HoldService(PostingEngine engine, HoldQueries queries, AccountService accounts, AuditLog audit, JsonMapper json,
-                Clock clock) {
+    HoldService(
+            PostingEngine engine,
+            HoldQueries queries,
+            AccountService accounts,
+            AuditLog audit,
+            JsonMapper json,
+            Clock clock) {
         this.engine = engine;
         this.queries = queries;
         this.accounts = accounts;
@@ -60,7 +65,9 @@ public class HoldService {
             return replay(outcome);
         }
         Hold hold = outcome.booking().hold();
-        log.atInfo().addKeyValue("event.action", "hold-created").addKeyValue("bank.hold.id", hold.id())
+        log.atInfo()
+                .addKeyValue("event.action", "hold-created")
+                .addKeyValue("bank.hold.id", hold.id())
                 .addKeyValue("bank.account.id", hold.accountId())
                 .log("Hold placed: {} of {} on account {}", hold.id(), hold.amount(), hold.accountId());
         return Reply.created(view(hold), URI.create(location(hold)));
@@ -75,7 +82,9 @@ public class HoldService {
             return replay(outcome);
         }
         var tx = outcome.booking().transaction();
-        log.atInfo().addKeyValue("event.action", "hold-captured").addKeyValue("bank.hold.id", id)
+        log.atInfo()
+                .addKeyValue("event.action", "hold-captured")
+                .addKeyValue("bank.hold.id", id)
                 .addKeyValue("bank.transaction.id", tx.id())
                 .log("Hold captured: {} as transaction {} of {}", id, tx.id(), tx.amount());
         return Reply.created(TransactionView.of(tx), URI.create("/transactions/" + tx.id()));
@@ -87,7 +96,10 @@ public class HoldService {
         if (outcome.isReplay()) {
             return replay(outcome);
         }
-        log.atInfo().addKeyValue("event.action", "hold-voided").addKeyValue("bank.hold.id", id).log("Hold voided: {}", id);
+        log.atInfo()
+                .addKeyValue("event.action", "hold-voided")
+                .addKeyValue("bank.hold.id", id)
+                .log("Hold voided: {}", id);
         return Reply.ok(view(outcome.booking().hold()));
     }
 
@@ -109,18 +121,30 @@ public class HoldService {
         if (accountId != null) {
             accounts.requireVisible(caller, accountId);
         }
-        List<Hold> rows = queries.page(accountId, accountId == null ? caller.ownerRestriction() : null, parsed,
-                clock.instant(), page.afterId(), page.fetchSize());
+        List<Hold> rows = queries.page(
+                accountId,
+                accountId == null ? caller.ownerRestriction() : null,
+                parsed,
+                clock.instant(),
+                page.afterId(),
+                page.fetchSize());
         return page.page(rows, Hold::id, this::view);
     }
 
     private Outcome submit(Caller caller, Command command, IdempotencyClaim claim, int status) {
-        Outcome outcome = engine.submit(new Submission(command, new Origin(caller.subject(), RequestIdFilter.currentRequestId()),
-                claim, booking -> new Submission.Reply(status,
-                        booking.transaction() != null ? "/transactions/" + booking.transaction().id()
+        Outcome outcome = engine.submit(new Submission(
+                command,
+                new Origin(caller.subject(), RequestIdFilter.currentRequestId()),
+                claim,
+                booking -> new Submission.Reply(
+                        status,
+                        booking.transaction() != null
+                                ? "/transactions/" + booking.transaction().id()
                                 : status == 201 ? location(booking.hold()) : null,
-                        json.writeValueAsBytes(booking.transaction() != null ? TransactionView.of(booking.transaction())
-                                : view(booking.hold())))));
+                        json.writeValueAsBytes(
+                                booking.transaction() != null
+                                        ? TransactionView.of(booking.transaction())
+                                        : view(booking.hold())))));
         if (!outcome.isReplay()) {
             audit.markRecorded();
         }

@@ -37,7 +37,9 @@ class HoldSweeper {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelayString = "${bank.holds.sweep-interval:PT1S}", initialDelayString = "${bank.holds.sweep-interval:PT1S}")
+    @Scheduled(
+            fixedDelayString = "${bank.holds.sweep-interval:PT1S}",
+            initialDelayString = "${bank.holds.sweep-interval:PT1S}")
     int sweep() {
         List<Long> expired = queries.expiredPending(clock.instant(), SWEEP_HOLDS_MAX);
         if (expired.isEmpty()) {

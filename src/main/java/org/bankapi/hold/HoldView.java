@@ -14,18 +14,37 @@ public record HoldView(
         @Schema(example = "6021904411230077") Long targetAccountId,
         @Schema(example = "42.50") String amount,
         @Schema(example = "EUR") String currency,
-        @Schema(example = "pending", allowableValues = {"pending", "captured", "voided", "expired"}) String status,
-        @Schema(example = "30.00", description = "once captured") String capturedAmount,
+
+        @Schema(
+                example = "pending",
+                allowableValues = {"pending", "captured", "voided", "expired"})
+        String status,
+
+        @Schema(example = "30.00", description = "once captured")
+        String capturedAmount,
+
         @Schema(example = "card authorisation 7731") String description,
         @Schema(example = "2026-12-08T21:00:00Z") Instant expiresAt,
         @Schema(example = "2026-12-01T21:00:00Z") Instant createdAt,
-        @Schema(example = "81234", description = "the capture's transaction, once captured") Long transactionId) {
+
+        @Schema(example = "81234", description = "the capture's transaction, once captured")
+        Long transactionId) {
 
     static HoldView of(Hold hold, Instant now) {
-        String captured = hold.capturedMinor() == null ? null
+        String captured = hold.capturedMinor() == null
+                ? null
                 : Money.ofMinor(hold.capturedMinor(), hold.amount().currency()).toPlainString();
-        return new HoldView(hold.id(), hold.accountId(), hold.targetAccountId(), hold.amount().toPlainString(),
-                hold.amount().currency().getCurrencyCode(), hold.statusAt(now).wireName(), captured, hold.description(),
-                hold.expiresAt(), hold.createdAt(), hold.transactionId());
+        return new HoldView(
+                hold.id(),
+                hold.accountId(),
+                hold.targetAccountId(),
+                hold.amount().toPlainString(),
+                hold.amount().currency().getCurrencyCode(),
+                hold.statusAt(now).wireName(),
+                captured,
+                hold.description(),
+                hold.expiresAt(),
+                hold.createdAt(),
+                hold.transactionId());
     }
 }

@@ -9,13 +9,23 @@ import org.bankapi.problem.ProblemException;
 
 /** The body of POST /holds. The amount is read exactly from a JSON string or number. */
 public record PlaceHoldRequest(
-        @Schema(example = "4831207765012345", description = "the account whose funds are reserved") Long accountId,
+        @Schema(example = "4831207765012345", description = "the account whose funds are reserved")
+        Long accountId,
+
         @Schema(example = "6021904411230077", description = "capture then books a transfer to it, else a withdrawal")
         Long targetAccountId,
-        @Schema(example = "42.50", description = "a decimal string or number, positive, in the account's currency") String amount,
-        @Schema(example = "EUR", description = "optional; must match the account's") String currency,
-        @Schema(example = "card authorisation 7731", description = "at most 500 characters") String description,
-        @Schema(example = "86400", description = "1 to 2,592,000; default 604,800 (7 days)") Long expiresInSeconds) {
+
+        @Schema(example = "42.50", description = "a decimal string or number, positive, in the account's currency")
+        String amount,
+
+        @Schema(example = "EUR", description = "optional; must match the account's")
+        String currency,
+
+        @Schema(example = "card authorisation 7731", description = "at most 500 characters")
+        String description,
+
+        @Schema(example = "86400", description = "1 to 2,592,000; default 604,800 (7 days)")
+        Long expiresInSeconds) {
 
     static final int DESCRIPTION_CHARS_MAX = 500;
     static final long EXPIRES_IN_SECONDS_MAX = 2_592_000;
@@ -38,6 +48,7 @@ public record PlaceHoldRequest(
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
-        return new Command.PlaceHold(accountId, targetAccountId, parsed, description, Duration.ofSeconds(seconds), requiredOwner);
+        return new Command.PlaceHold(
+                accountId, targetAccountId, parsed, description, Duration.ofSeconds(seconds), requiredOwner);
     }
 }

@@ -23,7 +23,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -72,10 +71,13 @@ class IdempotencyFilter extends OncePerRequestFilter {
         try {
             key = new IdempotencyKey(request.getHeader(HEADER));
         } catch (ProblemException e) {
-            ProblemResponses.write(response, 400, e.code(), "Idempotency-Key must be 1 to 255 printable ASCII characters");
+            ProblemResponses.write(
+                    response, 400, e.code(), "Idempotency-Key must be 1 to 255 printable ASCII characters");
             return;
         }
-        IdempotencyClaim claim = new IdempotencyClaim(authentication.getName(), key.value(),
+        IdempotencyClaim claim = new IdempotencyClaim(
+                authentication.getName(),
+                key.value(),
                 hash(request.getMethod(), request.getRequestURI(), cached.body()));
         if (MoneyPaths.bookedByEngine(request.getRequestURI())) {
             request.setAttribute(IdempotencyClaim.ATTRIBUTE, claim);
@@ -85,8 +87,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
         handleInOneTransaction(claim, request, response, chain);
     }
 
-    private void handleInOneTransaction(IdempotencyClaim claim, HttpServletRequest request, HttpServletResponse response,
-                                        FilterChain chain) throws IOException {
+    private void handleInOneTransaction(
+            IdempotencyClaim claim, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException {
         ContentCachingResponseWrapper buffered = new ContentCachingResponseWrapper(response);
         StoredReply earlier;
         try {
@@ -101,8 +104,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
                     throw new IllegalStateException(e);
                 }
                 if (buffered.getStatus() >= 200 && buffered.getStatus() < 300) {
-                    keys.complete(List.of(new KeyClaims.Completed(claim, buffered.getStatus(), buffered.getContentType(),
-                            buffered.getHeader(HttpHeaders.LOCATION), buffered.getContentAsByteArray())));
+                    keys.complete(List.of(new KeyClaims.Completed(
+                            claim,
+                            buffered.getStatus(),
+                            buffered.getContentType(),
+                            buffered.getHeader(HttpHeaders.LOCATION),
+                            buffered.getContentAsByteArray())));
                 } else {
                     tx.setRollbackOnly();
                 }
@@ -127,7 +134,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
             return;
         }
         if (!claim.sameRequest(earlier.requestHash())) {
-            ProblemResponses.write(response, 409, "idempotency_conflict",
+            ProblemResponses.write(
+                    response,
+                    409,
+                    "idempotency_conflict",
                     "this Idempotency-Key was used with another request; use a new key");
             return;
         }

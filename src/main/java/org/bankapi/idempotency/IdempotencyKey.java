@@ -8,8 +8,12 @@ record IdempotencyKey(String value) {
     static final int CHARS_MAX = 255;
 
     IdempotencyKey {
-        if (value == null || value.isEmpty() || value.length() > CHARS_MAX || !value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-            throw ProblemException.validation("Idempotency-Key", "must be 1 to " + CHARS_MAX + " printable ASCII characters");
+        if (value == null
+                || value.isEmpty()
+                || value.length() > CHARS_MAX
+                || !value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            throw ProblemException.validation(
+                    "Idempotency-Key", "must be 1 to " + CHARS_MAX + " printable ASCII characters");
         }
     }
 }

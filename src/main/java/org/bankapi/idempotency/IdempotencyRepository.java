@@ -47,13 +47,20 @@ class IdempotencyRepository implements KeyClaims {
                  ORDER BY v.principal, v.key
                 ON CONFLICT DO NOTHING
                 RETURNING principal, key""")
-                .param("principals", texts(claims.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
+                .param(
+                        "principals",
+                        texts(claims.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
                 .param("keys", texts(claims.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
-                .param("hashes", byteas(claims.stream().map(IdempotencyClaim::requestHash).toArray(byte[][]::new)))
+                .param(
+                        "hashes",
+                        byteas(claims.stream()
+                                .map(IdempotencyClaim::requestHash)
+                                .toArray(byte[][]::new)))
                 .param("now", Timestamp.from(now))
                 .query((rs, n) -> won.add(new IdempotencyClaim.Id(rs.getString(1), rs.getString(2))))
                 .list();
-        List<IdempotencyClaim> taken = claims.stream().filter(c -> !won.contains(c.id())).toList();
+        List<IdempotencyClaim> taken =
+                claims.stream().filter(c -> !won.contains(c.id())).toList();
         if (taken.isEmpty()) {
             return Map.of();
         }
@@ -62,15 +69,23 @@ class IdempotencyRepository implements KeyClaims {
                 SELECT k.principal, k.key, k.request_hash, k.status_code, k.content_type, k.location, k.response_body
                   FROM idempotency_keys AS k JOIN unnest(:principals, :keys) AS v(principal, key)
                     ON k.principal = v.principal AND k.key = v.key""")
-                .param("principals", texts(taken.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
+                .param(
+                        "principals",
+                        texts(taken.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
                 .param("keys", texts(taken.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
-                .query((rs, n) -> stored.put(new IdempotencyClaim.Id(rs.getString("principal"), rs.getString("key")),
-                        new StoredReply(rs.getBytes("request_hash"), rs.getInt("status_code"), rs.getString("content_type"),
-                                rs.getString("location"), vault.openReplay(rs.getBytes("response_body")))))
+                .query((rs, n) -> stored.put(
+                        new IdempotencyClaim.Id(rs.getString("principal"), rs.getString("key")),
+                        new StoredReply(
+                                rs.getBytes("request_hash"),
+                                rs.getInt("status_code"),
+                                rs.getString("content_type"),
+                                rs.getString("location"),
+                                vault.openReplay(rs.getBytes("response_body")))))
                 .list();
         if (stored.size() != taken.size()) {
             // a key that is neither claimable nor stored was removed between the two statements (retention): retry
-            throw new org.springframework.dao.TransientDataAccessResourceException("an idempotency key vanished while it was claimed");
+            throw new org.springframework.dao.TransientDataAccessResourceException(
+                    "an idempotency key vanished while it was claimed");
         }
         return stored;
     }
@@ -86,12 +101,26 @@ class IdempotencyRepository implements KeyClaims {
                   FROM unnest(:principals, :keys, :statuses, :contentTypes, :locations, :bodies)
                        AS v(principal, key, status, content_type, location, body)
                  WHERE k.principal = v.principal AND k.key = v.key""")
-                .param("principals", texts(completed.stream().map(c -> c.claim().principal()).toArray(String[]::new)))
-                .param("keys", texts(completed.stream().map(c -> c.claim().key()).toArray(String[]::new)))
-                .param("statuses", ints(completed.stream().map(Completed::status).toArray(Integer[]::new)))
-                .param("contentTypes", texts(completed.stream().map(Completed::contentType).toArray(String[]::new)))
-                .param("locations", texts(completed.stream().map(Completed::location).toArray(String[]::new)))
-                .param("bodies", byteas(completed.stream().map(c -> vault.sealReplay(c.body())).toArray(byte[][]::new)))
+                .param(
+                        "principals",
+                        texts(completed.stream().map(c -> c.claim().principal()).toArray(String[]::new)))
+                .param(
+                        "keys",
+                        texts(completed.stream().map(c -> c.claim().key()).toArray(String[]::new)))
+                .param(
+                        "statuses",
+                        ints(completed.stream().map(Completed::status).toArray(Integer[]::new)))
+                .param(
+                        "contentTypes",
+                        texts(completed.stream().map(Completed::contentType).toArray(String[]::new)))
+                .param(
+                        "locations",
+                        texts(completed.stream().map(Completed::location).toArray(String[]::new)))
+                .param(
+                        "bodies",
+                        byteas(completed.stream()
+                                .map(c -> vault.sealReplay(c.body()))
+                                .toArray(byte[][]::new)))
                 .update();
         if (updated != completed.size()) {
             throw new IllegalStateException("stored " + updated + " of " + completed.size() + " idempotent responses");
@@ -106,7 +135,9 @@ class IdempotencyRepository implements KeyClaims {
         jdbc.sql("""
                 DELETE FROM idempotency_keys AS k USING unnest(:principals, :keys) AS v(principal, key)
                  WHERE k.principal = v.principal AND k.key = v.key""")
-                .param("principals", texts(refused.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
+                .param(
+                        "principals",
+                        texts(refused.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
                 .param("keys", texts(refused.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
                 .update();
     }

@@ -7,12 +7,13 @@ import java.util.Currency;
  * sum of its pending, unexpired holds ({@code heldMinor}); the available balance is their difference.
  * Cash accounts are the bank's side of deposits and withdrawals; their balance is the sum of their entries.
  */
-public record AccountState(long id, String ownerId, Currency currency, long balanceMinor, long heldMinor, boolean open,
-                           boolean cash) {
+public record AccountState(
+        long id, String ownerId, Currency currency, long balanceMinor, long heldMinor, boolean open, boolean cash) {
 
     public AccountState {
         if (!cash && balanceMinor < 0) {
-            throw new IllegalStateException("account " + id + " has a negative balance " + balanceMinor + ": ledger corrupt");
+            throw new IllegalStateException(
+                    "account " + id + " has a negative balance " + balanceMinor + ": ledger corrupt");
         }
         if (heldMinor < 0 || (!cash && heldMinor > balanceMinor)) {
             throw new IllegalStateException("account " + id + " holds " + heldMinor + " of a balance of " + balanceMinor

@@ -36,6 +36,5 @@ public record BatchBooked(List<Booked> bookings, List<BalanceChange> balances, I
     }
 
     /** A customer balance as this batch committed it, with the row's new balance_version. */
-    public record BalanceChange(long accountId, long balanceMinor, long version) {
-    }
+    public record BalanceChange(long accountId, long balanceMinor, long version) {}
 }

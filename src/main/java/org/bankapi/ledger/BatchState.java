@@ -71,7 +71,8 @@ final class BatchState {
      */
     void release(long accountId, long amountMinor, boolean reserving) {
         AccountState account = accounts.get(accountId);
-        AccountState after = reserving ? account.withHeld(Math.subtractExact(account.heldMinor(), amountMinor)) : account;
+        AccountState after =
+                reserving ? account.withHeld(Math.subtractExact(account.heldMinor(), amountMinor)) : account;
         accounts.put(accountId, after);
         changed.put(accountId, after);
         heldDeltas.merge(accountId, -amountMinor, Long::sum);

@@ -31,8 +31,13 @@ class BatchWriter {
     private final TransactionTemplate inTransaction;
     private final Clock clock;
 
-    BatchWriter(LedgerRepository repository, KeyClaims keys, ApplicationEventPublisher events, LedgerMetrics metrics,
-                TransactionTemplate inTransaction, Clock clock) {
+    BatchWriter(
+            LedgerRepository repository,
+            KeyClaims keys,
+            ApplicationEventPublisher events,
+            LedgerMetrics metrics,
+            TransactionTemplate inTransaction,
+            Clock clock) {
         this.repository = repository;
         this.keys = keys;
         this.events = events;
@@ -50,8 +55,7 @@ class BatchWriter {
     }
 
     /** A submission's answer: an outcome, or the refusal it met. */
-    record Result(Outcome outcome, ProblemException refusal) {
-    }
+    record Result(Outcome outcome, ProblemException refusal) {}
 
     /** The state of one try at one batch; a retry starts a new one. */
     private final class Attempt {
@@ -76,7 +80,8 @@ class BatchWriter {
             long[] opened = openAccounts();
             Map<Long, LedgerTransaction> originals = repository.lockTransactions(reversalTargets());
             Map<Long, Hold> holds = new HashMap<>(repository.lockHolds(holdTargets()));
-            BatchState state = new BatchState(repository.lockAccounts(customerAccounts(opened, originals, holds),
+            BatchState state = new BatchState(repository.lockAccounts(
+                    customerAccounts(opened, originals, holds),
                     () -> now = clock.instant().truncatedTo(ChronoUnit.MICROS)));
             Draft[] drafts = new Draft[batch.size()];
             Set<Long> reversedHere = new LinkedHashSet<>();
@@ -96,7 +101,8 @@ class BatchWriter {
                     };
                 } catch (ProblemException refusal) {
                     if (batch.get(i).command() instanceof Command.Open) {
-                        throw new IllegalStateException("the initial deposit of a new account was refused: " + refusal.code());
+                        throw new IllegalStateException(
+                                "the initial deposit of a new account was refused: " + refusal.code());
                     }
                     metrics.refused(batch.get(i).command());
                     results[i] = new Result(null, refusal);
@@ -128,8 +134,11 @@ class BatchWriter {
                 } else if (claim.sameRequest(stored.requestHash())) {
                     results[i] = new Result(new Outcome(null, stored), null);
                 } else {
-                    results[i] = new Result(null, ProblemException.conflict("idempotency_conflict",
-                            "this Idempotency-Key was used with another request; use a new key"));
+                    results[i] = new Result(
+                            null,
+                            ProblemException.conflict(
+                                    "idempotency_conflict",
+                                    "this Idempotency-Key was used with another request; use a new key"));
                 }
             }
         }
@@ -162,15 +171,15 @@ class BatchWriter {
                         case Command.CaptureHold capture -> ids.add(capture.holdId());
                         case Command.VoidHold release -> ids.add(release.holdId());
                         case Command.ExpireHold expire -> ids.add(expire.holdId());
-                        default -> {
-                        }
+                        default -> {}
                     }
                 }
             }
             return ids;
         }
 
-        private Set<Long> customerAccounts(long[] opened, Map<Long, LedgerTransaction> originals, Map<Long, Hold> holds) {
+        private Set<Long> customerAccounts(
+                long[] opened, Map<Long, LedgerTransaction> originals, Map<Long, Hold> holds) {
             Set<Long> ids = new LinkedHashSet<>();
             for (int i = 0; i < batch.size(); i++) {
                 if (results[i] != null) {
@@ -220,18 +229,30 @@ class BatchWriter {
             if (post.requiredOwner() != null && !post.requiredOwner().equals(named.ownerId())) {
                 throw ProblemException.forbidden("account " + post.accountId() + " belongs to someone else");
             }
-            if (post.targetAccountId() != null && (state.get(post.targetAccountId()) == null
-                    || AccountState.isCashAccountId(post.targetAccountId()))) {
+            if (post.targetAccountId() != null
+                    && (state.get(post.targetAccountId()) == null
+                            || AccountState.isCashAccountId(post.targetAccountId()))) {
                 throw ProblemException.notFound("account " + post.targetAccountId());
             }
             Money amount = post.amount().in(named.currency());
-            LedgerTransaction draft = new LedgerTransaction(0, post.type(), LedgerTransaction.COMPLETED, amount,
-                    post.accountId(), post.targetAccountId(), post.description(), null, now);
+            LedgerTransaction draft = new LedgerTransaction(
+                    0,
+                    post.type(),
+                    LedgerTransaction.COMPLETED,
+                    amount,
+                    post.accountId(),
+                    post.targetAccountId(),
+                    post.description(),
+                    null,
+                    now);
             return new Draft(draft, state.apply(draft.movement()));
         }
 
-        private Draft reverse(Command.Reverse reverse, Map<Long, LedgerTransaction> originals, Set<Long> reversedHere,
-                              BatchState state) {
+        private Draft reverse(
+                Command.Reverse reverse,
+                Map<Long, LedgerTransaction> originals,
+                Set<Long> reversedHere,
+                BatchState state) {
             long id = reverse.transactionId();
             LedgerTransaction original = originals.get(id);
             if (original == null) {
@@ -245,9 +266,18 @@ class BatchWriter {
             }
             Movement forward = original.movement();
             Movement backward = new Movement(forward.toAccountId(), forward.fromAccountId(), forward.amount());
-            String description = reverse.description() != null ? reverse.description() : "reversal of transaction " + id;
-            LedgerTransaction draft = new LedgerTransaction(0, TransactionType.REVERSAL, LedgerTransaction.COMPLETED,
-                    original.amount(), original.accountId(), original.targetAccountId(), description, id, now);
+            String description =
+                    reverse.description() != null ? reverse.description() : "reversal of transaction " + id;
+            LedgerTransaction draft = new LedgerTransaction(
+                    0,
+                    TransactionType.REVERSAL,
+                    LedgerTransaction.COMPLETED,
+                    original.amount(),
+                    original.accountId(),
+                    original.targetAccountId(),
+                    description,
+                    id,
+                    now);
             PostingRules.Posting posting = state.apply(backward);
             reversedHere.add(id);
             return new Draft(draft, posting);
@@ -283,13 +313,26 @@ class BatchWriter {
                     throw ProblemException.rule("account_closed", "account " + target.id() + " is closed");
                 }
                 if (!target.currency().equals(amount.currency())) {
-                    throw ProblemException.rule("currency_mismatch", "account " + target.id() + " holds "
-                            + target.currency().getCurrencyCode() + ", not " + amount.currency().getCurrencyCode());
+                    throw ProblemException.rule(
+                            "currency_mismatch",
+                            "account " + target.id() + " holds "
+                                    + target.currency().getCurrencyCode() + ", not "
+                                    + amount.currency().getCurrencyCode());
                 }
             }
             state.reserve(account.id(), amount);
-            Hold hold = new Hold(0, place.accountId(), place.targetAccountId(), amount, HoldStatus.PENDING, null,
-                    place.description(), now.plus(place.expiresIn()), now, null, null);
+            Hold hold = new Hold(
+                    0,
+                    place.accountId(),
+                    place.targetAccountId(),
+                    amount,
+                    HoldStatus.PENDING,
+                    null,
+                    place.description(),
+                    now.plus(place.expiresIn()),
+                    now,
+                    null,
+                    null);
             return Draft.ofHold(hold, "hold.created");
         }
 
@@ -304,18 +347,32 @@ class BatchWriter {
                     throw ProblemException.validation("amount", e.getMessage());
                 }
                 if (captured.minorUnits() > hold.amount().minorUnits()) {
-                    throw ProblemException.validation("amount", "must be at most the held amount " + hold.amount().toPlainString());
+                    throw ProblemException.validation(
+                            "amount",
+                            "must be at most the held amount " + hold.amount().toPlainString());
                 }
                 capturedMinor = captured.minorUnits();
             }
             Money amount = Money.ofMinor(capturedMinor, hold.amount().currency());
-            TransactionType type = hold.targetAccountId() == null ? TransactionType.WITHDRAWAL : TransactionType.TRANSFER;
+            TransactionType type =
+                    hold.targetAccountId() == null ? TransactionType.WITHDRAWAL : TransactionType.TRANSFER;
             String description = hold.description() != null ? hold.description() : "capture of hold " + hold.id();
-            LedgerTransaction draft = new LedgerTransaction(0, type, LedgerTransaction.COMPLETED, amount, hold.accountId(),
-                    hold.targetAccountId(), description, null, now, hold.id());
-            PostingRules.Posting posting = state.applyReleasing(draft.movement(), hold.accountId(), hold.amount().minorUnits());
+            LedgerTransaction draft = new LedgerTransaction(
+                    0,
+                    type,
+                    LedgerTransaction.COMPLETED,
+                    amount,
+                    hold.accountId(),
+                    hold.targetAccountId(),
+                    description,
+                    null,
+                    now,
+                    hold.id());
+            PostingRules.Posting posting = state.applyReleasing(
+                    draft.movement(), hold.accountId(), hold.amount().minorUnits());
             holds.put(hold.id(), hold.settled(HoldStatus.CAPTURED, capturedMinor, 0L, now));
-            return new Draft(draft, posting, hold.settled(HoldStatus.CAPTURED, capturedMinor, 0L, now), "hold.captured");
+            return new Draft(
+                    draft, posting, hold.settled(HoldStatus.CAPTURED, capturedMinor, 0L, now), "hold.captured");
         }
 
         /** Voids a pending hold, or expires one past its expiry (the sweeper); either way its funds are free. */
@@ -326,7 +383,8 @@ class BatchWriter {
             }
             if (ending == HoldStatus.EXPIRED) {
                 if (hold.status() != HoldStatus.PENDING || hold.reservesAt(now)) {
-                    throw ProblemException.conflict("hold_not_pending", "hold " + holdId + " is not a pending hold past its expiry");
+                    throw ProblemException.conflict(
+                            "hold_not_pending", "hold " + holdId + " is not a pending hold past its expiry");
                 }
                 state.release(hold.accountId(), hold.amount().minorUnits(), false);
             } else {
@@ -358,20 +416,33 @@ class BatchWriter {
             if (initialDeposit == null) {
                 return null;
             }
-            LedgerTransaction draft = new LedgerTransaction(0, TransactionType.DEPOSIT, LedgerTransaction.COMPLETED,
-                    initialDeposit, accountId, null, "initial deposit", null, now);
+            LedgerTransaction draft = new LedgerTransaction(
+                    0,
+                    TransactionType.DEPOSIT,
+                    LedgerTransaction.COMPLETED,
+                    initialDeposit,
+                    accountId,
+                    null,
+                    "initial deposit",
+                    null,
+                    now);
             return new Draft(draft, state.apply(draft.movement()));
         }
 
-        private void write(Draft[] drafts, Map<Long, LedgerTransaction> originals, Set<Long> reversedHere,
-                           BatchState state, long[] opened) {
+        private void write(
+                Draft[] drafts,
+                Map<Long, LedgerTransaction> originals,
+                Set<Long> reversedHere,
+                BatchState state,
+                long[] opened) {
             Map<Long, AccountState> changed = state.changed();
             Map<Long, Long> versions = repository.updateBalances(changed.values(), state.heldDeltas());
             List<LedgerRepository.Draft> rows = new ArrayList<>();
             List<Hold> placed = new ArrayList<>();
             for (Draft draft : drafts) {
                 if (draft != null && draft.transaction() != null) {
-                    rows.add(new LedgerRepository.Draft(draft.transaction(), draft.posting().entries()));
+                    rows.add(new LedgerRepository.Draft(
+                            draft.transaction(), draft.posting().entries()));
                 }
                 if (draft != null && "hold.created".equals(draft.holdEvent())) {
                     placed.add(draft.hold());
@@ -404,17 +475,27 @@ class BatchWriter {
                 } else {
                     if (draft.transaction() != null) {
                         tx = draft.transaction().withId(ids[nextTx++]);
-                        draft.posting().accountsAfter().forEach((id, account) -> balances.put(id, account.balanceMinor()));
+                        draft.posting()
+                                .accountsAfter()
+                                .forEach((id, account) -> balances.put(id, account.balanceMinor()));
                     }
                     if (draft.hold() != null) {
-                        hold = "hold.created".equals(draft.holdEvent()) ? draft.hold().withId(holdIds[nextHold++])
-                                : tx != null ? draft.hold().settled(HoldStatus.CAPTURED, draft.hold().capturedMinor(), tx.id(), now)
-                                : draft.hold();
+                        hold = "hold.created".equals(draft.holdEvent())
+                                ? draft.hold().withId(holdIds[nextHold++])
+                                : tx != null
+                                        ? draft.hold()
+                                                .settled(
+                                                        HoldStatus.CAPTURED,
+                                                        draft.hold().capturedMinor(),
+                                                        tx.id(),
+                                                        now)
+                                        : draft.hold();
                         if (!"hold.created".equals(draft.holdEvent())) {
                             settled.add(hold);
                         }
                     }
-                    booked.add(new BatchBooked.Booked(tx, hold, hold == null ? null : draft.holdEvent(), submission.origin()));
+                    booked.add(new BatchBooked.Booked(
+                            tx, hold, hold == null ? null : draft.holdEvent(), submission.origin()));
                 }
                 long named = switch (submission.command()) {
                     case Command.Open open -> opened[i];
@@ -424,14 +505,19 @@ class BatchWriter {
                 results[i] = new Result(new Outcome(booking, null), null);
                 if (submission.claim() != null) {
                     Submission.Reply reply = submission.reply().apply(booking);
-                    completed.add(new KeyClaims.Completed(submission.claim(), reply.status(),
-                            Submission.Reply.CONTENT_TYPE, reply.location(), reply.body()));
+                    completed.add(new KeyClaims.Completed(
+                            submission.claim(),
+                            reply.status(),
+                            Submission.Reply.CONTENT_TYPE,
+                            reply.location(),
+                            reply.body()));
                 }
             }
             repository.settleHolds(settled);
             if (!booked.isEmpty()) {
                 List<BatchBooked.BalanceChange> balances = new ArrayList<>();
-                changed.forEach((id, account) -> balances.add(new BatchBooked.BalanceChange(id, account.balanceMinor(), versions.get(id))));
+                changed.forEach((id, account) ->
+                        balances.add(new BatchBooked.BalanceChange(id, account.balanceMinor(), versions.get(id))));
                 events.publishEvent(new BatchBooked(booked, balances, now));
             }
             if (!completed.isEmpty()) {

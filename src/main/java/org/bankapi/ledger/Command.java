@@ -14,8 +14,14 @@ public sealed interface Command {
      * A deposit, withdrawal or transfer. {@code requiredOwner}, when not null, must own {@code accountId}
      * (a customer moves money only from or into its own accounts).
      */
-    record Post(TransactionType type, long accountId, Long targetAccountId, Amount amount, String description,
-                String requiredOwner) implements Command {
+    record Post(
+            TransactionType type,
+            long accountId,
+            Long targetAccountId,
+            Amount amount,
+            String description,
+            String requiredOwner)
+            implements Command {
         public Post {
             if (type == TransactionType.REVERSAL) {
                 throw new IllegalArgumentException("reversals are posted with Command.Reverse");
@@ -27,19 +33,23 @@ public sealed interface Command {
     }
 
     /** The compensating reversal of a completed transaction, once. */
-    record Reverse(long transactionId, String description) implements Command {
-    }
+    record Reverse(long transactionId, String description) implements Command {}
 
     /** A new account, inserted inside the batch's database transaction, and its initial deposit (or none). */
-    record Open(AccountOpening opening, Money initialDeposit) implements Command {
-    }
+    record Open(AccountOpening opening, Money initialDeposit) implements Command {}
 
     /**
      * Reserves funds of {@code accountId} until {@code expiresIn} from booking; a capture later books a
      * withdrawal, or a transfer to {@code targetAccountId} when given.
      */
-    record PlaceHold(long accountId, Long targetAccountId, Amount amount, String description, java.time.Duration expiresIn,
-                     String requiredOwner) implements Command {
+    record PlaceHold(
+            long accountId,
+            Long targetAccountId,
+            Amount amount,
+            String description,
+            java.time.Duration expiresIn,
+            String requiredOwner)
+            implements Command {
         public PlaceHold {
             if (expiresIn == null || expiresIn.isNegative() || expiresIn.isZero()) {
                 throw new IllegalArgumentException("a hold expires after a positive duration");
@@ -48,16 +58,13 @@ public sealed interface Command {
     }
 
     /** Books the hold's capture: all of it when {@code amount} is null, else that much, releasing the rest. */
-    record CaptureHold(long holdId, BigDecimal amount) implements Command {
-    }
+    record CaptureHold(long holdId, BigDecimal amount) implements Command {}
 
     /** Releases a pending hold's funds. */
-    record VoidHold(long holdId) implements Command {
-    }
+    record VoidHold(long holdId) implements Command {}
 
     /** Marks a pending hold past its expiry expired (the sweeper), once. */
-    record ExpireHold(long holdId) implements Command {
-    }
+    record ExpireHold(long holdId) implements Command {}
 
     /** Inserts a new customer account in the current database transaction and returns its id. */
     @FunctionalInterface

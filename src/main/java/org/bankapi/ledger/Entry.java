@@ -11,7 +11,8 @@ public record Entry(long accountId, long amountMinor, Long balanceAfterMinor) {
             throw new IllegalArgumentException("an entry never moves zero");
         }
         if (AccountState.isCashAccountId(accountId) != (balanceAfterMinor == null)) {
-            throw new IllegalArgumentException("entry of account " + accountId + ": a running balance goes with customer accounts only");
+            throw new IllegalArgumentException(
+                    "entry of account " + accountId + ": a running balance goes with customer accounts only");
         }
         if (balanceAfterMinor != null && balanceAfterMinor < 0) {
             throw new IllegalArgumentException("entry of account " + accountId + " takes it below zero");

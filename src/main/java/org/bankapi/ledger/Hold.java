@@ -8,8 +8,18 @@ import org.bankapi.money.Money;
  * withdrawal, or a transfer to {@code targetAccountId}), voided, or expired. A pending hold past its
  * expiry is expired from that instant, whatever the sweeper has done yet: read it with {@link #statusAt}.
  */
-public record Hold(long id, long accountId, Long targetAccountId, Money amount, HoldStatus status, Long capturedMinor,
-                   String description, Instant expiresAt, Instant createdAt, Instant settledAt, Long transactionId) {
+public record Hold(
+        long id,
+        long accountId,
+        Long targetAccountId,
+        Money amount,
+        HoldStatus status,
+        Long capturedMinor,
+        String description,
+        Instant expiresAt,
+        Instant createdAt,
+        Instant settledAt,
+        Long transactionId) {
 
     public Hold {
         if (amount.minorUnits() <= 0) {
@@ -40,12 +50,32 @@ public record Hold(long id, long accountId, Long targetAccountId, Money amount, 
     }
 
     Hold settled(HoldStatus newStatus, Long captured, Long transaction, Instant at) {
-        return new Hold(id, accountId, targetAccountId, amount, newStatus, captured, description, expiresAt, createdAt, at,
+        return new Hold(
+                id,
+                accountId,
+                targetAccountId,
+                amount,
+                newStatus,
+                captured,
+                description,
+                expiresAt,
+                createdAt,
+                at,
                 transaction);
     }
 
     Hold withId(long newId) {
-        return new Hold(newId, accountId, targetAccountId, amount, status, capturedMinor, description, expiresAt, createdAt,
-                settledAt, transactionId);
+        return new Hold(
+                newId,
+                accountId,
+                targetAccountId,
+                amount,
+                status,
+                capturedMinor,
+                description,
+                expiresAt,
+                createdAt,
+                settledAt,
+                transactionId);
     }
 }

@@ -40,16 +40,18 @@ public class HoldQueries {
             where.append(" AND account_id IN (SELECT id FROM accounts WHERE owner_id = :owner AND kind = 'customer')");
         }
         if (status != null) {
-            where.append(switch (status) {
-                case PENDING -> " AND status = 'pending' AND expires_at > :now";
-                case EXPIRED -> " AND (status = 'expired' OR (status = 'pending' AND expires_at <= :now))";
-                case CAPTURED, VOIDED -> " AND status = :status";
-            });
+            where.append(
+                    switch (status) {
+                        case PENDING -> " AND status = 'pending' AND expires_at > :now";
+                        case EXPIRED -> " AND (status = 'expired' OR (status = 'pending' AND expires_at <= :now))";
+                        case CAPTURED, VOIDED -> " AND status = :status";
+                    });
         }
         if (beforeId != null) {
             where.append(" AND id < :before");
         }
-        var spec = jdbc.sql("SELECT * FROM holds WHERE " + where + " ORDER BY id DESC LIMIT :limit").param("limit", limit);
+        var spec = jdbc.sql("SELECT * FROM holds WHERE " + where + " ORDER BY id DESC LIMIT :limit")
+                .param("limit", limit);
         if (accountId != null) {
             spec = spec.param("account", accountId);
         }

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** The life of a hold: pending, then captured, voided or expired, once. */
 public enum HoldStatus {
-    PENDING, CAPTURED, VOIDED, EXPIRED;
+    PENDING,
+    CAPTURED,
+    VOIDED,
+    EXPIRED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

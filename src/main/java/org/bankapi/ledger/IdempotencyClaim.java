@@ -42,6 +42,5 @@ public record IdempotencyClaim(String principal, String key, byte[] requestHash)
     }
 
     /** A key as it is unique: per principal. */
-    public record Id(String principal, String key) {
-    }
+    public record Id(String principal, String key) {}
 }

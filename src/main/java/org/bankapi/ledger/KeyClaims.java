@@ -23,6 +23,5 @@ public interface KeyClaims {
     /** Gives back the keys of refused requests: their retry is judged afresh. */
     void release(List<IdempotencyClaim> refused);
 
-    record Completed(IdempotencyClaim claim, int status, String contentType, String location, byte[] body) {
-    }
+    record Completed(IdempotencyClaim claim, int status, String contentType, String location, byte[] body) {}
 }

@@ -23,7 +23,8 @@ class LedgerMetrics {
     void onCommitted(BatchBooked batch) {
         for (BatchBooked.Booked booked : batch.bookings()) {
             if (booked.hold() != null) {
-                holds(booked.holdEvent().substring("hold.".length()), "completed").increment();
+                holds(booked.holdEvent().substring("hold.".length()), "completed")
+                        .increment();
             }
         }
         for (BatchBooked.Booked booked : batch.transactions()) {
@@ -42,8 +43,10 @@ class LedgerMetrics {
     void refused(Command command) {
         switch (command) {
             case Command.Post post -> counter(post.type(), "refused").increment();
-            case Command.Reverse reverse -> counter(TransactionType.REVERSAL, "refused").increment();
-            case Command.Open open -> counter(TransactionType.DEPOSIT, "refused").increment();
+            case Command.Reverse reverse ->
+                counter(TransactionType.REVERSAL, "refused").increment();
+            case Command.Open open ->
+                counter(TransactionType.DEPOSIT, "refused").increment();
             case Command.PlaceHold place -> holds("created", "refused").increment();
             case Command.CaptureHold capture -> holds("captured", "refused").increment();
             case Command.VoidHold release -> holds("voided", "refused").increment();

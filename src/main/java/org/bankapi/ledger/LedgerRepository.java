@@ -9,8 +9,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Currency;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,8 @@ class LedgerRepository {
      * of their own: a subquery of the locking statement would see them as of before a wait for the lock.
      */
     Map<Long, AccountState> lockAccounts(Collection<Long> ids, Supplier<Instant> now) {
-        long[] sorted = ids.stream().mapToLong(Long::longValue).distinct().sorted().toArray();
+        long[] sorted =
+                ids.stream().mapToLong(Long::longValue).distinct().sorted().toArray();
         Map<Long, AccountState> result = new LinkedHashMap<>();
         List<Long> holding = new ArrayList<>();
         if (sorted.length > 0) {
@@ -57,7 +58,8 @@ class LedgerRepository {
         }
         Instant at = now.get();
         if (!holding.isEmpty()) {
-            activeHolds(holding, at).forEach((id, held) -> result.put(id, result.get(id).withHeld(held)));
+            activeHolds(holding, at)
+                    .forEach((id, held) -> result.put(id, result.get(id).withHeld(held)));
         }
         return result;
     }
@@ -69,7 +71,9 @@ class LedgerRepository {
                 SELECT account_id, sum(amount_minor) FROM holds
                  WHERE account_id = ANY(:ids) AND status = 'pending' AND expires_at > :now
                  GROUP BY account_id""")
-                .param("ids", bigints(accountIds.stream().mapToLong(Long::longValue).toArray()))
+                .param(
+                        "ids",
+                        bigints(accountIds.stream().mapToLong(Long::longValue).toArray()))
                 .param("now", Timestamp.from(now))
                 .query((rs, n) -> held.put(rs.getLong(1), rs.getLong(2)))
                 .list();
@@ -83,7 +87,13 @@ class LedgerRepository {
         }
         Map<Long, Hold> locked = new HashMap<>();
         jdbc.sql("SELECT * FROM holds WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
-                .param("ids", bigints(ids.stream().mapToLong(Long::longValue).distinct().sorted().toArray()))
+                .param(
+                        "ids",
+                        bigints(ids.stream()
+                                .mapToLong(Long::longValue)
+                                .distinct()
+                                .sorted()
+                                .toArray()))
                 .query(LedgerRepository::hold)
                 .list()
                 .forEach(hold -> locked.put(hold.id(), hold));
@@ -108,12 +118,26 @@ class LedgerRepository {
                 SELECT id FROM ids ORDER BY ord""")
                 .param("n", holds.size())
                 .param("accounts", bigints(holds.stream().map(Hold::accountId).toArray(Long[]::new)))
-                .param("targets", bigints(holds.stream().map(Hold::targetAccountId).toArray(Long[]::new)))
-                .param("amounts", bigints(holds.stream().map(h -> h.amount().minorUnits()).toArray(Long[]::new)))
-                .param("currencies", texts(holds.stream().map(h -> h.amount().currency().getCurrencyCode()).toArray(String[]::new)))
-                .param("descriptions", texts(holds.stream().map(Hold::description).toArray(String[]::new)))
-                .param("expires", SqlArrays.timestamps(holds.stream().map(Hold::expiresAt).toArray(Instant[]::new)))
-                .param("created", SqlArrays.timestamps(holds.stream().map(Hold::createdAt).toArray(Instant[]::new)))
+                .param(
+                        "targets",
+                        bigints(holds.stream().map(Hold::targetAccountId).toArray(Long[]::new)))
+                .param(
+                        "amounts",
+                        bigints(holds.stream().map(h -> h.amount().minorUnits()).toArray(Long[]::new)))
+                .param(
+                        "currencies",
+                        texts(holds.stream()
+                                .map(h -> h.amount().currency().getCurrencyCode())
+                                .toArray(String[]::new)))
+                .param(
+                        "descriptions",
+                        texts(holds.stream().map(Hold::description).toArray(String[]::new)))
+                .param(
+                        "expires",
+                        SqlArrays.timestamps(holds.stream().map(Hold::expiresAt).toArray(Instant[]::new)))
+                .param(
+                        "created",
+                        SqlArrays.timestamps(holds.stream().map(Hold::createdAt).toArray(Instant[]::new)))
                 .query(Long.class)
                 .list();
         if (ids.size() != holds.size()) {
@@ -132,10 +156,17 @@ class LedgerRepository {
                   FROM unnest(:ids, :statuses, :captured, :txs, :ats) AS v(id, status, captured, tx, at)
                  WHERE h.id = v.id AND h.status = 'pending'""")
                 .param("ids", bigints(settled.stream().map(Hold::id).toArray(Long[]::new)))
-                .param("statuses", texts(settled.stream().map(h -> h.status().wireName()).toArray(String[]::new)))
-                .param("captured", bigints(settled.stream().map(Hold::capturedMinor).toArray(Long[]::new)))
+                .param(
+                        "statuses",
+                        texts(settled.stream().map(h -> h.status().wireName()).toArray(String[]::new)))
+                .param(
+                        "captured",
+                        bigints(settled.stream().map(Hold::capturedMinor).toArray(Long[]::new)))
                 .param("txs", bigints(settled.stream().map(Hold::transactionId).toArray(Long[]::new)))
-                .param("ats", SqlArrays.timestamps(settled.stream().map(Hold::settledAt).toArray(Instant[]::new)))
+                .param(
+                        "ats",
+                        SqlArrays.timestamps(
+                                settled.stream().map(Hold::settledAt).toArray(Instant[]::new)))
                 .update();
         if (updated != settled.size()) {
             throw new IllegalStateException("settled " + updated + " of " + settled.size() + " pending holds");
@@ -151,8 +182,11 @@ class LedgerRepository {
             return Map.of();
         }
         long[] ids = accounts.stream().mapToLong(AccountState::id).toArray();
-        long[] balances = accounts.stream().mapToLong(AccountState::balanceMinor).toArray();
-        long[] held = accounts.stream().mapToLong(a -> heldDeltas.getOrDefault(a.id(), 0L)).toArray();
+        long[] balances =
+                accounts.stream().mapToLong(AccountState::balanceMinor).toArray();
+        long[] held = accounts.stream()
+                .mapToLong(a -> heldDeltas.getOrDefault(a.id(), 0L))
+                .toArray();
         Map<Long, Long> versions = new HashMap<>();
         jdbc.sql("""
                 UPDATE accounts AS a SET balance_minor = v.balance, held_minor = a.held_minor + v.held,
@@ -259,7 +293,9 @@ class LedgerRepository {
         }
         Map<Long, LedgerTransaction> locked = new HashMap<>();
         jdbc.sql("SELECT * FROM transactions WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
-                .param("ids", bigints(ids.stream().mapToLong(Long::longValue).sorted().toArray()))
+                .param(
+                        "ids",
+                        bigints(ids.stream().mapToLong(Long::longValue).sorted().toArray()))
                 .query(LedgerRepository::transaction)
                 .list()
                 .forEach(tx -> locked.put(tx.id(), tx));
@@ -274,8 +310,16 @@ class LedgerRepository {
                 UPDATE transactions AS t SET status = 'reversed'
                   FROM unnest(:ids, :createdAts) AS v(id, created_at)
                  WHERE t.id = v.id AND t.created_at = v.created_at AND t.status = 'completed'""")
-                .param("ids", bigints(originals.stream().mapToLong(LedgerTransaction::id).toArray()))
-                .param("createdAts", SqlArrays.timestamps(originals.stream().map(LedgerTransaction::createdAt).toArray(Instant[]::new)))
+                .param(
+                        "ids",
+                        bigints(originals.stream()
+                                .mapToLong(LedgerTransaction::id)
+                                .toArray()))
+                .param(
+                        "createdAts",
+                        SqlArrays.timestamps(originals.stream()
+                                .map(LedgerTransaction::createdAt)
+                                .toArray(Instant[]::new)))
                 .update();
         if (updated != originals.size()) {
             throw new IllegalStateException("marked " + updated + " of " + originals.size() + " transactions reversed");
@@ -283,8 +327,7 @@ class LedgerRepository {
     }
 
     /** A transaction ready to insert (id still 0) with the entries its posting produced. */
-    record Draft(LedgerTransaction transaction, List<Entry> entries) {
-    }
+    record Draft(LedgerTransaction transaction, List<Entry> entries) {}
 
     /** Makes sure every currency's cash account exists: the other side of deposits and withdrawals. */
     void ensureCashAccounts(Collection<Currency> currencies, Instant now) {
@@ -299,7 +342,6 @@ class LedgerRepository {
                 .param("now", Timestamp.from(now))
                 .update();
     }
-
 
     static AccountState accountState(ResultSet rs, int row) throws SQLException {
         return new AccountState(
@@ -347,7 +389,9 @@ class LedgerRepository {
                 rs.getString("description"),
                 rs.getTimestamp("expires_at").toInstant(),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("settled_at") == null ? null : rs.getTimestamp("settled_at").toInstant(),
+                rs.getTimestamp("settled_at") == null
+                        ? null
+                        : rs.getTimestamp("settled_at").toInstant(),
                 nullableLong(rs, "transaction_id"));
     }
 
@@ -355,5 +399,4 @@ class LedgerRepository {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }
-
 }

@@ -37,15 +37,23 @@ public record LedgerTransaction(
         }
     }
 
-    public LedgerTransaction(long id, TransactionType type, String status, Money amount, long accountId, Long targetAccountId,
-                             String description, Long reverses, Instant createdAt) {
+    public LedgerTransaction(
+            long id,
+            TransactionType type,
+            String status,
+            Money amount,
+            long accountId,
+            Long targetAccountId,
+            String description,
+            Long reverses,
+            Instant createdAt) {
         this(id, type, status, amount, accountId, targetAccountId, description, reverses, createdAt, null);
     }
 
     /** The same transaction with the id the database gave it. */
     LedgerTransaction withId(long newId) {
-        return new LedgerTransaction(newId, type, status, amount, accountId, targetAccountId, description, reverses, createdAt,
-                holdId);
+        return new LedgerTransaction(
+                newId, type, status, amount, accountId, targetAccountId, description, reverses, createdAt, holdId);
     }
 
     /** The movement this transaction booked: cash to account for a deposit, account to cash for a withdrawal. */

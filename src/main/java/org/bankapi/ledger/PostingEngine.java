@@ -1,11 +1,11 @@
 package org.bankapi.ledger;
 
 import io.micrometer.core.instrument.Counter;
-import jakarta.annotation.PreDestroy;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -49,9 +49,11 @@ public class PostingEngine implements SmartLifecycle {
     private volatile boolean closed;
     private Thread thread;
 
-    PostingEngine(BatchWriter writer, MeterRegistry registry,
-                  @Value("${bank.posting.batch-size-max:256}") int batchSizeMax,
-                  @Value("${bank.posting.queue-size-max:4096}") int queueSizeMax) {
+    PostingEngine(
+            BatchWriter writer,
+            MeterRegistry registry,
+            @Value("${bank.posting.batch-size-max:256}") int batchSizeMax,
+            @Value("${bank.posting.queue-size-max:4096}") int queueSizeMax) {
         if (batchSizeMax < 1 || queueSizeMax < 1) {
             throw new IllegalArgumentException("bank.posting.batch-size-max and queue-size-max must be positive");
         }
@@ -59,15 +61,20 @@ public class PostingEngine implements SmartLifecycle {
         this.batchSizeMax = batchSizeMax;
         this.queue = new ArrayBlockingQueue<>(queueSizeMax);
         this.batchSizes = DistributionSummary.builder("posting.batch.size")
-                .description("Money requests booked per database transaction").register(registry);
+                .description("Money requests booked per database transaction")
+                .register(registry);
         this.batchTimes = Timer.builder("posting.batch.duration")
-                .description("Time to book and commit one batch").register(registry);
+                .description("Time to book and commit one batch")
+                .register(registry);
         this.splits = Counter.builder("posting.batch.splits")
-                .description("Batches split in two after a database failure").register(registry);
+                .description("Batches split in two after a database failure")
+                .register(registry);
         this.rejected = Counter.builder("posting.rejected")
-                .description("Money requests refused with 503 because the queue was full").register(registry);
+                .description("Money requests refused with 503 because the queue was full")
+                .register(registry);
         Gauge.builder("posting.queue.depth", queue, BlockingQueue::size)
-                .description("Money requests waiting for the writer").register(registry);
+                .description("Money requests waiting for the writer")
+                .register(registry);
     }
 
     /**
@@ -77,7 +84,8 @@ public class PostingEngine implements SmartLifecycle {
      */
     public Outcome submit(Submission submission) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("the posting engine books in its own transaction: do not call it inside one");
+            throw new IllegalStateException(
+                    "the posting engine books in its own transaction: do not call it inside one");
         }
         try {
             return enqueue(submission).join();
@@ -103,7 +111,8 @@ public class PostingEngine implements SmartLifecycle {
     }
 
     private static ProblemException busy() {
-        return new ProblemException(503, "temporarily_unavailable", "the service is busy; the request was not applied; retry it");
+        return new ProblemException(
+                503, "temporarily_unavailable", "the service is busy; the request was not applied; retry it");
     }
 
     private void loop() {
@@ -146,7 +155,8 @@ public class PostingEngine implements SmartLifecycle {
     }
 
     /** A second request with a key already in this batch waits for the next one, where it is a replay. */
-    private static void take(Pending pending, List<Pending> batch, Set<IdempotencyClaim.Id> keys, Deque<Pending> later) {
+    private static void take(
+            Pending pending, List<Pending> batch, Set<IdempotencyClaim.Id> keys, Deque<Pending> later) {
         IdempotencyClaim claim = pending.submission.claim();
         if (claim != null && !keys.add(claim.id())) {
             later.add(pending);
@@ -162,7 +172,8 @@ public class PostingEngine implements SmartLifecycle {
             results = writer.write(batch.stream().map(p -> p.submission).toList());
         } catch (RuntimeException e) {
             if (batch.size() == 1 || unreachable(e)) {
-                log.warn("Batch of {} not booked: {}", batch.size(), e.getClass().getSimpleName());
+                log.warn(
+                        "Batch of {} not booked: {}", batch.size(), e.getClass().getSimpleName());
                 batch.forEach(p -> p.result.completeExceptionally(e));
                 return;
             }
@@ -234,7 +245,9 @@ public class PostingEngine implements SmartLifecycle {
         stop();
         Pending left;
         while ((left = queue.poll()) != null) {
-            left.result.completeExceptionally(new ProblemException(503, "temporarily_unavailable",
+            left.result.completeExceptionally(new ProblemException(
+                    503,
+                    "temporarily_unavailable",
                     "the service is shutting down; the request was not applied; retry it"));
         }
     }

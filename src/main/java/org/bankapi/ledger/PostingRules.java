@@ -14,8 +14,7 @@ import org.bankapi.problem.ProblemException;
  */
 public final class PostingRules {
 
-    private PostingRules() {
-    }
+    private PostingRules() {}
 
     /** The entries and new balances of one movement, or a {@link ProblemException} naming the rule broken. */
     public static Posting apply(Movement movement, Map<Long, AccountState> accounts) {
@@ -29,8 +28,11 @@ public final class PostingRules {
                 throw ProblemException.rule("account_closed", "account " + account.id() + " is closed");
             }
             if (!account.currency().equals(movement.amount().currency())) {
-                throw ProblemException.rule("currency_mismatch", "account " + account.id() + " holds "
-                        + account.currency().getCurrencyCode() + ", not " + movement.amount().currency().getCurrencyCode());
+                throw ProblemException.rule(
+                        "currency_mismatch",
+                        "account " + account.id() + " holds "
+                                + account.currency().getCurrencyCode() + ", not "
+                                + movement.amount().currency().getCurrencyCode());
             }
         }
         long amount = movement.amount().minorUnits();
@@ -44,9 +46,12 @@ public final class PostingRules {
         if (!to.cash()) {
             after.put(to.id(), to.withBalance(Math.addExact(to.balanceMinor(), amount)));
         }
-        Posting posting = new Posting(movement, List.of(
-                new Entry(from.id(), -amount, balanceAfter(from, after)),
-                new Entry(to.id(), amount, balanceAfter(to, after))), after);
+        Posting posting = new Posting(
+                movement,
+                List.of(
+                        new Entry(from.id(), -amount, balanceAfter(from, after)),
+                        new Entry(to.id(), amount, balanceAfter(to, after))),
+                after);
         return posting;
     }
 
@@ -59,11 +64,14 @@ public final class PostingRules {
             throw ProblemException.rule("account_closed", "account " + account.id() + " is closed");
         }
         if (!account.currency().equals(amount.currency())) {
-            throw ProblemException.rule("currency_mismatch", "account " + account.id() + " holds "
-                    + account.currency().getCurrencyCode() + ", not " + amount.currency().getCurrencyCode());
+            throw ProblemException.rule(
+                    "currency_mismatch",
+                    "account " + account.id() + " holds " + account.currency().getCurrencyCode() + ", not "
+                            + amount.currency().getCurrencyCode());
         }
         if (account.availableMinor() < amount.minorUnits()) {
-            throw ProblemException.rule("insufficient_funds", "account " + account.id() + " has not enough available funds");
+            throw ProblemException.rule(
+                    "insufficient_funds", "account " + account.id() + " has not enough available funds");
         }
         return account.withHeld(Math.addExact(account.heldMinor(), amount.minorUnits()));
     }

@@ -29,14 +29,13 @@ public class TransactionQueries {
     /** Transactions touching one account, on either side. */
     public List<LedgerTransaction> ofAccount(long accountId, TransactionType type, Long beforeId, int limit) {
         String conditions = (type == null ? "" : " AND type = :type") + (beforeId == null ? "" : " AND id < :before");
-        var spec = jdbc.sql("""
+        var spec =
+                jdbc.sql("""
                 SELECT * FROM (
                   (SELECT * FROM transactions WHERE account_id = :account %1$s ORDER BY id DESC LIMIT :limit)
                   UNION ALL
                   (SELECT * FROM transactions WHERE target_account_id = :account %1$s ORDER BY id DESC LIMIT :limit)
-                ) AS t ORDER BY id DESC LIMIT :limit""".formatted(conditions))
-                .param("account", accountId)
-                .param("limit", limit);
+                ) AS t ORDER BY id DESC LIMIT :limit""".formatted(conditions)).param("account", accountId).param("limit", limit);
         return bind(spec, type, beforeId).query(LedgerRepository::transaction).list();
     }
 
@@ -46,7 +45,8 @@ public class TransactionQueries {
      * columns would read and sort every transaction of those accounts before the limit. A transfer
      * between two of the accounts comes once (from its debit side).
      */
-    public List<LedgerTransaction> ofAccounts(Collection<Long> accountIds, TransactionType type, Long beforeId, int limit) {
+    public List<LedgerTransaction> ofAccounts(
+            Collection<Long> accountIds, TransactionType type, Long beforeId, int limit) {
         if (accountIds.isEmpty()) {
             return List.of();
         }
@@ -60,7 +60,12 @@ public class TransactionQueries {
                     (SELECT * FROM transactions WHERE target_account_id = a.id AND account_id <> ALL(:accounts) %1$s
                       ORDER BY id DESC LIMIT :limit) AS t
                 ) AS t ORDER BY id DESC LIMIT :limit""".formatted(conditions))
-                .param("accounts", org.bankapi.db.SqlArrays.bigints(accountIds.stream().mapToLong(Long::longValue).distinct().toArray()))
+                .param(
+                        "accounts",
+                        org.bankapi.db.SqlArrays.bigints(accountIds.stream()
+                                .mapToLong(Long::longValue)
+                                .distinct()
+                                .toArray()))
                 .param("limit", limit);
         return bind(spec, type, beforeId).query(LedgerRepository::transaction).list();
     }

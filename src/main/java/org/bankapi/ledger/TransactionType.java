@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** The kinds of transaction; the lower-case name is the wire and database form. */
 public enum TransactionType {
-    DEPOSIT, WITHDRAWAL, TRANSFER, REVERSAL;
+    DEPOSIT,
+    WITHDRAWAL,
+    TRANSFER,
+    REVERSAL;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

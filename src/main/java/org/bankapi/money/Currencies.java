@@ -5,8 +5,7 @@ import java.util.Currency;
 /** ISO 4217 look-ups with the service's rules: only currencies that have a fixed number of minor units. */
 public final class Currencies {
 
-    private Currencies() {
-    }
+    private Currencies() {}
 
     /** Parses an ISO 4217 code (upper case, three letters); throws {@link InvalidAmountException} otherwise. */
     public static Currency parse(String code) {
@@ -15,7 +14,9 @@ public final class Currencies {
         }
         try {
             Currency currency = Currency.getInstance(code);
-            if (currency.getDefaultFractionDigits() < 0 || currency.getNumericCode() <= 0 || currency.getNumericCode() >= 1000) {
+            if (currency.getDefaultFractionDigits() < 0
+                    || currency.getNumericCode() <= 0
+                    || currency.getNumericCode() >= 1000) {
                 throw new InvalidAmountException("currency " + code + " has no minor unit and is not supported");
             }
             return currency;

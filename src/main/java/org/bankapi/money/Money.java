@@ -55,7 +55,11 @@ public record Money(long minorUnits, Currency currency) {
             throw new InvalidAmountException(
                     "amount has more than " + digits + " fraction digits for " + currency.getCurrencyCode());
         }
-        return new Money(value.movePointRight(digits).setScale(0, RoundingMode.UNNECESSARY).longValueExact(), currency);
+        return new Money(
+                value.movePointRight(digits)
+                        .setScale(0, RoundingMode.UNNECESSARY)
+                        .longValueExact(),
+                currency);
     }
 
     private static void checkRange(BigDecimal value) {

@@ -17,9 +17,12 @@ public class LocalStartLogFormat implements EnvironmentPostProcessor {
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         boolean localStart = Boolean.parseBoolean(environment.getProperty("bank.local-start", "false"));
-        boolean chosen = System.getProperty(FORMAT) != null || System.getenv("LOGGING_STRUCTURED_FORMAT_CONSOLE") != null;
+        boolean chosen =
+                System.getProperty(FORMAT) != null || System.getenv("LOGGING_STRUCTURED_FORMAT_CONSOLE") != null;
         if (localStart && !chosen) {
-            environment.getPropertySources().addFirst(new MapPropertySource("bank-local-start-logging", Map.of(FORMAT, "")));
+            environment
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource("bank-local-start-logging", Map.of(FORMAT, "")));
         }
     }
 }

@@ -5,6 +5,5 @@ public final class LogFields {
 
     public static final String USER_ID = "user.id";
 
-    private LogFields() {
-    }
+    private LogFields() {}
 }

@@ -56,7 +56,8 @@ class LogstashShipping implements InitializingBean, DisposableBean {
         tcp.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(tcp);
         appender = tcp;
-        LoggerFactory.getLogger(LogstashShipping.class).info("Shipping logs to Logstash at {}:{}", settings.logstashHost(), settings.logstashPort());
+        LoggerFactory.getLogger(LogstashShipping.class)
+                .info("Shipping logs to Logstash at {}:{}", settings.logstashHost(), settings.logstashPort());
     }
 
     @Override

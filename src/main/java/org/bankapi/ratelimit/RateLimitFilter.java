@@ -5,8 +5,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.bankapi.web.MoneyPaths;
 import org.bankapi.config.Settings;
+import org.bankapi.web.MoneyPaths;
 import org.bankapi.web.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,9 @@ class RateLimitFilter extends OncePerRequestFilter implements DisposableBean {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return limiter == null || !"POST".equals(request.getMethod()) || !MoneyPaths.isStateChanging(request.getRequestURI());
+        return limiter == null
+                || !"POST".equals(request.getMethod())
+                || !MoneyPaths.isStateChanging(request.getRequestURI());
     }
 
     @Override
@@ -54,7 +56,8 @@ class RateLimitFilter extends OncePerRequestFilter implements DisposableBean {
             RateLimiter.Decision decision = limiter.acquire(authentication.getName());
             if (!decision.allowed()) {
                 response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
-                ProblemResponses.write(response, 429, "rate_limited", "too many requests; retry after the time in Retry-After");
+                ProblemResponses.write(
+                        response, 429, "rate_limited", "too many requests; retry after the time in Retry-After");
                 return;
             }
         }

@@ -61,7 +61,9 @@ public final class RedisTokenBuckets implements RateLimiter, AutoCloseable {
         uri.setTimeout(CONNECT_TIMEOUT);
         this.client = RedisClient.create(uri);
         this.client.setOptions(io.lettuce.core.ClientOptions.builder()
-                .socketOptions(io.lettuce.core.SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+                .socketOptions(io.lettuce.core.SocketOptions.builder()
+                        .connectTimeout(CONNECT_TIMEOUT)
+                        .build())
                 .build());
         this.ratePerSecond = ratePerSecond;
         this.fallback = fallback;
@@ -74,11 +76,18 @@ public final class RedisTokenBuckets implements RateLimiter, AutoCloseable {
             return fallback.acquire(principal);
         }
         try {
-            List<Long> result = redis.sync().eval(SCRIPT, ScriptOutputType.MULTI, new String[] {key(principal)},
-                    Integer.toString(ratePerSecond), Integer.toString(2 * ratePerSecond));
+            List<Long> result = redis.sync()
+                    .eval(
+                            SCRIPT,
+                            ScriptOutputType.MULTI,
+                            new String[] {key(principal)},
+                            Integer.toString(ratePerSecond),
+                            Integer.toString(2 * ratePerSecond));
             return result.get(0) == 1L ? Decision.ALLOWED : new Decision(false, result.get(1));
         } catch (RuntimeException e) {
-            log.warn("Redis rate limit unavailable ({}); limiting in process until it answers", e.getClass().getSimpleName());
+            log.warn(
+                    "Redis rate limit unavailable ({}); limiting in process until it answers",
+                    e.getClass().getSimpleName());
             disconnect();
             return fallback.acquire(principal);
         }
@@ -97,7 +106,9 @@ public final class RedisTokenBuckets implements RateLimiter, AutoCloseable {
                     connection = opened;
                 } catch (RuntimeException e) {
                     retryAtNanos = System.nanoTime() + RECONNECT_AFTER.toNanos();
-                    log.warn("Redis rate limit unreachable ({}); limiting in process for now", e.getClass().getSimpleName());
+                    log.warn(
+                            "Redis rate limit unreachable ({}); limiting in process for now",
+                            e.getClass().getSimpleName());
                 }
             }
             return connection;

@@ -55,7 +55,9 @@ class AzureAdDecoders implements SecurityConfig.AzureAdDecoderFactory {
             } catch (BadJwtException e) {
                 throw e;
             } catch (JwtException | IllegalArgumentException | IllegalStateException e) {
-                log.warn("Cannot validate an Azure AD token: the issuer's keys are unavailable ({})", e.getClass().getSimpleName());
+                log.warn(
+                        "Cannot validate an Azure AD token: the issuer's keys are unavailable ({})",
+                        e.getClass().getSimpleName());
                 throw new BadJwtException("the token cannot be validated now", e);
             }
         };

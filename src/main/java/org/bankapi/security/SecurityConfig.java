@@ -41,8 +41,15 @@ public class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
     private static final String[] PUBLIC = {
-        "/health", "/health/**", "/metrics", "/docs", "/docs/**", "/openapi.json", "/openapi.json/**",
-        "/swagger-ui/**", "/error"
+        "/health",
+        "/health/**",
+        "/metrics",
+        "/docs",
+        "/docs/**",
+        "/openapi.json",
+        "/openapi.json/**",
+        "/swagger-ui/**",
+        "/error"
     };
 
     @Bean
@@ -50,20 +57,23 @@ public class SecurityConfig {
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers(HttpMethod.GET, PUBLIC).permitAll()
-                        .anyRequest().authenticated())
-                .oauth2ResourceServer(oauth -> oauth
-                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(authenticationConverter()))
+                .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, PUBLIC)
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
+                .oauth2ResourceServer(oauth -> oauth.jwt(
+                                jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(authenticationConverter()))
                         .authenticationEntryPoint((request, response, e) -> unauthenticated(response))
                         .accessDeniedHandler((request, response, e) ->
                                 ProblemResponses.write(response, 403, "forbidden", "this needs another role")))
-                .exceptionHandling(ex -> ex.authenticationEntryPoint((request, response, e) -> unauthenticated(response)))
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(
-                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"))
+                .exceptionHandling(
+                        ex -> ex.authenticationEntryPoint((request, response, e) -> unauthenticated(response)))
+                .headers(headers -> headers.contentSecurityPolicy(
+                                csp -> csp.policyDirectives(
+                                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"))
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
-                        .httpStrictTransportSecurity(hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(31_536_000)));
+                        .httpStrictTransportSecurity(
+                                hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(31_536_000)));
         return http.build();
     }
 
@@ -74,39 +84,46 @@ public class SecurityConfig {
 
     @Bean
     @ConditionalOnWebApplication
-    JwtDecoder jwtDecoder(Settings settings, java.util.Optional<AzureAdDecoderFactory> azureAd,
-                          org.springframework.core.env.Environment environment) {
+    JwtDecoder jwtDecoder(
+            Settings settings,
+            java.util.Optional<AzureAdDecoderFactory> azureAd,
+            org.springframework.core.env.Environment environment) {
         if (settings.hmacTokensEnabled() && !environment.getProperty("bank.local-start", Boolean.class, false)) {
-            log.warn("The HS256 fallback (JWT_SECRET_KEY) is on outside the local start: anyone holding the secret can mint admin tokens; use Azure AD in production");
+            log.warn(
+                    "The HS256 fallback (JWT_SECRET_KEY) is on outside the local start: anyone holding the secret can mint admin tokens; use Azure AD in production");
         }
         JwtDecoder hmac = null;
         if (settings.hmacTokensEnabled()) {
             // built once: the decoder, its processor and its MAC verifier serve every request
             SecretKeySpec key = new SecretKeySpec(settings.jwtSecret(), "HmacSHA256");
             SharedMacVerifierFactory verifiers = new SharedMacVerifierFactory(key);
-            NimbusJwtDecoder decoder = NimbusJwtDecoder
-                    .withSecretKey(key)
+            NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key)
                     .macAlgorithm(MacAlgorithm.HS256)
                     .jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(verifiers))
                     .build();
-            decoder.setJwtValidator(validators(settings.azureClientId() == null ? List.of() : List.of(settings.azureClientId())));
+            decoder.setJwtValidator(
+                    validators(settings.azureClientId() == null ? List.of() : List.of(settings.azureClientId())));
             hmac = decoder;
         }
-        JwtDecoder rsa = settings.azureAdEnabled() && azureAd.isPresent() ? azureAd.get().create(settings) : null;
+        JwtDecoder rsa =
+                settings.azureAdEnabled() && azureAd.isPresent() ? azureAd.get().create(settings) : null;
         if (hmac == null && rsa == null) {
-            log.warn("Neither Azure AD (AZURE_AD_TENANT_ID) nor the HS256 fallback (JWT_SECRET_KEY) is configured: every request needing a token will be refused");
+            log.warn(
+                    "Neither Azure AD (AZURE_AD_TENANT_ID) nor the HS256 fallback (JWT_SECRET_KEY) is configured: every request needing a token will be refused");
         }
         return new BankJwtDecoder(hmac, rsa);
     }
 
     /** exp and sub are required, the token must be current, and the audience must match when one is configured. */
-    public static OAuth2TokenValidator<Jwt> validators(Collection<String> audiences, OAuth2TokenValidator<Jwt>... more) {
+    public static OAuth2TokenValidator<Jwt> validators(
+            Collection<String> audiences, OAuth2TokenValidator<Jwt>... more) {
         List<OAuth2TokenValidator<Jwt>> all = new ArrayList<>();
         all.add(new JwtTimestampValidator());
         all.add(new JwtClaimValidator<Instant>("exp", Objects::nonNull));
         all.add(new JwtClaimValidator<String>("sub", sub -> sub != null && !sub.isBlank() && sub.length() <= 255));
         if (!audiences.isEmpty()) {
-            all.add(new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.stream().anyMatch(audiences::contains)));
+            all.add(new JwtClaimValidator<List<String>>(
+                    "aud", aud -> aud != null && aud.stream().anyMatch(audiences::contains)));
         }
         all.addAll(List.of(more));
         return new DelegatingOAuth2TokenValidator<>(all);
@@ -122,7 +139,8 @@ public class SecurityConfig {
     static Collection<GrantedAuthority> authorities(Jwt jwt) {
         Object roles = jwt.getClaims().get("roles");
         boolean admin = roles instanceof Collection<?> list
-                && list.stream().anyMatch(r -> r != null && "admin".equals(r.toString().toLowerCase(Locale.ROOT)));
+                && list.stream()
+                        .anyMatch(r -> r != null && "admin".equals(r.toString().toLowerCase(Locale.ROOT)));
         return List.of(new SimpleGrantedAuthority(admin ? Caller.ROLE_ADMIN : Caller.ROLE_CUSTOMER));
     }
 

@@ -39,7 +39,8 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
     private final URI endpoint;
     private final String token;
     private final Deque<Map<String, Object>> queue = new ArrayDeque<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Counter dropped;
     private final Counter sent;
     private final Counter failedBatches;
@@ -56,7 +57,8 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
         this.endpoint = endpoint;
         this.token = token;
         this.backoffBaseMs = backoffBaseMs;
-        this.dropped = Counter.builder("sentinel_events_dropped_total").description("events dropped because the queue was full")
+        this.dropped = Counter.builder("sentinel_events_dropped_total")
+                .description("events dropped because the queue was full")
                 .register(meters);
         this.sent = Counter.builder("sentinel_events_sent_total").register(meters);
         this.failedBatches = Counter.builder("sentinel_batches_failed_total").register(meters);
@@ -93,7 +95,8 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
     }
 
     /** For the fraud detector: one alert, in the same Sentinel stream as the audit events. */
-    public void forwardFraudAlert(long transactionId, String rule, String amount, String currency, java.time.Instant createdAt) {
+    public void forwardFraudAlert(
+            long transactionId, String rule, String amount, String currency, java.time.Instant createdAt) {
         Map<String, Object> event = new java.util.LinkedHashMap<>();
         event.put("TimeGenerated", createdAt.toString());
         event.put("EventType", "fraud_alert");
@@ -101,7 +104,9 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
         event.put("Resource", "/transactions/" + transactionId);
         event.put("Outcome", "flagged");
         event.put("Code", rule);
-        event.put("Details", Map.of("transaction_id", transactionId, "rule", rule, "amount", amount, "currency", currency));
+        event.put(
+                "Details",
+                Map.of("transaction_id", transactionId, "rule", rule, "amount", amount, "currency", currency));
         forward(event);
     }
 
@@ -132,8 +137,10 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
             }
             if (!batch.isEmpty() && !send(batch)) {
                 failedBatches.increment();
-                log.warn("Sentinel did not take {} events after {} attempts; they are dropped (the audit log keeps them)",
-                        batch.size(), ATTEMPTS_MAX);
+                log.warn(
+                        "Sentinel did not take {} events after {} attempts; they are dropped (the audit log keeps them)",
+                        batch.size(),
+                        ATTEMPTS_MAX);
             }
         }
     }
@@ -142,19 +149,28 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
         byte[] body = JSON.writeValueAsBytes(batch);
         for (int attempt = 1; attempt <= ATTEMPTS_MAX && running; attempt++) {
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(endpoint)
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(endpoint)
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() / 100 == 2) {
                     sent.increment(batch.size());
                     return true;
                 }
-                log.warn("Sentinel answered {} to a batch of {} events (attempt {})", response.statusCode(), batch.size(), attempt);
+                log.warn(
+                        "Sentinel answered {} to a batch of {} events (attempt {})",
+                        response.statusCode(),
+                        batch.size(),
+                        attempt);
             } catch (java.io.IOException e) {
-                log.warn("Sentinel unreachable (attempt {}): {}", attempt, e.getClass().getSimpleName());
+                log.warn(
+                        "Sentinel unreachable (attempt {}): {}",
+                        attempt,
+                        e.getClass().getSimpleName());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -8,5 +8,4 @@ record BalanceAtView(
         @Schema(example = "4503599627370517") long accountId,
         @Schema(example = "EUR") String currency,
         @Schema(example = "224.50") String balance,
-        @Schema(example = "2026-11-30T23:59:59Z") Instant at) {
-}
+        @Schema(example = "2026-11-30T23:59:59Z") Instant at) {}

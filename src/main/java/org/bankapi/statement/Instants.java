@@ -23,8 +23,7 @@ final class Instants {
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-    private Instants() {
-    }
+    private Instants() {}
 
     /** The instant a parameter names, or a 400 naming the parameter. */
     static Instant parse(String field, String text) {
@@ -35,8 +34,10 @@ final class Instants {
             }
             return instant;
         } catch (DateTimeException e) {
-            throw ProblemException.validation(field, "must be an RFC 3339 instant such as 2026-01-31T23:00:00Z"
-                    + " (an offset's + written as %2B in a URL)");
+            throw ProblemException.validation(
+                    field,
+                    "must be an RFC 3339 instant such as 2026-01-31T23:00:00Z"
+                            + " (an offset's + written as %2B in a URL)");
         }
     }
 

@@ -43,8 +43,9 @@ final class StatementCsv {
 
     /** A file name for Content-Disposition: the account and the window. */
     String fileName() {
-        return "statement-" + accountId + "-" + DateTimeFormatter.ISO_INSTANT.format(window.from()).replace(":", "")
-                + "-" + DateTimeFormatter.ISO_INSTANT.format(window.to()).replace(":", "") + ".csv";
+        return "statement-" + accountId + "-"
+                + DateTimeFormatter.ISO_INSTANT.format(window.from()).replace(":", "") + "-"
+                + DateTimeFormatter.ISO_INSTANT.format(window.to()).replace(":", "") + ".csv";
     }
 
     void writeTo(OutputStream out) throws IOException {

@@ -43,13 +43,14 @@ class StatementRepository {
         this.jdbc = jdbc;
     }
 
-    record AccountHeader(Currency currency, Instant createdAt) {
-    }
+    record AccountHeader(Currency currency, Instant createdAt) {}
 
     Optional<AccountHeader> header(long accountId) {
         return jdbc.sql("SELECT currency, created_at FROM accounts WHERE id = :id AND kind = 'customer'")
                 .param("id", accountId)
-                .query((rs, n) -> new AccountHeader(Currency.getInstance(rs.getString(1)), rs.getTimestamp(2).toInstant()))
+                .query((rs, n) -> new AccountHeader(
+                        Currency.getInstance(rs.getString(1)),
+                        rs.getTimestamp(2).toInstant()))
                 .optional();
     }
 
@@ -82,7 +83,8 @@ class StatementRepository {
      * caller consumes and closes the stream inside a transaction (PostgreSQL keeps a cursor only there).
      */
     Stream<StatementEntry> stream(long accountId, Instant from, Instant to) {
-        return jdbc.sql(ENTRIES + " ORDER BY e.created_at, e.id")
+        return jdbc
+                .sql(ENTRIES + " ORDER BY e.created_at, e.id")
                 .withFetchSize(CSV_FETCH_ROWS)
                 .param("account", accountId)
                 .param("from", Timestamp.from(from))
@@ -92,8 +94,13 @@ class StatementRepository {
     }
 
     private static StatementEntry entry(ResultSet rs, int n) throws SQLException {
-        return new StatementEntry(rs.getLong("id"), rs.getLong("transaction_id"), rs.getString("type"),
-                rs.getLong("amount_minor"), rs.getLong("balance_after"), rs.getString("description"),
+        return new StatementEntry(
+                rs.getLong("id"),
+                rs.getLong("transaction_id"),
+                rs.getString("type"),
+                rs.getLong("amount_minor"),
+                rs.getLong("balance_after"),
+                rs.getString("description"),
                 rs.getTimestamp("created_at").toInstant());
     }
 }

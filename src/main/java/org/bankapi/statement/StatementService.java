@@ -34,8 +34,11 @@ class StatementService {
     private final Clock clock;
     private final TransactionTemplate snapshot;
 
-    StatementService(AccountService accounts, StatementRepository repository, Clock clock,
-                     PlatformTransactionManager transactions) {
+    StatementService(
+            AccountService accounts,
+            StatementRepository repository,
+            Clock clock,
+            PlatformTransactionManager transactions) {
         this.accounts = accounts;
         this.repository = repository;
         this.clock = clock;
@@ -45,8 +48,7 @@ class StatementService {
     }
 
     /** What {@code GET /accounts/{id}/statement} asks, as the query string gave it. */
-    record StatementRequest(String from, String to, Integer limit, String cursor) {
-    }
+    record StatementRequest(String from, String to, Integer limit, String cursor) {}
 
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public StatementView statement(Caller caller, long accountId, StatementRequest request) {
@@ -55,11 +57,18 @@ class StatementService {
         PageRequest page = PageRequest.of(request.limit(), request.cursor(), LIMIT_DEFAULT, LIMIT_MAX);
         long opening = repository.balanceBefore(accountId, window.fromMicros());
         long closing = repository.balanceBefore(accountId, window.toMicros());
-        List<StatementEntry> rows = repository.page(accountId, window.fromMicros(), window.toMicros(), page.afterId(),
-                page.fetchSize());
+        List<StatementEntry> rows =
+                repository.page(accountId, window.fromMicros(), window.toMicros(), page.afterId(), page.fetchSize());
         Page<StatementView.Line> lines = page.page(rows, StatementEntry::entryId, entry -> line(entry, currency));
-        return new StatementView(accountId, currency.getCurrencyCode(), window.from(), window.to(),
-                decimal(opening, currency), decimal(closing, currency), lines.items(), lines.nextCursor());
+        return new StatementView(
+                accountId,
+                currency.getCurrencyCode(),
+                window.from(),
+                window.to(),
+                decimal(opening, currency),
+                decimal(closing, currency),
+                lines.items(),
+                lines.nextCursor());
     }
 
     /**
@@ -69,18 +78,23 @@ class StatementService {
     public StatementCsv statementCsv(Caller caller, long accountId, String from, String to) {
         Currency currency = visibleCurrency(caller, accountId);
         StatementWindow window = StatementWindow.of(from, to, clock);
-        return new StatementCsv(accountId, window, currency, action -> snapshot.executeWithoutResult(status -> {
-            try (Stream<StatementEntry> entries = repository.stream(accountId, window.fromMicros(), window.toMicros())) {
-                entries.forEach(action);
-            }
-        }));
+        return new StatementCsv(
+                accountId,
+                window,
+                currency,
+                action -> snapshot.executeWithoutResult(status -> {
+                    try (Stream<StatementEntry> entries =
+                            repository.stream(accountId, window.fromMicros(), window.toMicros())) {
+                        entries.forEach(action);
+                    }
+                }));
     }
 
     @Transactional(readOnly = true)
     public BalanceAtView balanceAt(Caller caller, long accountId, String atText) {
         accounts.requireVisible(caller, accountId);
-        StatementRepository.AccountHeader account = repository.header(accountId)
-                .orElseThrow(() -> ProblemException.notFound("account " + accountId));
+        StatementRepository.AccountHeader account =
+                repository.header(accountId).orElseThrow(() -> ProblemException.notFound("account " + accountId));
         if (atText == null || atText.isBlank()) {
             throw ProblemException.validation("at", "is required");
         }
@@ -92,20 +106,28 @@ class StatementService {
             throw ProblemException.validation("at", "lies before the account was opened (" + account.createdAt() + ")");
         }
         // booked at or before at: strictly before the next stored microsecond
-        long balance = repository.balanceBefore(accountId, Instants.floorMicros(at).plusNanos(1000));
-        return new BalanceAtView(accountId, account.currency().getCurrencyCode(), decimal(balance, account.currency()), at);
+        long balance =
+                repository.balanceBefore(accountId, Instants.floorMicros(at).plusNanos(1000));
+        return new BalanceAtView(
+                accountId, account.currency().getCurrencyCode(), decimal(balance, account.currency()), at);
     }
 
     private Currency visibleCurrency(Caller caller, long accountId) {
         accounts.requireVisible(caller, accountId);
-        return repository.header(accountId)
+        return repository
+                .header(accountId)
                 .orElseThrow(() -> ProblemException.notFound("account " + accountId))
                 .currency();
     }
 
     private static StatementView.Line line(StatementEntry entry, Currency currency) {
-        return new StatementView.Line(entry.transactionId(), entry.type(), decimal(entry.amountMinor(), currency),
-                decimal(entry.balanceAfterMinor(), currency), entry.description(), entry.createdAt());
+        return new StatementView.Line(
+                entry.transactionId(),
+                entry.type(),
+                decimal(entry.amountMinor(), currency),
+                decimal(entry.balanceAfterMinor(), currency),
+                entry.description(),
+                entry.createdAt());
     }
 
     private static String decimal(long minor, Currency currency) {

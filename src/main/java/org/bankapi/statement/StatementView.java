@@ -15,8 +15,13 @@ record StatementView(
         @Schema(example = "EUR") String currency,
         @Schema(example = "2026-11-01T00:00:00Z") Instant from,
         @Schema(example = "2026-12-01T00:00:00Z") Instant to,
-        @Schema(example = "100.00", description = "the balance after every entry booked before `from`") String openingBalance,
-        @Schema(example = "224.50", description = "the balance after every entry booked before `to`") String closingBalance,
+
+        @Schema(example = "100.00", description = "the balance after every entry booked before `from`")
+        String openingBalance,
+
+        @Schema(example = "224.50", description = "the balance after every entry booked before `to`")
+        String closingBalance,
+
         List<Line> entries,
         @Schema(example = "aWQ6MTI0", nullable = true) String nextCursor) {
 
@@ -24,10 +29,17 @@ record StatementView(
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Line(
             @Schema(example = "124") long transactionId,
-            @Schema(example = "transfer", allowableValues = {"deposit", "withdrawal", "transfer", "reversal"}) String type,
+
+            @Schema(
+                    example = "transfer",
+                    allowableValues = {"deposit", "withdrawal", "transfer", "reversal"})
+            String type,
+
             @Schema(example = "-25.50") String amount,
             @Schema(example = "224.50") String balanceAfter,
-            @Schema(example = "rent, November", nullable = true) String description,
-            @Schema(example = "2026-11-03T09:15:02.123456Z") Instant createdAt) {
-    }
+
+            @Schema(example = "rent, November", nullable = true)
+            String description,
+
+            @Schema(example = "2026-11-03T09:15:02.123456Z") Instant createdAt) {}
 }

@@ -37,7 +37,8 @@ record StatementWindow(Instant from, Instant to) {
         }
         if (from == null && to == null) {
             ZonedDateTime monthStart = ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)
-                    .truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+                    .truncatedTo(ChronoUnit.DAYS)
+                    .withDayOfMonth(1);
             from = monthStart.toInstant();
             to = monthStart.plusMonths(1).toInstant();
         } else if (to == null) {

@@ -7,8 +7,8 @@ import org.bankapi.ledger.TransactionType;
 import org.bankapi.problem.ProblemException;
 
 /** The body of POST /transactions. The amount is read exactly from a JSON string or number. */
-public record CreateTransactionRequest(String type, Long accountId, Long targetAccountId, String amount,
-                                       String currency, String description) {
+public record CreateTransactionRequest(
+        String type, Long accountId, Long targetAccountId, String amount, String currency, String description) {
 
     static final int DESCRIPTION_CHARS_MAX = 500;
 
@@ -51,6 +51,6 @@ public record CreateTransactionRequest(String type, Long accountId, Long targetA
         return new Checked(parsedType, accountId, targetAccountId, parsed, description);
     }
 
-    record Checked(TransactionType type, long accountId, Long targetAccountId, Command.Amount amount, String description) {
-    }
+    record Checked(
+            TransactionType type, long accountId, Long targetAccountId, Command.Amount amount, String description) {}
 }

@@ -6,7 +6,8 @@ import org.bankapi.problem.ProblemException;
 public record ReverseRequest(String description) {
     String checkedDescription() {
         if (description != null && description.length() > CreateTransactionRequest.DESCRIPTION_CHARS_MAX) {
-            throw ProblemException.validation("description", "must be at most " + CreateTransactionRequest.DESCRIPTION_CHARS_MAX + " characters");
+            throw ProblemException.validation(
+                    "description", "must be at most " + CreateTransactionRequest.DESCRIPTION_CHARS_MAX + " characters");
         }
         return description;
     }

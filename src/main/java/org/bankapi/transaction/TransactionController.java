@@ -1,10 +1,10 @@
 package org.bankapi.transaction;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
@@ -32,19 +32,25 @@ class TransactionController {
 
     @PostMapping
     @Operation(summary = "Deposit, withdraw or transfer (owner of account_id, or admin)")
-    @ApiResponse(responseCode = "201", description = "Booked (or replayed: Idempotent-Replayed: true)",
+    @ApiResponse(
+            responseCode = "201",
+            description = "Booked (or replayed: Idempotent-Replayed: true)",
             content = @Content(schema = @Schema(implementation = TransactionView.class)))
-    ResponseEntity<Object> create(@RequestBody CreateTransactionRequest request,
-                                  @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
+    ResponseEntity<Object> create(
+            @RequestBody CreateTransactionRequest request,
+            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
         return transactions.create(Caller.current(), request, claim).toResponse();
     }
 
     @GetMapping
-    @Operation(summary = "A page of transactions, newest first: all for an admin, those touching own accounts for a customer")
-    Page<TransactionView> list(@RequestParam(name = "account_id", required = false) Long accountId,
-                               @RequestParam(required = false) String type,
-                               @RequestParam(required = false) Integer limit,
-                               @RequestParam(required = false) String cursor) {
+    @Operation(
+            summary =
+                    "A page of transactions, newest first: all for an admin, those touching own accounts for a customer")
+    Page<TransactionView> list(
+            @RequestParam(name = "account_id", required = false) Long accountId,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
         return transactions.list(Caller.current(), accountId, type, PageRequest.of(limit, cursor));
     }
 
@@ -56,10 +62,14 @@ class TransactionController {
 
     @PostMapping("/{id}/reverse")
     @Operation(summary = "Post the compensating reversal of a transaction, once (admin)")
-    @ApiResponse(responseCode = "201", description = "The reversal (or replayed: Idempotent-Replayed: true)",
+    @ApiResponse(
+            responseCode = "201",
+            description = "The reversal (or replayed: Idempotent-Replayed: true)",
             content = @Content(schema = @Schema(implementation = TransactionView.class)))
-    ResponseEntity<Object> reverse(@PathVariable long id, @RequestBody(required = false) ReverseRequest request,
-                                   @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
+    ResponseEntity<Object> reverse(
+            @PathVariable long id,
+            @RequestBody(required = false) ReverseRequest request,
+            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
         return transactions.reverse(Caller.current(), id, request, claim).toResponse();
     }
 }

@@ -38,8 +38,12 @@ public class TransactionService {
     private final AuditLog audit;
     private final JsonMapper json;
 
-    TransactionService(PostingEngine engine, TransactionQueries queries, AccountService accounts, AuditLog audit,
-                       JsonMapper json) {
+    TransactionService(
+            PostingEngine engine,
+            TransactionQueries queries,
+            AccountService accounts,
+            AuditLog audit,
+            JsonMapper json) {
         this.engine = engine;
         this.queries = queries;
         this.accounts = accounts;
@@ -49,15 +53,24 @@ public class TransactionService {
 
     public Reply<TransactionView> create(Caller caller, CreateTransactionRequest request, IdempotencyClaim claim) {
         CreateTransactionRequest.Checked checked = request.check();
-        return book(caller, new Command.Post(checked.type(), checked.accountId(), checked.targetAccountId(), checked.amount(),
-                checked.description(), caller.ownerRestriction()), claim);
+        return book(
+                caller,
+                new Command.Post(
+                        checked.type(),
+                        checked.accountId(),
+                        checked.targetAccountId(),
+                        checked.amount(),
+                        checked.description(),
+                        caller.ownerRestriction()),
+                claim);
     }
 
     public TransactionView get(Caller caller, long id) {
         LedgerTransaction tx = queries.find(id).orElseThrow(() -> ProblemException.notFound("transaction " + id));
         if (!caller.admin()) {
             List<Long> own = accounts.idsOwnedBy(caller.subject());
-            if (!own.contains(tx.accountId()) && (tx.targetAccountId() == null || !own.contains(tx.targetAccountId()))) {
+            if (!own.contains(tx.accountId())
+                    && (tx.targetAccountId() == null || !own.contains(tx.targetAccountId()))) {
                 throw ProblemException.forbidden("transaction " + id + " does not touch your accounts");
             }
         }
@@ -80,7 +93,8 @@ public class TransactionService {
         } else if (caller.admin()) {
             rows = queries.all(parsedType, page.afterId(), page.fetchSize());
         } else {
-            rows = queries.ofAccounts(accounts.idsOwnedBy(caller.subject()), parsedType, page.afterId(), page.fetchSize());
+            rows = queries.ofAccounts(
+                    accounts.idsOwnedBy(caller.subject()), parsedType, page.afterId(), page.fetchSize());
         }
         return page.page(rows, LedgerTransaction::id, TransactionView::of);
     }
@@ -92,8 +106,12 @@ public class TransactionService {
     }
 
     private Reply<TransactionView> book(Caller caller, Command command, IdempotencyClaim claim) {
-        Outcome outcome = engine.submit(new Submission(command, new Origin(caller.subject(), RequestIdFilter.currentRequestId()),
-                claim, booking -> Submission.Reply.created(location(booking.transaction()), json.writeValueAsBytes(view(booking)))));
+        Outcome outcome = engine.submit(new Submission(
+                command,
+                new Origin(caller.subject(), RequestIdFilter.currentRequestId()),
+                claim,
+                booking -> Submission.Reply.created(
+                        location(booking.transaction()), json.writeValueAsBytes(view(booking)))));
         if (outcome.isReplay()) {
             StoredReply stored = outcome.replayed();
             return Reply.replayed(stored.status(), stored.contentType(), stored.location(), stored.body());
@@ -127,6 +145,11 @@ public class TransactionService {
         if (tx.reverses() != null) {
             line = line.addKeyValue("bank.transaction.reverses", tx.reverses());
         }
-        line.log("Transaction processed: {} {} {} on account {}", tx.id(), tx.type().wireName(), tx.amount(), tx.accountId());
+        line.log(
+                "Transaction processed: {} {} {} on account {}",
+                tx.id(),
+                tx.type().wireName(),
+                tx.amount(),
+                tx.accountId());
     }
 }

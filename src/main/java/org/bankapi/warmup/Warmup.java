@@ -1,5 +1,6 @@
 package org.bankapi.warmup;
 
+import jakarta.annotation.PreDestroy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +23,6 @@ import org.bankapi.transaction.TransactionView;
 import org.bankapi.web.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import jakarta.annotation.PreDestroy;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.health.contributor.Health;
@@ -63,13 +63,17 @@ public class Warmup implements HealthIndicator {
     private final AtomicLong failures = new AtomicLong();
     /** System.nanoTime() at which the running warm-up stops; {@link #stop()} brings it forward. */
     private final AtomicLong deadline = new AtomicLong();
+
     private volatile boolean started;
 
-    Warmup(Settings settings, JsonMapper json, Clock clock,
-           @Value("${bank.command:serve}") String command,
-           @Value("${bank.warmup.ms-max:1500}") long msMax,
-           @Value("${bank.warmup.workers:2}") int workers,
-           @Value("${bank.warmup.round-ms-target:5}") long roundMsTarget) {
+    Warmup(
+            Settings settings,
+            JsonMapper json,
+            Clock clock,
+            @Value("${bank.command:serve}") String command,
+            @Value("${bank.warmup.ms-max:1500}") long msMax,
+            @Value("${bank.warmup.workers:2}") int workers,
+            @Value("${bank.warmup.round-ms-target:5}") long roundMsTarget) {
         this.settings = settings;
         this.json = json;
         this.clock = clock;
@@ -112,8 +116,11 @@ public class Warmup implements HealthIndicator {
                 log.warn("Warm-up stopped early ({}); the instance reports ready anyway", e.toString());
             } finally {
                 finished.countDown();
-                log.info("Warm-up done in {} ms ({} requests over loopback, {} failed rounds); /health/ready is UP",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), requests.get(), failures.get());
+                log.info(
+                        "Warm-up done in {} ms ({} requests over loopback, {} failed rounds); /health/ready is UP",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
+                        requests.get(),
+                        failures.get());
             }
         });
     }
@@ -129,8 +136,10 @@ public class Warmup implements HealthIndicator {
     }
 
     private void loop(int port, Duration budget) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(REQUEST_TIMEOUT).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(REQUEST_TIMEOUT)
+                .build();
         String base = "http://127.0.0.1:" + port;
         Tokens tokens = tokens(budget);
         List<Thread> loops = new ArrayList<>();
@@ -170,8 +179,7 @@ public class Warmup implements HealthIndicator {
         deadline.set(System.nanoTime());
     }
 
-    private record Tokens(String admin, String customer) {
-    }
+    private record Tokens(String admin, String customer) {}
 
     /** Short-lived tokens for the loopback reads; none without the HS256 secret (Azure AD tokens cannot be minted here). */
     private Tokens tokens(Duration budget) {
@@ -204,14 +212,21 @@ public class Warmup implements HealthIndicator {
 
     /** The (de)serialisation of every body the hot endpoints read and write, through the service's own mapper. */
     private void bodies() {
-        json.readValue("{\"type\":\"transfer\",\"account_id\":1,\"target_account_id\":2,\"amount\":\"0.01\",\"currency\":\"EUR\","
-                + "\"description\":\"warm-up\"}", CreateTransactionRequest.class);
-        json.readValue("{\"owner_id\":\"warmup\",\"holder_name\":\"Warm Up\",\"email\":\"warm@example.com\",\"currency\":\"EUR\","
-                + "\"initial_deposit\":\"1.00\"}", OpenAccountRequest.class);
+        json.readValue(
+                "{\"type\":\"transfer\",\"account_id\":1,\"target_account_id\":2,\"amount\":\"0.01\",\"currency\":\"EUR\","
+                        + "\"description\":\"warm-up\"}",
+                CreateTransactionRequest.class);
+        json.readValue(
+                "{\"owner_id\":\"warmup\",\"holder_name\":\"Warm Up\",\"email\":\"warm@example.com\",\"currency\":\"EUR\","
+                        + "\"initial_deposit\":\"1.00\"}",
+                OpenAccountRequest.class);
         Instant now = clock.instant();
-        json.writeValueAsBytes(new AccountView(1, SUBJECT, "Warm Up", "warm@example.com", "EUR", "1.00", "1.00", "open", now));
-        json.writeValueAsBytes(new TransactionView(1, "transfer", "completed", "0.01", "EUR", 1, 2L, "warm-up", null, now, null));
-        ProblemDetail problem = ProblemResponses.problem(422, "insufficient_funds", "warm-up", Map.of("amount", "warm-up"));
+        json.writeValueAsBytes(
+                new AccountView(1, SUBJECT, "Warm Up", "warm@example.com", "EUR", "1.00", "1.00", "open", now));
+        json.writeValueAsBytes(
+                new TransactionView(1, "transfer", "completed", "0.01", "EUR", 1, 2L, "warm-up", null, now, null));
+        ProblemDetail problem =
+                ProblemResponses.problem(422, "insufficient_funds", "warm-up", Map.of("amount", "warm-up"));
         json.writeValueAsBytes(problem);
         ProblemResponses.takeAnsweredCode();
     }
@@ -220,10 +235,12 @@ public class Warmup implements HealthIndicator {
         if (!running()) {
             return null;
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + token)
                 .header("X-Request-Id", "warmup-" + requests.incrementAndGet())
-                .GET().build();
+                .GET()
+                .build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return response.statusCode() == 200 ? json.readTree(response.body()) : null;
@@ -247,6 +264,8 @@ public class Warmup implements HealthIndicator {
     /** Part of the {@code ready} group: OUT_OF_SERVICE (503) while the warm-up runs. */
     @Override
     public Health health() {
-        return finished.getCount() == 0 ? Health.up().build() : Health.outOfService().withDetail("warmup", "running").build();
+        return finished.getCount() == 0
+                ? Health.up().build()
+                : Health.outOfService().withDetail("warmup", "running").build();
     }
 }

@@ -37,16 +37,21 @@ public class ApiExceptionHandler {
         ResponseEntity<ProblemDetail> response = respond(e.status(), e.code(), e.detail(), e.fieldErrors());
         if (e.status() == 503) {
             // nothing was applied: the client may retry (with its Idempotency-Key) in a second
-            return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER, "1")
-                    .contentType(ProblemResponses.PROBLEM_JSON).body(response.getBody());
+            return ResponseEntity.status(503)
+                    .header(HttpHeaders.RETRY_AFTER, "1")
+                    .contentType(ProblemResponses.PROBLEM_JSON)
+                    .body(response.getBody());
         }
         return response;
     }
 
     @ExceptionHandler(InvalidAmountException.class)
     ResponseEntity<ProblemDetail> invalidAmount(InvalidAmountException e) {
-        String field = e.getMessage().startsWith("currency") || e.getMessage().contains("unknown currency") ? "currency" : "amount";
-        return respond(400, "validation_failed", "The request is not valid: see errors.", Map.of(field, e.getMessage()));
+        String field = e.getMessage().startsWith("currency") || e.getMessage().contains("unknown currency")
+                ? "currency"
+                : "amount";
+        return respond(
+                400, "validation_failed", "The request is not valid: see errors.", Map.of(field, e.getMessage()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -57,7 +62,8 @@ public class ApiExceptionHandler {
             errors.put(path(unknown, unknown.getPropertyName()), "is not a known field");
         } else if (cause instanceof StreamReadException) {
             errors.put("body", "is not well-formed JSON");
-        } else if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+        } else if (cause instanceof JacksonException jackson
+                && !jackson.getPath().isEmpty()) {
             errors.put(path(jackson, null), "has the wrong type or format");
         } else if (cause instanceof ProblemException problem) {
             return problem(problem);
@@ -69,17 +75,29 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return respond(400, "validation_failed", "The request is not valid: see errors.", Map.of(e.getName(), "has the wrong type"));
+        return respond(
+                400,
+                "validation_failed",
+                "The request is not valid: see errors.",
+                Map.of(e.getName(), "has the wrong type"));
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
     ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e) {
-        return respond(400, "validation_failed", "The request is not valid: see errors.", Map.of(e.getParameterName(), "is required"));
+        return respond(
+                400,
+                "validation_failed",
+                "The request is not valid: see errors.",
+                Map.of(e.getParameterName(), "is required"));
     }
 
     @ExceptionHandler(MissingRequestHeaderException.class)
     ResponseEntity<ProblemDetail> missingHeader(MissingRequestHeaderException e) {
-        return respond(400, "validation_failed", "The request is not valid: see errors.", Map.of(e.getHeaderName(), "is required"));
+        return respond(
+                400,
+                "validation_failed",
+                "The request is not valid: see errors.",
+                Map.of(e.getHeaderName(), "is required"));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
@@ -110,18 +128,26 @@ public class ApiExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         if (TransientFailures.isTransient(e)) {
-            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), TransientFailures.summary(e));
+            log.warn(
+                    "Transient database failure on {} {}: {}",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    TransientFailures.summary(e));
             return ResponseEntity.status(503)
                     .header(HttpHeaders.RETRY_AFTER, Integer.toString(TransientFailures.RETRY_AFTER_SECONDS))
                     .contentType(ProblemResponses.PROBLEM_JSON)
-                    .body(ProblemResponses.problem(503, ProblemResponses.TEMPORARILY_UNAVAILABLE,
-                            ProblemResponses.NOT_APPLIED_RETRY, Map.of()));
+                    .body(ProblemResponses.problem(
+                            503,
+                            ProblemResponses.TEMPORARILY_UNAVAILABLE,
+                            ProblemResponses.NOT_APPLIED_RETRY,
+                            Map.of()));
         }
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(500, "internal_error", "the request failed; it was not applied", Map.of());
     }
 
-    private static ResponseEntity<ProblemDetail> respond(int status, String code, String detail, Map<String, String> errors) {
+    private static ResponseEntity<ProblemDetail> respond(
+            int status, String code, String detail, Map<String, String> errors) {
         return ResponseEntity.status(HttpStatus.valueOf(status))
                 .contentType(ProblemResponses.PROBLEM_JSON)
                 .body(ProblemResponses.problem(status, code, detail, errors));

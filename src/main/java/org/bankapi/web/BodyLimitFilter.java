@@ -47,6 +47,7 @@ public class BodyLimitFilter extends OncePerRequestFilter {
 
     private static void tooLarge(HttpServletResponse response) throws IOException {
         response.setHeader("Connection", "close");
-        ProblemResponses.write(response, 413, "payload_too_large", "the request body is larger than " + BODY_BYTES_MAX + " bytes");
+        ProblemResponses.write(
+                response, 413, "payload_too_large", "the request body is larger than " + BODY_BYTES_MAX + " bytes");
     }
 }

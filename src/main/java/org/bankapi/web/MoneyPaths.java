@@ -14,8 +14,7 @@ public final class MoneyPaths {
     /** POSTs that change state in a database transaction of their own (close). */
     public static final Pattern CHANGED_OUTSIDE_ENGINE = Pattern.compile("/accounts/[0-9]+/close");
 
-    private MoneyPaths() {
-    }
+    private MoneyPaths() {}
 
     public static boolean bookedByEngine(String path) {
         return BOOKED_BY_ENGINE.matcher(path).matches();

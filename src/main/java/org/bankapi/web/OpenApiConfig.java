@@ -34,16 +34,22 @@ class OpenApiConfig {
                 .info(new Info()
                         .title("Banking Transaction API")
                         .version("0.1.0")
-                        .description("Accounts, deposits, withdrawals and transfers on a double-entry PostgreSQL ledger. "
-                                + "Every endpoint but /health*, /metrics, /docs and /openapi.json needs "
-                                + "`Authorization: Bearer <JWT>` (Azure AD RS256, or HS256 signed with JWT_SECRET_KEY "
-                                + "for local use). Errors are application/problem+json with a stable `code`.")
+                        .description(
+                                "Accounts, deposits, withdrawals and transfers on a double-entry PostgreSQL ledger. "
+                                        + "Every endpoint but /health*, /metrics, /docs and /openapi.json needs "
+                                        + "`Authorization: Bearer <JWT>` (Azure AD RS256, or HS256 signed with JWT_SECRET_KEY "
+                                        + "for local use). Errors are application/problem+json with a stable `code`.")
                         .license(new License().name("Apache-2.0")))
-                .components(new Components().addSecuritySchemes(BEARER_AUTH, new SecurityScheme()
-                        .type(SecurityScheme.Type.HTTP)
-                        .scheme("bearer")
-                        .bearerFormat("JWT")
-                        .description("A JWT whose `sub` is the principal; the `roles` claim holding `admin` grants the admin role")))
+                .components(
+                        new Components()
+                                .addSecuritySchemes(
+                                        BEARER_AUTH,
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.HTTP)
+                                                .scheme("bearer")
+                                                .bearerFormat("JWT")
+                                                .description(
+                                                        "A JWT whose `sub` is the principal; the `roles` claim holding `admin` grants the admin role")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER_AUTH));
     }
 }

@@ -43,7 +43,9 @@ public record PageRequest(int limit, Long afterId) {
     }
 
     static String encode(long id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((CURSOR_PREFIX + id).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString((CURSOR_PREFIX + id).getBytes(StandardCharsets.UTF_8));
     }
 
     private static long decode(String cursor) {

@@ -27,8 +27,7 @@ public final class ProblemResponses {
     /** The code of the problem this thread answered with last: read (and cleared) once per request for metrics and logs. */
     private static final ThreadLocal<String> ANSWERED = new ThreadLocal<>();
 
-    private ProblemResponses() {
-    }
+    private ProblemResponses() {}
 
     public static ProblemDetail problem(int status, String code, String detail, Map<String, String> fieldErrors) {
         ANSWERED.set(code);
@@ -42,7 +41,8 @@ public final class ProblemResponses {
         }
         if (fieldErrors != null && !fieldErrors.isEmpty()) {
             List<Map<String, String>> errors = new ArrayList<>();
-            new TreeMap<>(fieldErrors).forEach((field, message) -> errors.add(Map.of("field", field, "message", message)));
+            new TreeMap<>(fieldErrors)
+                    .forEach((field, message) -> errors.add(Map.of("field", field, "message", message)));
             problem.setProperty("errors", errors);
         }
         return problem;
@@ -77,7 +77,9 @@ public final class ProblemResponses {
         if (requestId != null) {
             response.setHeader(RequestIdFilter.HEADER, requestId);
         }
-        response.setHeader(org.springframework.http.HttpHeaders.RETRY_AFTER, Integer.toString(TransientFailures.RETRY_AFTER_SECONDS));
+        response.setHeader(
+                org.springframework.http.HttpHeaders.RETRY_AFTER,
+                Integer.toString(TransientFailures.RETRY_AFTER_SECONDS));
         write(response, 503, TEMPORARILY_UNAVAILABLE, NOT_APPLIED_RETRY);
     }
 

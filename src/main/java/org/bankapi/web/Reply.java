@@ -64,7 +64,8 @@ public final class Reply<T> {
     }
 
     /** Writes a stored response straight to the servlet response, for a filter that replays before any controller. */
-    public static void writeReplay(int status, String contentType, String location, byte[] body, HttpServletResponse response)
+    public static void writeReplay(
+            int status, String contentType, String location, byte[] body, HttpServletResponse response)
             throws IOException {
         response.setStatus(status);
         response.setHeader(REPLAYED_HEADER, "true");

@@ -25,6 +25,7 @@ public class RequestIdFilter extends OncePerRequestFilter {
     public static String currentRequestId() {
         return MDC.get(MDC_KEY);
     }
+
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     @Override

@@ -32,7 +32,11 @@ public class TransientFailureFilter extends OncePerRequestFilter {
             if (!TransientFailures.isTransient(e) || response.isCommitted()) {
                 throw e;
             }
-            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(), TransientFailures.summary(e));
+            log.warn(
+                    "Transient database failure on {} {}: {}",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    TransientFailures.summary(e));
             ProblemResponses.writeTemporarilyUnavailable(response);
         }
     }

@@ -22,6 +22,7 @@ public final class TransientFailures {
 
     /** Seconds a client should wait before retrying a 503 {@code temporarily_unavailable}. */
     public static final int RETRY_AFTER_SECONDS = 1;
+
     private static final int CAUSE_DEPTH_MAX = 32;
     private static final Set<String> TRANSIENT_SQL_STATES = Set.of(
             "57P01", // admin_shutdown: the server is stopping or the backend was terminated
@@ -43,8 +44,7 @@ public final class TransientFailures {
             "Commit exception overridden by rollback exception",
             "This connection has been closed.");
 
-    private TransientFailures() {
-    }
+    private TransientFailures() {}
 
     /**
      * True when {@code failure}, or anything in its cause chain (including the application exception a
@@ -101,7 +101,9 @@ public final class TransientFailures {
     }
 
     private static boolean isTransientItself(Throwable failure) {
-        if (failure instanceof TransientDataAccessException // QueryTimeout, PessimisticLocking, TransientDataAccessResource
+        if (failure
+                        instanceof
+                        TransientDataAccessException // QueryTimeout, PessimisticLocking, TransientDataAccessResource
                 || failure instanceof RecoverableDataAccessException
                 || failure instanceof DataAccessResourceFailureException // includes CannotGetJdbcConnectionException
                 || failure instanceof CannotCreateTransactionException
@@ -121,6 +123,7 @@ public final class TransientFailures {
         }
         String message = failure.getMessage();
         return (failure instanceof TransactionSystemException || failure instanceof SQLException)
-                && message != null && TRANSIENT_MESSAGES.contains(message);
+                && message != null
+                && TRANSIENT_MESSAGES.contains(message);
     }
 }

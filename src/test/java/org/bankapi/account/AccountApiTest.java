@@ -16,9 +16,20 @@ class AccountApiTest extends ApiTest {
         Api api = api();
         Bank bank = new Bank(api);
         String owner = Bank.newOwner();
-        Api.Response created = api.as(bank.admin()).post("/accounts", Map.of(
-                "owner_id", owner, "holder_name", "Ada Lovelace", "email", "ada@example.com",
-                "currency", "EUR", "initial_deposit", "1250.5"));
+        Api.Response created = api.as(bank.admin())
+                .post(
+                        "/accounts",
+                        Map.of(
+                                "owner_id",
+                                owner,
+                                "holder_name",
+                                "Ada Lovelace",
+                                "email",
+                                "ada@example.com",
+                                "currency",
+                                "EUR",
+                                "initial_deposit",
+                                "1250.5"));
 
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         JsonNode account = created.json();
@@ -32,7 +43,10 @@ class AccountApiTest extends ApiTest {
         assertThat(account.get("status").asString()).isEqualTo("open");
         assertThat(account.get("created_at").asString()).isNotBlank();
 
-        JsonNode history = api.as(bank.admin()).get("/transactions?account_id=" + id).json().get("items");
+        JsonNode history = api.as(bank.admin())
+                .get("/transactions?account_id=" + id)
+                .json()
+                .get("items");
         assertThat(history).hasSize(1);
         assertThat(history.get(0).get("type").asString()).isEqualTo("deposit");
         assertThat(history.get(0).get("amount").asString()).isEqualTo("1250.50");
@@ -42,8 +56,8 @@ class AccountApiTest extends ApiTest {
     void acceptsTheAmountAsAJsonNumberAndReadsItExactly() {
         Api api = api();
         Bank bank = new Bank(api);
-        Api.Response created = api.as(bank.admin()).post("/accounts",
-                "{\"owner_id\":\"n\",\"holder_name\":\"N\",\"initial_deposit\":0.30}");
+        Api.Response created = api.as(bank.admin())
+                .post("/accounts", "{\"owner_id\":\"n\",\"holder_name\":\"N\",\"initial_deposit\":0.30}");
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         assertThat(created.json().get("balance").asString()).isEqualTo("0.30");
     }
@@ -70,8 +84,8 @@ class AccountApiTest extends ApiTest {
     @Test
     void onlyAnAdminOpensAccounts() {
         Api api = api();
-        Api.Response refused = api.as(api.token("mallory", "customer")).post("/accounts",
-                Map.of("owner_id", "mallory", "holder_name", "M"));
+        Api.Response refused = api.as(api.token("mallory", "customer"))
+                .post("/accounts", Map.of("owner_id", "mallory", "holder_name", "M"));
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.code()).isEqualTo("forbidden");
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
@@ -89,11 +103,15 @@ class AccountApiTest extends ApiTest {
         JsonNode first = api.as(token).get("/accounts?limit=2").json();
         assertThat(first.get("items")).hasSize(2);
         String cursor = first.get("next_cursor").asString();
-        JsonNode second = api.as(token).get("/accounts?limit=2&cursor=" + cursor).json();
-        JsonNode third = api.as(token).get("/accounts?limit=2&cursor=" + second.get("next_cursor").asString()).json();
+        JsonNode second =
+                api.as(token).get("/accounts?limit=2&cursor=" + cursor).json();
+        JsonNode third = api.as(token)
+                .get("/accounts?limit=2&cursor=" + second.get("next_cursor").asString())
+                .json();
         assertThat(third.get("items")).hasSize(1);
         assertThat(third.get("next_cursor").isNull()).isTrue();
-        assertThat(second.get("items").get(0).get("id").asLong()).isGreaterThan(first.get("items").get(1).get("id").asLong());
+        assertThat(second.get("items").get(0).get("id").asLong())
+                .isGreaterThan(first.get("items").get(1).get("id").asLong());
     }
 
     @Test
@@ -130,21 +148,28 @@ class AccountApiTest extends ApiTest {
     void anInitialDepositOfZeroOpensAnEmptyAccountWithoutADeposit(String zero) {
         Api api = api();
         Bank bank = new Bank(api);
-        Api.Response created = api.as(bank.admin()).post("/accounts",
-                "{\"owner_id\":\"" + Bank.newOwner() + "\",\"holder_name\":\"Z\",\"initial_deposit\":" + zero + "}");
+        Api.Response created = api.as(bank.admin())
+                .post(
+                        "/accounts",
+                        "{\"owner_id\":\"" + Bank.newOwner() + "\",\"holder_name\":\"Z\",\"initial_deposit\":" + zero
+                                + "}");
 
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         assertThat(created.json().get("balance").asString()).isEqualTo("0.00");
         long id = created.json().get("id").asLong();
-        assertThat(api.as(bank.admin()).get("/transactions?account_id=" + id).json().get("items")).isEmpty();
+        assertThat(api.as(bank.admin())
+                        .get("/transactions?account_id=" + id)
+                        .json()
+                        .get("items"))
+                .isEmpty();
     }
 
     @Test
     void aNegativeInitialDepositIsStillRefused() {
         Api api = api();
         Bank bank = new Bank(api);
-        Api.Response refused = api.as(bank.admin()).post("/accounts",
-                Map.of("owner_id", Bank.newOwner(), "holder_name", "N", "initial_deposit", "-0.01"));
+        Api.Response refused = api.as(bank.admin())
+                .post("/accounts", Map.of("owner_id", Bank.newOwner(), "holder_name", "N", "initial_deposit", "-0.01"));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().get("errors").toString()).contains("\"field\":\"initial_deposit\"");
     }

@@ -34,7 +34,8 @@ class AccountReadQueriesTest extends ApiTest {
         api.as(bank.admin()).get("/accounts/" + id);
 
         assertThat(statementsOf(api.as(bank.admin()), "/accounts/" + id)).hasSizeLessThanOrEqualTo(1);
-        assertThat(statementsOf(api.as(api.token(owner, "customer")), "/accounts/" + id)).hasSizeLessThanOrEqualTo(1);
+        assertThat(statementsOf(api.as(api.token(owner, "customer")), "/accounts/" + id))
+                .hasSizeLessThanOrEqualTo(1);
     }
 
     @Test
@@ -59,7 +60,10 @@ class AccountReadQueriesTest extends ApiTest {
         Bank bank = new Bank(api);
         long id = bank.openAccount(Bank.newOwner(), "5");
         api.as(bank.admin()).get("/accounts/" + id);
-        assertThat(api.as(bank.admin()).delete("/accounts/" + id + "/personal-data").status()).isEqualTo(204);
+        assertThat(api.as(bank.admin())
+                        .delete("/accounts/" + id + "/personal-data")
+                        .status())
+                .isEqualTo(204);
 
         assertThat(statementsOf(api.as(bank.admin()), "/accounts/" + id)).hasSizeLessThanOrEqualTo(1);
         assertThat(bank.account(id).get("holder_name").asString()).isEqualTo("[erased]");
@@ -76,7 +80,8 @@ class AccountReadQueriesTest extends ApiTest {
         List<String> history = statementsOf(customer, "/transactions?account_id=" + id);
         assertThat(history).hasSizeLessThanOrEqualTo(2);
         assertThat(history).noneMatch(sql -> sql.contains("holder_name") || sql.contains("data_keys"));
-        assertThat(statementsOf(customer, "/transactions")).hasSizeLessThanOrEqualTo(2)
+        assertThat(statementsOf(customer, "/transactions"))
+                .hasSizeLessThanOrEqualTo(2)
                 .noneMatch(sql -> sql.contains("holder_name") || sql.contains("data_keys"));
     }
 }

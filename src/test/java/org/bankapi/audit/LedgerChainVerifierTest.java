@@ -21,7 +21,7 @@ class LedgerChainVerifierTest extends ApiTest {
         try (Connection connection = Database.connect()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement();
-                 PreparedStatement update = connection.prepareStatement(sql)) {
+                    PreparedStatement update = connection.prepareStatement(sql)) {
                 statement.execute("ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only");
                 update.setLong(1, delta);
                 update.setLong(2, id);
@@ -33,8 +33,11 @@ class LedgerChainVerifierTest extends ApiTest {
     }
 
     private static List<Long> entryIds(long account) {
-        return Database.superuser().sql("SELECT id FROM ledger_entries WHERE account_id = ? ORDER BY id")
-                .param(account).query(Long.class).list();
+        return Database.superuser()
+                .sql("SELECT id FROM ledger_entries WHERE account_id = ? ORDER BY id")
+                .param(account)
+                .query(Long.class)
+                .list();
     }
 
     private static long[] traffic(Api api, Bank bank) {
@@ -43,7 +46,10 @@ class LedgerChainVerifierTest extends ApiTest {
         assertThat(bank.transfer(bank.admin(), a, b, "30.00").status()).isEqualTo(201);
         assertThat(bank.withdraw(bank.admin(), b, "2.50").status()).isEqualTo(201);
         long deposit = bank.deposit(bank.admin(), a, "7.00").json().get("id").asLong();
-        assertThat(api.as(bank.admin()).post("/transactions/" + deposit + "/reverse", null).status()).isEqualTo(201);
+        assertThat(api.as(bank.admin())
+                        .post("/transactions/" + deposit + "/reverse", null)
+                        .status())
+                .isEqualTo(201);
         return new long[] {a, b};
     }
 
@@ -58,9 +64,14 @@ class LedgerChainVerifierTest extends ApiTest {
         JsonNode report = response.json();
         assertThat(report.get("valid").asBoolean()).as(report.toString()).isTrue();
         assertThat(report.get("accounts").asLong()).isGreaterThanOrEqualTo(2);
-        assertThat(report.get("entries").asLong()).isGreaterThanOrEqualTo(entryIds(accounts[0]).size() + entryIds(accounts[1]).size());
-        List<Long> balances = Database.superuser().sql("SELECT balance_after FROM ledger_entries WHERE account_id = ? ORDER BY id")
-                .param(accounts[0]).query(Long.class).list();
+        assertThat(report.get("entries").asLong())
+                .isGreaterThanOrEqualTo(
+                        entryIds(accounts[0]).size() + entryIds(accounts[1]).size());
+        List<Long> balances = Database.superuser()
+                .sql("SELECT balance_after FROM ledger_entries WHERE account_id = ? ORDER BY id")
+                .param(accounts[0])
+                .query(Long.class)
+                .list();
         assertThat(balances).containsExactly(10000L, 7000L, 7700L, 7000L);
     }
 
@@ -79,7 +90,12 @@ class LedgerChainVerifierTest extends ApiTest {
                 for (int i = 0; i < 25; i++) {
                     int from = random.nextInt(accounts.length);
                     int to = (from + 1 + random.nextInt(accounts.length - 1)) % accounts.length;
-                    Api.Response response = bank.transfer(bank.admin(), accounts[from], accounts[to], java.math.BigDecimal.valueOf(1 + random.nextInt(2000), 2).toPlainString());
+                    Api.Response response = bank.transfer(
+                            bank.admin(),
+                            accounts[from],
+                            accounts[to],
+                            java.math.BigDecimal.valueOf(1 + random.nextInt(2000), 2)
+                                    .toPlainString());
                     assertThat(response.status()).as(response.toString()).isIn(201, 422, 503);
                 }
             }));
@@ -91,9 +107,13 @@ class LedgerChainVerifierTest extends ApiTest {
         JsonNode report = api.as(bank.admin()).get("/audit/verify-ledger").json();
         assertThat(report.get("valid").asBoolean()).as(report.toString()).isTrue();
         for (long account : accounts) {
-            List<Long> balances = Database.superuser().sql("SELECT balance_after FROM ledger_entries WHERE account_id = ? ORDER BY id")
-                    .param(account).query(Long.class).list();
-            assertThat(java.math.BigDecimal.valueOf(balances.getLast(), 2).toPlainString()).isEqualTo(bank.balance(account));
+            List<Long> balances = Database.superuser()
+                    .sql("SELECT balance_after FROM ledger_entries WHERE account_id = ? ORDER BY id")
+                    .param(account)
+                    .query(Long.class)
+                    .list();
+            assertThat(java.math.BigDecimal.valueOf(balances.getLast(), 2).toPlainString())
+                    .isEqualTo(bank.balance(account));
         }
     }
 
@@ -122,7 +142,12 @@ class LedgerChainVerifierTest extends ApiTest {
         } finally {
             tamper(shift, middle, -1);
         }
-        assertThat(api.as(bank.admin()).get("/audit/verify-ledger").json().get("valid").asBoolean()).isTrue();
+        assertThat(api.as(bank.admin())
+                        .get("/audit/verify-ledger")
+                        .json()
+                        .get("valid")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -136,11 +161,17 @@ class LedgerChainVerifierTest extends ApiTest {
             JsonNode report = api.as(bank.admin()).get("/audit/verify-ledger").json();
             assertThat(report.get("valid").asBoolean()).isFalse();
             assertThat(report.get("first_bad_account").asLong()).isEqualTo(account);
-            assertThat(report.get("first_bad_entry").asLong()).isEqualTo(entryIds(account).getLast());
+            assertThat(report.get("first_bad_entry").asLong())
+                    .isEqualTo(entryIds(account).getLast());
             assertThat(report.get("reason").asString()).contains("not the account's balance");
         } finally {
             tamper(shift, account, -1);
         }
-        assertThat(api.as(bank.admin()).get("/audit/verify-ledger").json().get("valid").asBoolean()).isTrue();
+        assertThat(api.as(bank.admin())
+                        .get("/audit/verify-ledger")
+                        .json()
+                        .get("valid")
+                        .asBoolean())
+                .isTrue();
     }
 }

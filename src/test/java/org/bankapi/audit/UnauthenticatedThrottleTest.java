@@ -14,7 +14,9 @@ class UnauthenticatedThrottleTest {
         }
         assertThat(throttle.admit(100)).isEqualTo(-1);
         assertThat(throttle.admit(100)).isEqualTo(-1);
-        assertThat(throttle.admit(101)).as("the next second's first row carries the count").isEqualTo(2);
+        assertThat(throttle.admit(101))
+                .as("the next second's first row carries the count")
+                .isEqualTo(2);
         assertThat(throttle.admit(101)).isZero();
     }
 }

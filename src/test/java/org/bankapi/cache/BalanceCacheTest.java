@@ -85,7 +85,8 @@ class BalanceCacheTest {
     }
 
     private double count(String result) {
-        var counter = registry.find("balance.cache.requests").tag("result", result).counter();
+        var counter =
+                registry.find("balance.cache.requests").tag("result", result).counter();
         return counter == null ? 0 : counter.count();
     }
 }

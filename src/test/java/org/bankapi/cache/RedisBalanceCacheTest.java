@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.Map;
 import org.bankapi.BankingApplication;
 import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
@@ -41,13 +41,15 @@ import redis.embedded.RedisServer;
  * when set): no read after a write shows the old balance, a stale late write cannot win, and Redis
  * going away and coming back costs neither a request nor the cache.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
-    "BANK_DATA_DIR=target/test-data",
-    "RATE_LIMIT_PER_SECOND=0",
-    "bank.cache.break=300ms",
-    "bank.cache.redis-timeout=1s"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
+            "BANK_DATA_DIR=target/test-data",
+            "RATE_LIMIT_PER_SECOND=0",
+            "bank.cache.break=300ms",
+            "bank.cache.redis-timeout=1s"
+        })
 class RedisBalanceCacheTest {
 
     private static final String EXTERNAL_REDIS = System.getenv("REDIS_URL");
@@ -59,12 +61,16 @@ class RedisBalanceCacheTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     BalanceCache cache;
+
     @Autowired
     BalanceStore store;
+
     @Autowired
     MeterRegistry registry;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -76,15 +82,16 @@ class RedisBalanceCacheTest {
 
     @BeforeAll
     static void startSecondInstance() {
-        second = new SpringApplicationBuilder(BankingApplication.class).run(
-                "--server.port=0",
-                "--JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
-                "--BANK_DATA_DIR=target/test-data",
-                "--RATE_LIMIT_PER_SECOND=0",
-                "--bank.cache.break=300ms",
-                "--bank.cache.redis-timeout=1s",
-                "--spring.datasource.url=" + EmbeddedDatabase.jdbcUrl(),
-                "--REDIS_URL=" + REDIS_URL);
+        second = new SpringApplicationBuilder(BankingApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
+                        "--BANK_DATA_DIR=target/test-data",
+                        "--RATE_LIMIT_PER_SECOND=0",
+                        "--bank.cache.break=300ms",
+                        "--bank.cache.redis-timeout=1s",
+                        "--spring.datasource.url=" + EmbeddedDatabase.jdbcUrl(),
+                        "--REDIS_URL=" + REDIS_URL);
     }
 
     @AfterAll
@@ -123,9 +130,15 @@ class RedisBalanceCacheTest {
             String expected = expectedMinor / 100 + "." + String.format("%02d", expectedMinor % 100);
             CachedBalance inRedis = ((RedisBalanceStore) store).peek(account);
             assertThat(inRedis).as("Redis entry after write " + i).isNotNull();
-            assertThat(inRedis.balanceMinor()).as("Redis entry after write " + i).isEqualTo(expectedMinor);
-            assertThat(bank.balance(account)).as("first instance after write " + i).isEqualTo(expected);
-            assertThat(otherBank.balance(account)).as("second instance after write " + i).isEqualTo(expected);
+            assertThat(inRedis.balanceMinor())
+                    .as("Redis entry after write " + i)
+                    .isEqualTo(expectedMinor);
+            assertThat(bank.balance(account))
+                    .as("first instance after write " + i)
+                    .isEqualTo(expected);
+            assertThat(otherBank.balance(account))
+                    .as("second instance after write " + i)
+                    .isEqualTo(expected);
         }
         // account reads show their row; the cache serves balance-only lookups, which Redis answers
         CachedBalance row = committed(account).getFirst();
@@ -150,7 +163,9 @@ class RedisBalanceCacheTest {
             readers.add(Thread.ofPlatform().start(() -> {
                 while (writing.get()) {
                     long floor = acknowledgedMinor.get();
-                    long shown = new BigDecimal(reader.balance(account)).movePointRight(2).longValueExact();
+                    long shown = new BigDecimal(reader.balance(account))
+                            .movePointRight(2)
+                            .longValueExact();
                     reads.incrementAndGet();
                     if (shown < floor) {
                         violations.add(instance + " showed " + shown + " after " + floor + " was acknowledged");
@@ -160,7 +175,8 @@ class RedisBalanceCacheTest {
         }
         try {
             for (int i = 0; i < 30; i++) {
-                Api.Response deposit = (i % 2 == 0 ? bank : new Bank(api(secondPort()))).deposit(bank.admin(), account, "1.00");
+                Api.Response deposit =
+                        (i % 2 == 0 ? bank : new Bank(api(secondPort()))).deposit(bank.admin(), account, "1.00");
                 assertThat(deposit.status()).as(deposit.toString()).isEqualTo(201);
                 long acknowledged = acknowledgedMinor.addAndGet(100);
                 CachedBalance inRedis = ((RedisBalanceStore) store).peek(account);
@@ -198,7 +214,9 @@ class RedisBalanceCacheTest {
 
     @Test
     void keepsServingCorrectBalancesWhileRedisIsDownAndUsesItAgainWhenItIsBack() throws Exception {
-        assumeThat(redis).as("needs the embedded Redis, which the test can stop").isNotNull();
+        assumeThat(redis)
+                .as("needs the embedded Redis, which the test can stop")
+                .isNotNull();
         Api api = api(port);
         Bank bank = new Bank(api);
         Bank otherBank = new Bank(api(secondPort()));
@@ -213,8 +231,12 @@ class RedisBalanceCacheTest {
             assertThat(bank.balance(account)).isEqualTo((10 + i) + ".00");
             assertThat(otherBank.balance(account)).isEqualTo((10 + i) + ".00");
             CachedBalance committed = committed(account).getFirst();
-            assertThat(cache.balance(committed)).as("a lookup with Redis down falls back to the row").isEqualTo((10L + i) * 100);
-            assertThat((System.nanoTime() - started) / 1_000_000).as("ms for a write, two reads and a lookup with Redis down").isLessThan(3_000);
+            assertThat(cache.balance(committed))
+                    .as("a lookup with Redis down falls back to the row")
+                    .isEqualTo((10L + i) * 100);
+            assertThat((System.nanoTime() - started) / 1_000_000)
+                    .as("ms for a write, two reads and a lookup with Redis down")
+                    .isLessThan(3_000);
         }
         assertThat(errors(registry)).isGreaterThan(errorsBefore);
 
@@ -230,10 +252,13 @@ class RedisBalanceCacheTest {
             assertThat(otherBank.balance(account)).isEqualTo("15.00");
             assertThat(cache.balance(row)).isEqualTo(1_500L);
             assertThat(second.getBean(BalanceCache.class).balance(row)).isEqualTo(1_500L);
-            usedAgain = hits(registry) > firstHitsBefore && hits(second.getBean(MeterRegistry.class)) > secondHitsBefore;
+            usedAgain =
+                    hits(registry) > firstHitsBefore && hits(second.getBean(MeterRegistry.class)) > secondHitsBefore;
             Thread.sleep(100);
         }
-        assertThat(usedAgain).as("the cache is used again after Redis came back").isTrue();
+        assertThat(usedAgain)
+                .as("the cache is used again after Redis came back")
+                .isTrue();
         assertThat(bank.deposit(bank.admin(), account, "1.00").status()).isEqualTo(201);
         assertThat(((RedisBalanceStore) store).peek(account).balanceMinor()).isEqualTo(1_600L);
         assertThat(otherBank.balance(account)).isEqualTo("16.00");
@@ -256,7 +281,8 @@ class RedisBalanceCacheTest {
     }
 
     private static double count(MeterRegistry registry, String result) {
-        var counter = registry.find("balance.cache.requests").tag("result", result).counter();
+        var counter =
+                registry.find("balance.cache.requests").tag("result", result).counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -268,7 +294,9 @@ class RedisBalanceCacheTest {
 
     /** Persists to a temporary directory, so entries from before a restart come back, as after a real Redis blip. */
     private static RedisServer redisServer() {
-        return RedisServer.builder().port(REDIS_PORT).bind("127.0.0.1")
+        return RedisServer.builder()
+                .port(REDIS_PORT)
+                .bind("127.0.0.1")
                 .setting("dir " + REDIS_DIR)
                 .setting("save 3600 1")
                 .build();

@@ -30,9 +30,11 @@ class DatabaseUrlTest {
 
     @Test
     void severalHostsConnectToThePrimaryAndKeepTheUsersParameters() {
-        DatabaseUrl url = DatabaseUrl.parse("postgresql://bank:s3cr%2Bt%2F%3A@pg-1:5432,pg-2.internal:5433,10.0.0.7/bank?sslmode=require");
-        assertThat(url.jdbcUrl()).isEqualTo(
-                "jdbc:postgresql://pg-1:5432,pg-2.internal:5433,10.0.0.7:5432/bank?sslmode=require&targetServerType=primary");
+        DatabaseUrl url = DatabaseUrl.parse(
+                "postgresql://bank:s3cr%2Bt%2F%3A@pg-1:5432,pg-2.internal:5433,10.0.0.7/bank?sslmode=require");
+        assertThat(url.jdbcUrl())
+                .isEqualTo(
+                        "jdbc:postgresql://pg-1:5432,pg-2.internal:5433,10.0.0.7:5432/bank?sslmode=require&targetServerType=primary");
         assertThat(url.username()).isEqualTo("bank");
         assertThat(url.password()).isEqualTo("s3cr+t/:");
         assertThat(url.hostCount()).isEqualTo(3);
@@ -50,16 +52,19 @@ class DatabaseUrlTest {
     void readsTheUriPgAutoctlPrintsWithItsLibpqParameters() {
         DatabaseUrl url = DatabaseUrl.parse(
                 "postgres://127.0.0.1:6001,127.0.0.1:6002/bank?target_session_attrs=read-write&sslmode=prefer&application_name=bank");
-        assertThat(url.jdbcUrl()).isEqualTo(
-                "jdbc:postgresql://127.0.0.1:6001,127.0.0.1:6002/bank?targetServerType=primary&sslmode=prefer&ApplicationName=bank");
+        assertThat(url.jdbcUrl())
+                .isEqualTo(
+                        "jdbc:postgresql://127.0.0.1:6001,127.0.0.1:6002/bank?targetServerType=primary&sslmode=prefer&ApplicationName=bank");
         assertThat(url.username()).isNull();
     }
 
     @Test
     void anExplicitTargetServerTypeIsKept() {
-        assertThat(DatabaseUrl.parse("postgresql://h1,h2/db?targetServerType=preferSecondary").jdbcUrl())
+        assertThat(DatabaseUrl.parse("postgresql://h1,h2/db?targetServerType=preferSecondary")
+                        .jdbcUrl())
                 .isEqualTo("jdbc:postgresql://h1:5432,h2:5432/db?targetServerType=preferSecondary");
-        assertThat(DatabaseUrl.parse("jdbc:postgresql://h1:5432,h2:5433/db?targetServerType=any").jdbcUrl())
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://h1:5432,h2:5433/db?targetServerType=any")
+                        .jdbcUrl())
                 .isEqualTo("jdbc:postgresql://h1:5432,h2:5433/db?targetServerType=any");
     }
 
@@ -67,34 +72,39 @@ class DatabaseUrlTest {
     void theJdbcFormWithSeveralHostsGainsTargetServerTypePrimary() {
         assertThat(DatabaseUrl.parse("jdbc:postgresql://h1:5432,h2:5433/db").jdbcUrl())
                 .isEqualTo("jdbc:postgresql://h1:5432,h2:5433/db?targetServerType=primary");
-        assertThat(DatabaseUrl.parse("jdbc:postgresql://h1:5432,h2:5433/db?user=u&password=p").jdbcUrl())
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://h1:5432,h2:5433/db?user=u&password=p")
+                        .jdbcUrl())
                 .isEqualTo("jdbc:postgresql://h1:5432,h2:5433/db?user=u&password=p&targetServerType=primary");
         assertThat(DatabaseUrl.parse("jdbc:postgresql://h/db").jdbcUrl()).isEqualTo("jdbc:postgresql://h/db");
-        assertThat(DatabaseUrl.parse("jdbc:postgresql://h1:5432,h2:5433/db?password=hunter2").toString()).doesNotContain("hunter2");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://h1:5432,h2:5433/db?password=hunter2")
+                        .toString())
+                .doesNotContain("hunter2");
     }
 
     @Test
     void readsIpv6Literals() {
-        assertThat(DatabaseUrl.parse("postgresql://u:p@[::1]:5433,[fe80::1%25eth0]/db").jdbcUrl())
+        assertThat(DatabaseUrl.parse("postgresql://u:p@[::1]:5433,[fe80::1%25eth0]/db")
+                        .jdbcUrl())
                 .isEqualTo("jdbc:postgresql://[::1]:5433,[fe80::1%25eth0]:5432/db?targetServerType=primary");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "postgresql://u:p@h1:5432,/db",
-        "postgresql://u:p@,h2/db",
-        "postgresql://u:p@h1:0/db",
-        "postgresql://u:p@h1:99999/db",
-        "postgresql://u:p@h1:54x2/db",
-        "postgresql://u:p@h1,h2",
-        "postgresql://u:p@h1,h2/",
-        "postgresql://u:p@h 1/db",
-        "postgresql://u:p@[::1/db",
-        "postgresql://u:p%zz@h1/db",
-        "postgresql://u:p@h1,h2/db?target_session_attrs=sometimes",
-        "jdbc:postgresql://h1:5432,:5433/db",
-        "mysql://h/db"
-    })
+    @ValueSource(
+            strings = {
+                "postgresql://u:p@h1:5432,/db",
+                "postgresql://u:p@,h2/db",
+                "postgresql://u:p@h1:0/db",
+                "postgresql://u:p@h1:99999/db",
+                "postgresql://u:p@h1:54x2/db",
+                "postgresql://u:p@h1,h2",
+                "postgresql://u:p@h1,h2/",
+                "postgresql://u:p@h 1/db",
+                "postgresql://u:p@[::1/db",
+                "postgresql://u:p%zz@h1/db",
+                "postgresql://u:p@h1,h2/db?target_session_attrs=sometimes",
+                "jdbc:postgresql://h1:5432,:5433/db",
+                "mysql://h/db"
+            })
     void badFormsStopWithOneLineNamingDatabaseUrl(String value) {
         assertThatThrownBy(() -> DatabaseUrl.parse(value))
                 .isInstanceOf(ConfigurationException.class)
@@ -107,7 +117,8 @@ class DatabaseUrlTest {
     @Test
     void aTwoHostUrlWhoseFirstHostIsDeadReachesTheSecond() throws Exception {
         int port = EmbeddedDatabase.get().getPort();
-        DatabaseUrl url = DatabaseUrl.parse("postgresql://postgres:postgres@127.0.0.1:" + freePort() + ",127.0.0.1:" + port + "/postgres");
+        DatabaseUrl url = DatabaseUrl.parse(
+                "postgresql://postgres:postgres@127.0.0.1:" + freePort() + ",127.0.0.1:" + port + "/postgres");
         assertThat(url.jdbcUrl()).contains("targetServerType=primary");
 
         HikariConfig config = new HikariConfig();
@@ -117,9 +128,14 @@ class DatabaseUrlTest {
         config.setMaximumPoolSize(2);
         config.addDataSourceProperty("connectTimeout", "2");
         try (HikariDataSource pool = new HikariDataSource(config)) {
-            assertThat(JdbcClient.create(pool).sql("SELECT inet_server_port()").query(Integer.class).single()).isEqualTo(port);
-            try (Connection connection = pool.getConnection(); Statement s = connection.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            assertThat(JdbcClient.create(pool)
+                            .sql("SELECT inet_server_port()")
+                            .query(Integer.class)
+                            .single())
+                    .isEqualTo(port);
+            try (Connection connection = pool.getConnection();
+                    Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
                 rs.next();
                 assertThat(rs.getBoolean(1)).as("connected to a primary").isFalse();
             }

@@ -35,36 +35,42 @@ class SettingsTest {
 
     @Test
     void readsTheSeedsDatabaseUrlForm() {
-        DatabaseUrl url = settings(Map.of("DATABASE_URL", "postgresql://user:p%40ss@db.example:6543/banking_db")).database();
+        DatabaseUrl url = settings(Map.of("DATABASE_URL", "postgresql://user:p%40ss@db.example:6543/banking_db"))
+                .database();
         assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/banking_db");
         assertThat(url.username()).isEqualTo("user");
         assertThat(url.password()).isEqualTo("p@ss");
         assertThat(url.toString()).doesNotContain("p@ss");
-        assertThat(settings(Map.of("DATABASE_URL", "jdbc:postgresql://h/db")).database().jdbcUrl()).isEqualTo("jdbc:postgresql://h/db");
+        assertThat(settings(Map.of("DATABASE_URL", "jdbc:postgresql://h/db"))
+                        .database()
+                        .jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h/db");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "DATABASE_URL|mysql://h/db",
-        "DATABASE_URL|postgresql://hostonly",
-        "PORT|eighty",
-        "PORT|70000",
-        "REDIS_URL|http://h:6379",
-        "KAFKA_BOOTSTRAP_SERVERS|just-a-host",
-        "KAFKA_TOPIC|bad topic",
-        "KAFKA_REPLICATION_FACTOR|0",
-        "KAFKA_REPLICATION_FACTOR|three",
-        "KAFKA_MIN_INSYNC_REPLICAS|2",
-        "JWT_SECRET_KEY|too-short",
-        "FRAUD_THRESHOLD|-1",
-        "FRAUD_VELOCITY_WINDOW|forever",
-        "CONSUMER_ENABLED|maybe",
-        "RATE_LIMIT_PER_SECOND|-3",
-        "LOGSTASH_PORT|5000",
-        "KEY_VAULT_URL|not a url",
-        "KEY_VAULT_KEY_NAME|no/slashes",
-        "AZURE_AD_TENANT_ID|contoso.onmicrosoft.com"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "DATABASE_URL|mysql://h/db",
+                "DATABASE_URL|postgresql://hostonly",
+                "PORT|eighty",
+                "PORT|70000",
+                "REDIS_URL|http://h:6379",
+                "KAFKA_BOOTSTRAP_SERVERS|just-a-host",
+                "KAFKA_TOPIC|bad topic",
+                "KAFKA_REPLICATION_FACTOR|0",
+                "KAFKA_REPLICATION_FACTOR|three",
+                "KAFKA_MIN_INSYNC_REPLICAS|2",
+                "JWT_SECRET_KEY|too-short",
+                "FRAUD_THRESHOLD|-1",
+                "FRAUD_VELOCITY_WINDOW|forever",
+                "CONSUMER_ENABLED|maybe",
+                "RATE_LIMIT_PER_SECOND|-3",
+                "LOGSTASH_PORT|5000",
+                "KEY_VAULT_URL|not a url",
+                "KEY_VAULT_KEY_NAME|no/slashes",
+                "AZURE_AD_TENANT_ID|contoso.onmicrosoft.com"
+            })
     void badConfigurationNamesTheVariableInOneLine(String variable, String value) {
         Map<String, String> env = new HashMap<>();
         env.put(variable, value);
@@ -90,8 +96,11 @@ class SettingsTest {
 
     @Test
     void readsDurationsInTheUsualForms() {
-        assertThat(settings(Map.of("FRAUD_VELOCITY_WINDOW", "5m")).fraudVelocityWindow()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(settings(Map.of("FRAUD_VELOCITY_WINDOW", "90")).fraudVelocityWindow()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(settings(Map.of("FRAUD_VELOCITY_WINDOW", "PT2M")).fraudVelocityWindow()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings(Map.of("FRAUD_VELOCITY_WINDOW", "5m")).fraudVelocityWindow())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings(Map.of("FRAUD_VELOCITY_WINDOW", "90")).fraudVelocityWindow())
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(settings(Map.of("FRAUD_VELOCITY_WINDOW", "PT2M")).fraudVelocityWindow())
+                .isEqualTo(Duration.ofMinutes(2));
     }
 }

@@ -79,7 +79,9 @@ class DataKeyPoolTest {
         }
         assertThat(keys).hasSize(takers * perTaker);
         assertThat(wrappings).hasSize(takers * perTaker);
-        assertThat(pool.madeInline()).as("some keys came from the pool, the rest were made inline").isLessThan(takers * perTaker);
+        assertThat(pool.madeInline())
+                .as("some keys came from the pool, the rest were made inline")
+                .isLessThan(takers * perTaker);
     }
 
     @Test

@@ -21,28 +21,46 @@ class KeyVaultTest extends CloudTest {
 
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     KeyEncryptionKey kek;
+
     @Autowired
     KeyRotation rotation;
+
     @Autowired
     KeyVaultKey.Transport transport;
 
     private long open(String holder, String email, String deposit) {
-        Api.Response opened = api().as(azureToken(newSubject(), List.of("Admin"))).post("/accounts",
-                Map.of("owner_id", newSubject(), "holder_name", holder, "email", email, "initial_deposit", deposit));
+        Api.Response opened = api().as(azureToken(newSubject(), List.of("Admin")))
+                .post(
+                        "/accounts",
+                        Map.of(
+                                "owner_id",
+                                newSubject(),
+                                "holder_name",
+                                holder,
+                                "email",
+                                email,
+                                "initial_deposit",
+                                deposit));
         assertThat(opened.status()).as(opened.toString()).isEqualTo(201);
         return opened.json().get("id").asLong();
     }
 
     private String kekId(long account) {
-        return jdbc.sql("SELECT kek_id FROM data_keys WHERE account_id = :id").param("id", account).query(String.class).single();
+        return jdbc.sql("SELECT kek_id FROM data_keys WHERE account_id = :id")
+                .param("id", account)
+                .query(String.class)
+                .single();
     }
 
     /** Reads the account's personal data with nothing cached, so the data key is unwrapped by the vault. */
     private PersonalData readFresh(long account) {
-        SealedPersonalData sealed = jdbc.sql("SELECT holder_name, email FROM accounts WHERE id = :id").param("id", account)
-                .query((rs, n) -> new SealedPersonalData(rs.getBytes(1), rs.getBytes(2))).single();
+        SealedPersonalData sealed = jdbc.sql("SELECT holder_name, email FROM accounts WHERE id = :id")
+                .param("id", account)
+                .query((rs, n) -> new SealedPersonalData(rs.getBytes(1), rs.getBytes(2)))
+                .single();
         return new PersonalDataVault(jdbc, kek, Clock.systemUTC()).open(account, sealed);
     }
 
@@ -65,12 +83,18 @@ class KeyVaultTest extends CloudTest {
         int wrapsBefore = KEY_VAULT.wrapCalls.get();
         pool.start();
         try {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> pool.size() == 4);
-            assertThat(KEY_VAULT.wrapCalls.get() - wrapsBefore).as("each key wrapped by the vault ahead of need").isGreaterThanOrEqualTo(4);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> pool.size() == 4);
+            assertThat(KEY_VAULT.wrapCalls.get() - wrapsBefore)
+                    .as("each key wrapped by the vault ahead of need")
+                    .isGreaterThanOrEqualTo(4);
             DataKeyPool.FreshKey key = pool.take();
             assertThat(pool.madeInline()).as("the key came from the pool").isZero();
             assertThat(key.kekId()).startsWith(KEY_VAULT.url() + "/keys/" + KEY_NAME + "/");
-            assertThat(kek.unwrap(key.kekId(), key.wrappedKey())).as("the vault unwraps it to the same key").isEqualTo(key.key());
+            assertThat(kek.unwrap(key.kekId(), key.wrappedKey()))
+                    .as("the vault unwraps it to the same key")
+                    .isEqualTo(key.key());
             assertThat(pool.take().key()).as("a key is handed out once").isNotEqualTo(key.key());
         } finally {
             pool.stop();
@@ -80,7 +104,10 @@ class KeyVaultTest extends CloudTest {
     @Test
     void aDataKeyDoesNotUnwrapUnderAnotherKey() throws Exception {
         long account = open("Dorothy Vaughan", "dv@example.com", "1");
-        byte[] wrapped = jdbc.sql("SELECT wrapped_key FROM data_keys WHERE account_id = :id").param("id", account).query(byte[].class).single();
+        byte[] wrapped = jdbc.sql("SELECT wrapped_key FROM data_keys WHERE account_id = :id")
+                .param("id", account)
+                .query(byte[].class)
+                .single();
         String otherKey = KEY_VAULT.rotate("another-key");
         assertThatThrownBy(() -> kek.unwrap(otherKey, wrapped)).isInstanceOf(CryptoException.class);
     }
@@ -89,7 +116,10 @@ class KeyVaultTest extends CloudTest {
     void rotationRewrapsEveryLiveDataKeyUnderTheNewestVersionAndTheDataStaysReadable() throws Exception {
         long account = open("Mary Jackson", "mj@example.com", "5");
         long erased = open("Erased Person", "erased@example.com", "5");
-        assertThat(api().as(azureToken(newSubject(), List.of("Admin"))).delete("/accounts/" + erased + "/personal-data").status()).isEqualTo(204);
+        assertThat(api().as(azureToken(newSubject(), List.of("Admin")))
+                        .delete("/accounts/" + erased + "/personal-data")
+                        .status())
+                .isEqualTo(204);
         String before = kekId(account);
 
         String newVersion = KEY_VAULT.rotate(KEY_NAME);
@@ -98,14 +128,21 @@ class KeyVaultTest extends CloudTest {
         assertThat(result.currentKeyId()).isEqualTo(newVersion).isNotEqualTo(before);
         assertThat(result.rewrapped()).isGreaterThanOrEqualTo(1);
         assertThat(kekId(account)).isEqualTo(newVersion);
-        assertThat(jdbc.sql("SELECT count(*) FROM data_keys WHERE wrapped_key IS NOT NULL AND kek_id <> :k").param("k", newVersion)
-                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM data_keys WHERE wrapped_key IS NOT NULL AND kek_id <> :k")
+                        .param("k", newVersion)
+                        .query(Long.class)
+                        .single())
+                .isZero();
         assertThat(readFresh(account).holderName()).isEqualTo("Mary Jackson");
         assertThat(readFresh(erased).erased()).isTrue();
         assertThat(kek.currentId()).isEqualTo(newVersion);
-        assertThat(rotation.rewrapAll(newVersion)).as("a second run has nothing left to do").isZero();
+        assertThat(rotation.rewrapAll(newVersion))
+                .as("a second run has nothing left to do")
+                .isZero();
         long openedAfter = open("Annie Easley", "ae@example.com", "1");
-        assertThat(kekId(openedAfter)).as("pre-wrapped keys of the old version are never handed out").isEqualTo(newVersion);
+        assertThat(kekId(openedAfter))
+                .as("pre-wrapped keys of the old version are never handed out")
+                .isEqualTo(newVersion);
         assertThat(readFresh(openedAfter).holderName()).isEqualTo("Annie Easley");
     }
 
@@ -114,17 +151,28 @@ class KeyVaultTest extends CloudTest {
         Api api = api();
         String admin = azureToken(newSubject(), List.of("Admin"));
         long account = open("Ada Erased", "ada.erased@example.com", "42.50");
-        assertThat(api.as(admin).delete("/accounts/" + account + "/personal-data").status()).isEqualTo(204);
+        assertThat(api.as(admin)
+                        .delete("/accounts/" + account + "/personal-data")
+                        .status())
+                .isEqualTo(204);
 
         JsonNode view = api.as(admin).get("/accounts/" + account).json();
         assertThat(view.get("holder_name").asString()).isEqualTo(PersonalData.ERASED);
         assertThat(view.get("email").isNull()).isTrue();
         assertThat(view.get("balance").asString()).isEqualTo("42.50");
-        assertThat(api.as(admin).get("/transactions?account_id=" + account).json().get("items")).hasSize(1);
-        assertThat(jdbc.sql("SELECT wrapped_key IS NULL FROM data_keys WHERE account_id = :id").param("id", account)
-                .query(Boolean.class).single()).isTrue();
+        assertThat(api.as(admin)
+                        .get("/transactions?account_id=" + account)
+                        .json()
+                        .get("items"))
+                .hasSize(1);
+        assertThat(jdbc.sql("SELECT wrapped_key IS NULL FROM data_keys WHERE account_id = :id")
+                        .param("id", account)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
         assertThat(readFresh(account).erased()).isTrue();
-        assertThat(api.as(admin).get("/audit/verify").json().get("valid").asBoolean()).isTrue();
+        assertThat(api.as(admin).get("/audit/verify").json().get("valid").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -138,7 +186,8 @@ class KeyVaultTest extends CloudTest {
             KeyVaultStartupCheck check = new KeyVaultStartupCheck(fresh, jdbc, null);
             assertThatThrownBy(check::afterSingletonsInstantiated)
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("KEY_VAULT_URL: Key Vault is unreachable while encrypted personal data exists");
+                    .hasMessageStartingWith(
+                            "KEY_VAULT_URL: Key Vault is unreachable while encrypted personal data exists");
         } finally {
             KEY_VAULT.down(false);
         }
@@ -146,10 +195,14 @@ class KeyVaultTest extends CloudTest {
 
     @Test
     void theStandInRefusesAWrongBearer() throws Exception {
-        var response = java.net.http.HttpClient.newBuilder().sslContext(sslTrusting()).build().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(KEY_VAULT.url() + "/keys/" + KEY_NAME))
-                        .header("Authorization", "Bearer wrong").build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var response = java.net.http.HttpClient.newBuilder()
+                .sslContext(sslTrusting())
+                .build()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(KEY_VAULT.url() + "/keys/" + KEY_NAME))
+                                .header("Authorization", "Bearer wrong")
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(KeyVaultStandIn.TOKEN).isNotEqualTo("wrong");
     }

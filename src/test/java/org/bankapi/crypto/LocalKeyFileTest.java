@@ -20,7 +20,8 @@ class LocalKeyFileTest {
         byte[] dataKey = Aes.newKey();
         byte[] wrapped = first.wrap(dataKey);
         Path file = dir.resolve("kek-1.key");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         String content = Files.readString(file);
 
         LocalKeyFile second = new LocalKeyFile(dir);

@@ -21,15 +21,19 @@ class OneDataKeyPerAccountTest extends ApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     KeyEncryptionKey kek;
+
     @Autowired
     DataKeyPool pool;
 
     @Test
     void accountsOpenedConcurrentlyEachHaveTheirOwnDataKey() throws Exception {
         assertThat(pool.sizeMax()).as("the service pre-wraps data keys").isPositive();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> pool.size() == pool.sizeMax());
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> pool.size() == pool.sizeMax());
         long inlineBefore = pool.madeInline();
         Api api = api();
         Bank bank = new Bank(api);
@@ -49,8 +53,16 @@ class OneDataKeyPerAccountTest extends ApiTest {
                     return;
                 }
                 for (int i = 0; i < perThread; i++) {
-                    Api.Response opened = api.as(admin).post("/accounts", Map.of("owner_id", Bank.newOwner(),
-                            "holder_name", "Holder " + thread + "-" + i, "email", "h" + thread + "-" + i + "@example.com"));
+                    Api.Response opened = api.as(admin)
+                            .post(
+                                    "/accounts",
+                                    Map.of(
+                                            "owner_id",
+                                            Bank.newOwner(),
+                                            "holder_name",
+                                            "Holder " + thread + "-" + i,
+                                            "email",
+                                            "h" + thread + "-" + i + "@example.com"));
                     if (opened.status() == 201) {
                         ids.add(opened.json().get("id").asLong());
                     } else {
@@ -65,15 +77,19 @@ class OneDataKeyPerAccountTest extends ApiTest {
         }
         assertThat(failures).isEmpty();
         assertThat(ids).hasSize(threads * perThread);
-        assertThat(pool.madeInline() - inlineBefore).as("most keys came pre-wrapped").isLessThan(threads * perThread);
+        assertThat(pool.madeInline() - inlineBefore)
+                .as("most keys came pre-wrapped")
+                .isLessThan(threads * perThread);
         assertThat(api.anonymous().get("/metrics").text())
-                .contains("data_key_pool_size").contains("data_key_pool_made_inline_total").contains("data_key_pool_discarded_total");
+                .contains("data_key_pool_size")
+                .contains("data_key_pool_made_inline_total")
+                .contains("data_key_pool_discarded_total");
 
-        record Key(long accountId, String kekId, byte[] wrapped) {
-        }
+        record Key(long accountId, String kekId, byte[] wrapped) {}
         List<Key> keys = jdbc.sql("SELECT account_id, kek_id, wrapped_key FROM data_keys WHERE account_id = ANY(:ids)")
                 .param("ids", ids.toArray(Long[]::new))
-                .query((rs, n) -> new Key(rs.getLong(1), rs.getString(2), rs.getBytes(3))).list();
+                .query((rs, n) -> new Key(rs.getLong(1), rs.getString(2), rs.getBytes(3)))
+                .list();
         assertThat(keys).hasSize(ids.size());
         Set<String> wrappings = new java.util.HashSet<>();
         Set<String> dataKeys = new java.util.HashSet<>();

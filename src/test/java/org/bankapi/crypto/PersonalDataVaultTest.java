@@ -25,7 +25,8 @@ class PersonalDataVaultTest extends ApiTest {
     @Test
     void sealsEachFieldUnderTheAccountsOwnKeyAndOpensItAgain() {
         long id = freshId();
-        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Grace Hopper", "grace@example.com")).orElseThrow();
+        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Grace Hopper", "grace@example.com"))
+                .orElseThrow();
         assertThat(new String(sealed.holderName(), StandardCharsets.ISO_8859_1)).doesNotContain("Grace");
         assertThat(sealed.holderName()).hasSizeGreaterThan("Grace Hopper".length() + 12);
         PersonalData opened = vault.open(id, sealed);
@@ -49,7 +50,8 @@ class PersonalDataVaultTest extends ApiTest {
     void aCiphertextMovedToAnotherAccountDoesNotDecrypt() {
         long a = freshId();
         long b = a + 7;
-        SealedPersonalData sealedA = vault.seal(a, PersonalData.of("Alice", null)).orElseThrow();
+        SealedPersonalData sealedA =
+                vault.seal(a, PersonalData.of("Alice", null)).orElseThrow();
         vault.seal(b, PersonalData.of("Bob", null)).orElseThrow();
         assertThatThrownBy(() -> vault.open(b, sealedA)).isInstanceOf(CryptoException.class);
     }
@@ -82,7 +84,8 @@ class PersonalDataVaultTest extends ApiTest {
         PersonalDataVault here = new PersonalDataVault(jdbc, kek, clock);
         PersonalDataVault elsewhere = new PersonalDataVault(jdbc, kek, clock);
         long id = freshId();
-        SealedPersonalData sealed = here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
+        SealedPersonalData sealed =
+                here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
         assertThat(here.open(id, sealed).holderName()).isEqualTo("Ada");
 
         elsewhere.erase(id);
@@ -94,7 +97,8 @@ class PersonalDataVaultTest extends ApiTest {
     @Test
     void erasingDestroysTheKeySoTheDataReadsAsErased() {
         long id = freshId();
-        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Linus", "l@example.com")).orElseThrow();
+        SealedPersonalData sealed =
+                vault.seal(id, PersonalData.of("Linus", "l@example.com")).orElseThrow();
         assertThat(vault.erase(id)).isTrue();
         PersonalData erased = vault.open(id, sealed);
         assertThat(erased.erased()).isTrue();
@@ -104,8 +108,10 @@ class PersonalDataVaultTest extends ApiTest {
     }
 
     private StoredDataKey stored(long id) {
-        return jdbc.sql("SELECT kek_id, wrapped_key FROM data_keys WHERE account_id = :id").param("id", id)
-                .query((rs, n) -> new StoredDataKey(rs.getString(1), rs.getBytes(2))).single();
+        return jdbc.sql("SELECT kek_id, wrapped_key FROM data_keys WHERE account_id = :id")
+                .param("id", id)
+                .query((rs, n) -> new StoredDataKey(rs.getString(1), rs.getBytes(2)))
+                .single();
     }
 
     @Test
@@ -113,24 +119,30 @@ class PersonalDataVaultTest extends ApiTest {
         PersonalDataVault here = new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC());
         PersonalDataVault elsewhere = new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC());
         long id = freshId();
-        SealedPersonalData sealed = here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
+        SealedPersonalData sealed =
+                here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
         assertThat(here.open(id, sealed, stored(id)).holderName()).isEqualTo("Ada");
 
         elsewhere.erase(id);
 
         assertThat(here.open(id, sealed, stored(id)).erased()).isTrue();
-        assertThat(here.open(id, sealed).erased()).as("the key left the cache with the erasure").isTrue();
+        assertThat(here.open(id, sealed).erased())
+                .as("the key left the cache with the erasure")
+                .isTrue();
     }
 
     @Test
     void aCachedKeyIsOnlyUsedForTheWrappingItCameFrom() {
         long id = freshId();
-        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Grace", null)).orElseThrow();
+        SealedPersonalData sealed =
+                vault.seal(id, PersonalData.of("Grace", null)).orElseThrow();
         assertThat(vault.open(id, sealed, stored(id)).holderName()).isEqualTo("Grace");
         KeyEncryptionKey.Wrapped other = kek.wrapCurrent(Aes.newKey());
         assertThatThrownBy(() -> vault.open(id, sealed, new StoredDataKey(other.keyId(), other.wrappedKey())))
                 .isInstanceOf(CryptoException.class);
-        assertThatThrownBy(() -> vault.open(id, sealed, null)).isInstanceOf(CryptoException.class).hasMessageContaining("no data key");
+        assertThatThrownBy(() -> vault.open(id, sealed, null))
+                .isInstanceOf(CryptoException.class)
+                .hasMessageContaining("no data key");
     }
 
     @Test
@@ -141,10 +153,18 @@ class PersonalDataVaultTest extends ApiTest {
             tx.setRollbackOnly();
             return null;
         });
-        assertThat(jdbc.sql("SELECT count(*) FROM data_keys WHERE account_id = :id").param("id", id).query(Long.class).single()).isZero();
-        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Kept", "k@example.com")).orElseThrow();
+        assertThat(jdbc.sql("SELECT count(*) FROM data_keys WHERE account_id = :id")
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        SealedPersonalData sealed =
+                vault.seal(id, PersonalData.of("Kept", "k@example.com")).orElseThrow();
         assertThat(vault.open(id, sealed, stored(id)).holderName()).isEqualTo("Kept");
-        assertThat(new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC()).open(id, sealed).email()).isEqualTo("k@example.com");
+        assertThat(new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC())
+                        .open(id, sealed)
+                        .email())
+                .isEqualTo("k@example.com");
     }
 
     @Test

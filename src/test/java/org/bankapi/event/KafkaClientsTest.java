@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,11 +36,13 @@ class KafkaClientsTest {
         KafkaClients one = clients("events-a", Map.of());
         KafkaClients other = clients("events-a", Map.of());
         Map<String, Object> props = one.transactionalProducerProperties("relay-1");
-        assertThat(props).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        assertThat(props)
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .containsEntry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bank-outbox-relay-events-a");
         assertThat(other.transactionalProducerProperties("relay-2").get(ProducerConfig.TRANSACTIONAL_ID_CONFIG))
-                .as("every instance fences the others").isEqualTo(props.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
+                .as("every instance fences the others")
+                .isEqualTo(props.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
         assertThat(clients("events-b", Map.of()).transactionalId()).isNotEqualTo(one.transactionalId());
     }
 
@@ -50,7 +51,8 @@ class KafkaClientsTest {
         KafkaClients kafka = clients("events-a", Map.of());
         assertThat(kafka.consumerProperties("fraud", KafkaClients.FRAUD_GROUP_ID))
                 .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        assertThat(kafka.relayReaderProperties("reader")).containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        assertThat(kafka.relayReaderProperties("reader"))
+                .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     }
 
     @Test
@@ -64,13 +66,21 @@ class KafkaClientsTest {
             for (String name : List.of(topic, topic + ".DLT")) {
                 // a new topic reaches the broker's metadata a moment after its creation
                 await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
-                    TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name);
-                    assertThat(description.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(1));
+                    TopicDescription description = admin.describeTopics(List.of(name))
+                            .allTopicNames()
+                            .get(10, TimeUnit.SECONDS)
+                            .get(name);
+                    assertThat(description.partitions())
+                            .allSatisfy(p -> assertThat(p.replicas()).hasSize(1));
                     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-                    var minIsr = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource)
+                    var minIsr = admin.describeConfigs(List.of(resource))
+                            .all()
+                            .get(10, TimeUnit.SECONDS)
+                            .get(resource)
                             .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
                     assertThat(minIsr.value()).isEqualTo("1");
-                    assertThat(minIsr.source()).as("set on the topic, not the broker's default")
+                    assertThat(minIsr.source())
+                            .as("set on the topic, not the broker's default")
                             .isEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
                 });
             }
@@ -93,14 +103,21 @@ class KafkaClientsTest {
     void usesATopicThatAlreadyExistsAsItIs() throws Exception {
         String topic = "existing-" + UUID.randomUUID();
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(2), Optional.empty()))).all().get(10, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(2), Optional.empty())))
+                    .all()
+                    .get(10, TimeUnit.SECONDS);
         }
         KafkaClients kafka = clients(topic, Map.of("KAFKA_REPLICATION_FACTOR", "1"));
 
         assertThat(kafka.ensureTopics()).isTrue();
 
         try (Admin admin = admin()) {
-            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()).hasSize(2);
+            assertThat(admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get(10, TimeUnit.SECONDS)
+                            .get(topic)
+                            .partitions())
+                    .hasSize(2);
         }
     }
 

@@ -14,8 +14,10 @@ class OutboxWithoutBrokerTest extends ApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     OutboxRelay relay;
+
     @Autowired
     KafkaClients kafka;
 
@@ -30,9 +32,15 @@ class OutboxWithoutBrokerTest extends ApiTest {
         assertThat(kafka.configured()).isFalse();
         assertThat(relay.isRunning()).isFalse();
         assertThat(jdbc.sql("SELECT count(*) FROM outbox_events WHERE message_key = :key")
-                .param("key", Long.toString(account)).query(Integer.class).single()).isEqualTo(2);
+                        .param("key", Long.toString(account))
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(2);
         assertThat(jdbc.sql("SELECT count(*) FROM outbox_events WHERE payload::jsonb -> 'transaction' ->> 'id' = :id")
-                .param("id", deposit.json().get("id").asString()).query(Integer.class).single()).isEqualTo(1);
+                        .param("id", deposit.json().get("id").asString())
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
         Api.Response ready = api.anonymous().get("/health/ready");
         assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
         assertThat(ready.json().get("status").asString()).isEqualTo("UP");
@@ -45,6 +53,9 @@ class OutboxWithoutBrokerTest extends ApiTest {
         long account = bank.openAccount(Bank.newOwner(), "10");
         assertThat(bank.withdraw(bank.admin(), account, "11").status()).isEqualTo(422);
         assertThat(jdbc.sql("SELECT count(*) FROM outbox_events WHERE message_key = :key")
-                .param("key", Long.toString(account)).query(Integer.class).single()).isEqualTo(1);
+                        .param("key", Long.toString(account))
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
     }
 }

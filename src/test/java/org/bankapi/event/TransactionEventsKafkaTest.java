@@ -34,14 +34,19 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     OutboxRepository outbox;
+
     @Autowired
     KafkaClients kafka;
+
     @Autowired
     TransactionTemplate transactions;
+
     @Autowired
     OutboxRelay relay;
+
     @Autowired
     javax.sql.DataSource dataSource;
 
@@ -55,10 +60,15 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
         assertThat(bank.withdraw(bank.admin(), a, "20").status()).isEqualTo(201);
         Api.Response transfer = bank.transfer(bank.admin(), a, b, "30");
         assertThat(transfer.status()).isEqualTo(201);
-        Api.Response reversal = api.as(bank.admin()).post("/transactions/" + transfer.json().get("id").asLong() + "/reverse", Map.of());
+        Api.Response reversal = api.as(bank.admin())
+                .post("/transactions/" + transfer.json().get("id").asLong() + "/reverse", Map.of());
         assertThat(reversal.status()).as(reversal.toString()).isEqualTo(201);
         List<JsonNode> history = new ArrayList<>();
-        api.as(bank.admin()).get("/transactions?account_id=" + a).json().get("items").forEach(history::add);
+        api.as(bank.admin())
+                .get("/transactions?account_id=" + a)
+                .json()
+                .get("items")
+                .forEach(history::add);
         assertThat(history).hasSize(5);
 
         awaitPublished(a);
@@ -76,10 +86,21 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
             assertThat(event.get("event_type").asString()).isEqualTo("transaction.completed");
             JsonNode tx = event.get("transaction");
             JsonNode view = viewById.get(tx.get("id").asLong());
-            assertThat(view).as("event of a transaction of the account: " + record.value()).isNotNull();
-            assertThat(event.get("occurred_at").asString()).isEqualTo(view.get("created_at").asString());
+            assertThat(view)
+                    .as("event of a transaction of the account: " + record.value())
+                    .isNotNull();
+            assertThat(event.get("occurred_at").asString())
+                    .isEqualTo(view.get("created_at").asString());
             assertThat(tx.propertyNames()).containsExactlyInAnyOrderElementsOf(view.propertyNames());
-            for (String field : List.of("id", "type", "amount", "currency", "account_id", "target_account_id", "description", "created_at")) {
+            for (String field : List.of(
+                    "id",
+                    "type",
+                    "amount",
+                    "currency",
+                    "account_id",
+                    "target_account_id",
+                    "description",
+                    "created_at")) {
                 assertThat(tx.get(field)).as(field).isEqualTo(view.get(field));
             }
             assertThat(tx.get("status").asString()).isEqualTo("completed");
@@ -111,7 +132,13 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
 
         awaitPublished(a);
         List<ConsumerRecord<String, String>> events = ofKey(readAll(TOPIC), a);
-        List<Long> ids = events.stream().map(r -> Api.JSON.readTree(r.value()).get("transaction").get("id").asLong()).toList();
+        List<Long> ids = events.stream()
+                .map(r -> Api.JSON
+                        .readTree(r.value())
+                        .get("transaction")
+                        .get("id")
+                        .asLong())
+                .toList();
         assertThat(ids).hasSize(6).doesNotHaveDuplicates().isSorted();
     }
 
@@ -119,7 +146,8 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     void twoRelaysAtOncePublishEachRowOnceInAccountOrder() throws Exception {
         Api api = api();
         Bank bank = new Bank(api);
-        OutboxRelay second = new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), new SimpleMeterRegistry(), dataSource);
+        OutboxRelay second =
+                new OutboxRelay(outbox, kafka, transactions, Clock.systemUTC(), new SimpleMeterRegistry(), dataSource);
         second.start();
         List<Long> accounts = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(3);
@@ -132,7 +160,8 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
             for (long account : accounts) {
                 work.add(clients.submit(() -> {
                     for (int i = 0; i < 15; i++) {
-                        assertThat(bank.deposit(bank.admin(), account, "1").status()).isEqualTo(201);
+                        assertThat(bank.deposit(bank.admin(), account, "1").status())
+                                .isEqualTo(201);
                         second.wake();
                     }
                 }));
@@ -150,9 +179,17 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
         List<ConsumerRecord<String, String>> all = readAll(TOPIC);
         for (long account : accounts) {
             List<Long> ids = ofKey(all, account).stream()
-                    .map(r -> Api.JSON.readTree(r.value()).get("transaction").get("id").asLong())
+                    .map(r -> Api.JSON
+                            .readTree(r.value())
+                            .get("transaction")
+                            .get("id")
+                            .asLong())
                     .toList();
-            assertThat(ids).as("events of account " + account).hasSize(16).doesNotHaveDuplicates().isSorted();
+            assertThat(ids)
+                    .as("events of account " + account)
+                    .hasSize(16)
+                    .doesNotHaveDuplicates()
+                    .isSorted();
         }
     }
 
@@ -172,7 +209,9 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
                 second.wake();
             }
             awaitPublished(a);
-            assertThat(secondMetrics.counter("outbox.events.published").count()).as("the standby sent nothing").isZero();
+            assertThat(secondMetrics.counter("outbox.events.published").count())
+                    .as("the standby sent nothing")
+                    .isZero();
 
             relay.stop();
             long b = bank.openAccount(Bank.newOwner(), "1");
@@ -181,7 +220,9 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
                 assertThat(bank.deposit(bank.admin(), b, "1").status()).isEqualTo(201);
             }
             awaitPublished(b);
-            assertThat(secondMetrics.counter("outbox.events.published").count()).as("the standby took over").isPositive();
+            assertThat(secondMetrics.counter("outbox.events.published").count())
+                    .as("the standby took over")
+                    .isPositive();
         } finally {
             relay.start();
             second.stop();
@@ -205,15 +246,20 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
             List<Long> accounts = twoAccountsWithDeposits(bank, 4);
             first.crashAt(OutboxRelay.Stage.AFTER_KAFKA_COMMIT);
             assertThatThrownBy(first::relayOnce).isInstanceOf(OutboxRelay.SimulatedCrash.class);
-            assertThat(accounts).allSatisfy(account -> assertThat(pending(account)).isEqualTo(5));
-            assertThat(ofKeys(readAll(TOPIC), accounts)).as("committed on Kafka, not marked in the outbox").hasSize(10);
+            assertThat(accounts)
+                    .allSatisfy(account -> assertThat(pending(account)).isEqualTo(5));
+            assertThat(ofKeys(readAll(TOPIC), accounts))
+                    .as("committed on Kafka, not marked in the outbox")
+                    .hasSize(10);
 
             OutboxRelay.Pass takeOver = second.relayOnce();
 
             assertThat(takeOver.failure()).isNull();
             assertThat(takeOver.published()).as("nothing sent again").isZero();
-            assertThat(accounts).allSatisfy(account -> assertThat(pending(account)).isZero());
-            assertThat(bank.deposit(bank.admin(), accounts.get(0), "1").status()).isEqualTo(201);
+            assertThat(accounts)
+                    .allSatisfy(account -> assertThat(pending(account)).isZero());
+            assertThat(bank.deposit(bank.admin(), accounts.get(0), "1").status())
+                    .isEqualTo(201);
             assertThat(second.relayOnce().published()).isEqualTo(1);
             List<ConsumerRecord<String, String>> events = ofKeys(readAll(TOPIC), accounts);
             assertExactlyOnceInAccountOrder(events, accounts);
@@ -236,17 +282,22 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
             List<Long> accounts = twoAccountsWithDeposits(bank, 3);
             first.crashAt(OutboxRelay.Stage.BEFORE_KAFKA_COMMIT);
             assertThatThrownBy(first::relayOnce).isInstanceOf(OutboxRelay.SimulatedCrash.class);
-            assertThat(ofKeys(readAllUncommitted(TOPIC), accounts)).as("sent, in an open transaction").hasSize(8);
+            assertThat(ofKeys(readAllUncommitted(TOPIC), accounts))
+                    .as("sent, in an open transaction")
+                    .hasSize(8);
             assertThat(ofKeys(readAll(TOPIC), accounts)).isEmpty();
 
             OutboxRelay.Pass takeOver = second.relayOnce();
 
             assertThat(takeOver.published()).isEqualTo(8);
-            assertThat(accounts).allSatisfy(account -> assertThat(pending(account)).isZero());
+            assertThat(accounts)
+                    .allSatisfy(account -> assertThat(pending(account)).isZero());
             List<ConsumerRecord<String, String>> committed = ofKeys(readAll(TOPIC), accounts);
             assertExactlyOnceInAccountOrder(committed, accounts);
             assertThat(committed).hasSize(8);
-            assertThat(ofKeys(readAllUncommitted(TOPIC), accounts)).as("the aborted copies stay in the log").hasSize(16);
+            assertThat(ofKeys(readAllUncommitted(TOPIC), accounts))
+                    .as("the aborted copies stay in the log")
+                    .hasSize(16);
         } finally {
             first.stop();
             second.stop();
@@ -269,7 +320,8 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
             for (long account : accounts) {
                 work.add(clients.submit(() -> {
                     for (int i = 0; i < depositsEach; i++) {
-                        assertThat(bank.deposit(bank.admin(), account, "1").status()).isEqualTo(201);
+                        assertThat(bank.deposit(bank.admin(), account, "1").status())
+                                .isEqualTo(201);
                         if (i == depositsEach / 3) {
                             halfway.countDown();
                         }
@@ -307,8 +359,11 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
         awaitPublished(a);
         await().atMost(WAIT).untilAsserted(() -> {
             String metrics = api.anonymous().get("/metrics").text();
-            assertThat(metrics).contains("outbox_backlog{", "outbox_oldest_age_seconds{",
-                    "kafka_consumer_fetch_manager_records_lag_max{");
+            assertThat(metrics)
+                    .contains(
+                            "outbox_backlog{",
+                            "outbox_oldest_age_seconds{",
+                            "kafka_consumer_fetch_manager_records_lag_max{");
             assertThat(metricValue(metrics, "outbox_events_published_total")).isGreaterThan(0);
         });
     }
@@ -344,20 +399,30 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     }
 
     /** Each outbox row once (by its outbox-id header), each account's transactions in booking order, none twice. */
-    private static void assertExactlyOnceInAccountOrder(List<ConsumerRecord<String, String>> events, List<Long> accounts) {
+    private static void assertExactlyOnceInAccountOrder(
+            List<ConsumerRecord<String, String>> events, List<Long> accounts) {
         List<Long> outboxIds = events.stream()
-                .map(r -> Long.parseLong(new String(r.headers().lastHeader("outbox-id").value(), java.nio.charset.StandardCharsets.UTF_8)))
+                .map(r -> Long.parseLong(new String(
+                        r.headers().lastHeader("outbox-id").value(), java.nio.charset.StandardCharsets.UTF_8)))
                 .toList();
         assertThat(outboxIds).doesNotHaveDuplicates();
         for (long account : accounts) {
             List<Long> ids = ofKey(events, account).stream()
-                    .map(r -> Api.JSON.readTree(r.value()).get("transaction").get("id").asLong())
+                    .map(r -> Api.JSON
+                            .readTree(r.value())
+                            .get("transaction")
+                            .get("id")
+                            .asLong())
                     .toList();
-            assertThat(ids).as("events of account " + account).doesNotHaveDuplicates().isSorted();
+            assertThat(ids)
+                    .as("events of account " + account)
+                    .doesNotHaveDuplicates()
+                    .isSorted();
         }
     }
 
-    private static List<ConsumerRecord<String, String>> ofKeys(List<ConsumerRecord<String, String>> records, List<Long> accounts) {
+    private static List<ConsumerRecord<String, String>> ofKeys(
+            List<ConsumerRecord<String, String>> records, List<Long> accounts) {
         Set<String> keys = new HashSet<>();
         accounts.forEach(a -> keys.add(Long.toString(a)));
         return records.stream().filter(r -> keys.contains(r.key())).toList();
@@ -374,9 +439,11 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> pending(account) == 0);
     }
 
-    private static List<ConsumerRecord<String, String>> ofKey(List<ConsumerRecord<String, String>> records, long account) {
+    private static List<ConsumerRecord<String, String>> ofKey(
+            List<ConsumerRecord<String, String>> records, long account) {
         Set<String> seen = new HashSet<>();
-        return records.stream().filter(r -> Long.toString(account).equals(r.key()))
+        return records.stream()
+                .filter(r -> Long.toString(account).equals(r.key()))
                 .filter(r -> seen.add(r.topic() + "/" + r.partition() + "/" + r.offset()))
                 .toList();
     }

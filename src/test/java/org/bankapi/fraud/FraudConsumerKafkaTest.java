@@ -31,6 +31,7 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     FraudAlertRepository alerts;
 
@@ -51,12 +52,19 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         assertThat(alerts.ofTransaction(big)).hasSize(1);
         assertThat(alerts.ofTransaction(small)).isEmpty();
         assertThat(alerts.ofTransaction(atThreshold)).isEmpty();
-        long opening = jdbc.sql("SELECT min(id) FROM transactions WHERE account_id = :a").param("a", a).query(Long.class).single();
-        assertThat(alerts.ofTransaction(opening)).extracting(FraudAlert::rule).containsExactly(FraudRule.AMOUNT_THRESHOLD);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(SENTINEL.events).anySatisfy(event -> {
+        long opening = jdbc.sql("SELECT min(id) FROM transactions WHERE account_id = :a")
+                .param("a", a)
+                .query(Long.class)
+                .single();
+        assertThat(alerts.ofTransaction(opening))
+                .extracting(FraudAlert::rule)
+                .containsExactly(FraudRule.AMOUNT_THRESHOLD);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(SENTINEL.events).anySatisfy(event -> {
                     assertThat(event.get("EventType").asString()).isEqualTo("fraud_alert");
-                    assertThat(event.get("Details").get("transaction_id").asLong()).isEqualTo(big);
+                    assertThat(event.get("Details").get("transaction_id").asLong())
+                            .isEqualTo(big);
                     assertThat(event.get("Details").get("rule").asString()).isEqualTo("amount_threshold");
                     assertThat(event.get("Details").get("amount").asString()).isEqualTo("10000.01");
                 }));
@@ -68,7 +76,10 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         Bank bank = new Bank(api);
         long a = bank.openAccount(Bank.newOwner(), "100");
         long[] ids = new long[11];
-        ids[0] = jdbc.sql("SELECT min(id) FROM transactions WHERE account_id = :a").param("a", a).query(Long.class).single();
+        ids[0] = jdbc.sql("SELECT min(id) FROM transactions WHERE account_id = :a")
+                .param("a", a)
+                .query(Long.class)
+                .single();
         for (int i = 1; i < ids.length; i++) {
             ids[i] = id(bank.withdraw(bank.admin(), a, "1"));
         }
@@ -76,7 +87,9 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         awaitAlert(api, bank, ids[10], "velocity");
 
         for (int i = 0; i < 10; i++) {
-            assertThat(alerts.ofTransaction(ids[i])).as("transaction %d of 11", i + 1).isEmpty();
+            assertThat(alerts.ofTransaction(ids[i]))
+                    .as("transaction %d of 11", i + 1)
+                    .isEmpty();
         }
         assertThat(alerts.ofTransaction(ids[10])).extracting(FraudAlert::rule).containsExactly(FraudRule.VELOCITY);
     }
@@ -89,15 +102,21 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         long b = bank.openAccount(Bank.newOwner(), null);
         long big = id(bank.transfer(bank.admin(), a, b, "15000"));
         awaitAlert(api, bank, big, "amount_threshold");
-        String payload = jdbc.sql("SELECT payload FROM outbox_events WHERE payload::jsonb -> 'transaction' ->> 'id' = :id")
-                .param("id", Long.toString(big)).query(String.class).single();
+        String payload = jdbc.sql(
+                        "SELECT payload FROM outbox_events WHERE payload::jsonb -> 'transaction' ->> 'id' = :id")
+                .param("id", Long.toString(big))
+                .query(String.class)
+                .single();
 
         RecordMetadata again = send(TOPIC, Long.toString(a), payload);
         awaitConsumed(again);
 
         assertThat(alerts.ofTransaction(big)).hasSize(1);
-        assertThat(jdbc.sql("SELECT count(*) FROM fraud_alerts WHERE transaction_id = :t").param("t", big)
-                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM fraud_alerts WHERE transaction_id = :t")
+                        .param("t", big)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -107,8 +126,11 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         long a = bank.openAccount(Bank.newOwner(), "30000");
         long b = bank.openAccount(Bank.newOwner(), null);
         long big = id(bank.transfer(bank.admin(), a, b, "12000"));
-        String payload = jdbc.sql("SELECT payload FROM outbox_events WHERE payload::jsonb -> 'transaction' ->> 'id' = :id")
-                .param("id", Long.toString(big)).query(String.class).single();
+        String payload = jdbc.sql(
+                        "SELECT payload FROM outbox_events WHERE payload::jsonb -> 'transaction' ->> 'id' = :id")
+                .param("id", Long.toString(big))
+                .query(String.class)
+                .single();
         ObjectNode future = (ObjectNode) Api.JSON.readTree(payload);
         future.put("version", 99);
         String notJsonKey = "poison-" + UUID.randomUUID();
@@ -118,17 +140,34 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         RecordMetadata last = send(TOPIC, futureKey, Api.JSON.writeValueAsString(future));
         awaitConsumed(last);
 
-        List<ConsumerRecord<String, String>> parked = readUntil(TOPIC + ".DLT", WAIT, records ->
-                records.stream().filter(r -> notJsonKey.equals(r.key()) || futureKey.equals(r.key())).count() >= 2);
-        assertThat(parked).filteredOn(r -> notJsonKey.equals(r.key())).singleElement()
+        List<ConsumerRecord<String, String>> parked = readUntil(
+                TOPIC + ".DLT",
+                WAIT,
+                records -> records.stream()
+                                .filter(r -> notJsonKey.equals(r.key()) || futureKey.equals(r.key()))
+                                .count()
+                        >= 2);
+        assertThat(parked)
+                .filteredOn(r -> notJsonKey.equals(r.key()))
+                .singleElement()
                 .satisfies(r -> {
                     assertThat(r.value()).isEqualTo("this is {not json");
-                    assertThat(new String(r.headers().lastHeader("kafka_dlt-exception-message").value(), StandardCharsets.UTF_8))
+                    assertThat(new String(
+                                    r.headers()
+                                            .lastHeader("kafka_dlt-exception-message")
+                                            .value(),
+                                    StandardCharsets.UTF_8))
                             .contains("not JSON");
                 });
-        assertThat(parked).filteredOn(r -> futureKey.equals(r.key())).singleElement()
-                .satisfies(r -> assertThat(new String(r.headers().lastHeader("kafka_dlt-exception-message").value(),
-                        StandardCharsets.UTF_8)).contains("unknown event version"));
+        assertThat(parked)
+                .filteredOn(r -> futureKey.equals(r.key()))
+                .singleElement()
+                .satisfies(r -> assertThat(new String(
+                                r.headers()
+                                        .lastHeader("kafka_dlt-exception-message")
+                                        .value(),
+                                StandardCharsets.UTF_8))
+                        .contains("unknown event version"));
 
         long after = id(bank.transfer(bank.admin(), a, b, "10500"));
         awaitAlert(api, bank, after, "amount_threshold");
@@ -150,9 +189,12 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         JsonNode page1 = api.as(bank.admin()).get("/fraud-alerts?limit=1").json();
         assertThat(page1.get("items")).hasSize(1);
         String cursor = page1.get("next_cursor").asString();
-        JsonNode page2 = api.as(bank.admin()).get("/fraud-alerts?limit=1&cursor=" + cursor).json();
+        JsonNode page2 = api.as(bank.admin())
+                .get("/fraud-alerts?limit=1&cursor=" + cursor)
+                .json();
         assertThat(page2.get("items")).hasSize(1);
-        assertThat(page2.get("items").get(0).get("id").asLong()).isLessThan(page1.get("items").get(0).get("id").asLong());
+        assertThat(page2.get("items").get(0).get("id").asLong())
+                .isLessThan(page1.get("items").get(0).get("id").asLong());
         assertThat(api.as(bank.admin()).get("/fraud-alerts?limit=0").status()).isEqualTo(400);
     }
 
@@ -165,8 +207,10 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
     private static JsonNode awaitAlert(Api api, Bank bank, long transactionId, String rule) {
         JsonNode[] found = new JsonNode[1];
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            for (JsonNode item : api.as(bank.admin()).get("/fraud-alerts?limit=200").json().get("items")) {
-                if (item.get("transaction_id").asLong() == transactionId && rule.equals(item.get("rule").asString())) {
+            for (JsonNode item :
+                    api.as(bank.admin()).get("/fraud-alerts?limit=200").json().get("items")) {
+                if (item.get("transaction_id").asLong() == transactionId
+                        && rule.equals(item.get("rule").asString())) {
                     found[0] = item;
                     return true;
                 }
@@ -182,7 +226,9 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.start()))) {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 OffsetAndMetadata committed = admin.listConsumerGroupOffsets(KafkaClients.FRAUD_GROUP_ID)
-                        .partitionsToOffsetAndMetadata().get().get(partition);
+                        .partitionsToOffsetAndMetadata()
+                        .get()
+                        .get(partition);
                 return committed != null && committed.offset() > record.offset();
             });
         }

@@ -19,19 +19,23 @@ class FraudRulesTest {
 
     @Test
     void flagsAnAmountAboveTheThresholdOnly() {
-        assertThat(RULES.evaluate(event("transfer", "10000.01", "EUR"), 1)).extracting(FraudRules.Finding::rule)
+        assertThat(RULES.evaluate(event("transfer", "10000.01", "EUR"), 1))
+                .extracting(FraudRules.Finding::rule)
                 .containsExactly(FraudRule.AMOUNT_THRESHOLD);
         assertThat(RULES.evaluate(event("transfer", "10000.00", "EUR"), 1)).isEmpty();
-        assertThat(RULES.evaluate(event("deposit", "10001", "JPY"), 1)).extracting(FraudRules.Finding::rule)
+        assertThat(RULES.evaluate(event("deposit", "10001", "JPY"), 1))
+                .extracting(FraudRules.Finding::rule)
                 .containsExactly(FraudRule.AMOUNT_THRESHOLD);
     }
 
     @Test
     void flagsMoreThanTheVelocityMaximumWithinTheWindow() {
         assertThat(RULES.evaluate(event("withdrawal", "1", "EUR"), 10)).isEmpty();
-        assertThat(RULES.evaluate(event("withdrawal", "1", "EUR"), 11)).extracting(FraudRules.Finding::rule)
+        assertThat(RULES.evaluate(event("withdrawal", "1", "EUR"), 11))
+                .extracting(FraudRules.Finding::rule)
                 .containsExactly(FraudRule.VELOCITY);
-        assertThat(RULES.evaluate(event("withdrawal", "20000", "EUR"), 11)).extracting(FraudRules.Finding::rule)
+        assertThat(RULES.evaluate(event("withdrawal", "20000", "EUR"), 11))
+                .extracting(FraudRules.Finding::rule)
                 .containsExactly(FraudRule.AMOUNT_THRESHOLD, FraudRule.VELOCITY);
         assertThat(RULES.windowStart(event("withdrawal", "1", "EUR"))).isEqualTo(NOW.minusSeconds(60));
     }
@@ -44,9 +48,12 @@ class FraudRulesTest {
 
     @Test
     void refusesNonsensicalLimits() {
-        assertThatThrownBy(() -> new FraudRules(BigDecimal.ZERO, 10, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new FraudRules(BigDecimal.ONE, 0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new FraudRules(BigDecimal.ONE, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FraudRules(BigDecimal.ZERO, 10, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FraudRules(BigDecimal.ONE, 0, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FraudRules(BigDecimal.ONE, 1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static TransactionEvent.Received event(String type, String amount, String currency) {

@@ -53,7 +53,8 @@ class ConcurrentHoldsTest extends ApiTest {
                         String amount = random.nextInt(1, 20) + "." + String.format("%02d", random.nextInt(100));
                         Api.Response response = switch (random.nextInt(6)) {
                             case 0, 1 -> {
-                                Api.Response placed = admin.post("/holds", Map.of("account_id", account, "amount", amount));
+                                Api.Response placed =
+                                        admin.post("/holds", Map.of("account_id", account, "amount", amount));
                                 if (placed.status() == 201) {
                                     pending.add(placed.json().get("id").asLong());
                                 }
@@ -61,7 +62,9 @@ class ConcurrentHoldsTest extends ApiTest {
                             }
                             case 2 -> {
                                 Long id = pending.poll();
-                                yield id == null ? null : admin.post("/holds/" + id + "/capture", Map.of("amount", "0.50"));
+                                yield id == null
+                                        ? null
+                                        : admin.post("/holds/" + id + "/capture", Map.of("amount", "0.50"));
                             }
                             case 3 -> {
                                 Long id = pending.poll();
@@ -91,14 +94,24 @@ class ConcurrentHoldsTest extends ApiTest {
             JsonNode read = bank.account(account);
             long balance = minor(read.get("balance").asString());
             long available = minor(read.get("available_balance").asString());
-            long held = jdbc.sql("SELECT coalesce(sum(amount_minor), 0) FROM holds WHERE account_id = :a AND status = 'pending'")
-                    .param("a", account).query(Long.class).single();
-            long heldColumn = jdbc.sql("SELECT held_minor FROM accounts WHERE id = :a").param("a", account).query(Long.class).single();
+            long held = jdbc.sql(
+                            "SELECT coalesce(sum(amount_minor), 0) FROM holds WHERE account_id = :a AND status = 'pending'")
+                    .param("a", account)
+                    .query(Long.class)
+                    .single();
+            long heldColumn = jdbc.sql("SELECT held_minor FROM accounts WHERE id = :a")
+                    .param("a", account)
+                    .query(Long.class)
+                    .single();
             assertThat(available).isNotNegative();
             assertThat(balance - held).as("balance − Σ pending holds").isEqualTo(available);
-            assertThat(heldColumn).as("held_minor is the sum of the pending holds").isEqualTo(held);
+            assertThat(heldColumn)
+                    .as("held_minor is the sum of the pending holds")
+                    .isEqualTo(held);
             long entries = jdbc.sql("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE account_id = :a")
-                    .param("a", account).query(Long.class).single();
+                    .param("a", account)
+                    .query(Long.class)
+                    .single();
             assertThat(entries).isEqualTo(balance);
         }
     }

@@ -43,10 +43,12 @@ class IdempotencyApiTest extends ApiTest {
         Bank bank = new Bank(api);
         long account = bank.openAccount(Bank.newOwner(), "100");
         String key = UUID.randomUUID().toString();
-        api.as(bank.admin()).header("Idempotency-Key", key).post("/transactions",
-                Map.of("type", "withdrawal", "account_id", account, "amount", "30"));
-        Api.Response conflict = api.as(bank.admin()).header("Idempotency-Key", key).post("/transactions",
-                Map.of("type", "withdrawal", "account_id", account, "amount", "31"));
+        api.as(bank.admin())
+                .header("Idempotency-Key", key)
+                .post("/transactions", Map.of("type", "withdrawal", "account_id", account, "amount", "30"));
+        Api.Response conflict = api.as(bank.admin())
+                .header("Idempotency-Key", key)
+                .post("/transactions", Map.of("type", "withdrawal", "account_id", account, "amount", "31"));
         assertThat(conflict.status()).isEqualTo(409);
         assertThat(conflict.code()).isEqualTo("idempotency_conflict");
         assertThat(bank.balance(account)).isEqualTo("70.00");
@@ -60,7 +62,8 @@ class IdempotencyApiTest extends ApiTest {
         String key = UUID.randomUUID().toString();
         Map<String, Object> body = Map.of("type", "deposit", "account_id", account, "amount", "5");
         Api.Response mine = api.as(bank.admin()).header("Idempotency-Key", key).post("/transactions", body);
-        Api.Response theirs = api.as(api.adminToken()).header("Idempotency-Key", key).post("/transactions", body);
+        Api.Response theirs =
+                api.as(api.adminToken()).header("Idempotency-Key", key).post("/transactions", body);
         assertThat(mine.status()).isEqualTo(201);
         assertThat(theirs.status()).isEqualTo(201);
         assertThat(theirs.header("Idempotent-Replayed")).isNull();
@@ -74,7 +77,10 @@ class IdempotencyApiTest extends ApiTest {
         long account = bank.openAccount(Bank.newOwner(), "10");
         String key = UUID.randomUUID().toString();
         Map<String, Object> body = Map.of("type", "withdrawal", "account_id", account, "amount", "20");
-        assertThat(api.as(bank.admin()).header("Idempotency-Key", key).post("/transactions", body).code())
+        assertThat(api.as(bank.admin())
+                        .header("Idempotency-Key", key)
+                        .post("/transactions", body)
+                        .code())
                 .isEqualTo("insufficient_funds");
         bank.deposit(bank.admin(), account, "10");
         Api.Response retry = api.as(bank.admin()).header("Idempotency-Key", key).post("/transactions", body);
@@ -92,13 +98,18 @@ class IdempotencyApiTest extends ApiTest {
         Api.Response first = api.as(bank.admin()).header("Idempotency-Key", key).post("/accounts", open);
         Api.Response again = api.as(bank.admin()).header("Idempotency-Key", key).post("/accounts", open);
         assertThat(again.text()).isEqualTo(first.text());
-        assertThat(api.as(api.token(owner, "customer")).get("/accounts").json().get("items")).hasSize(1);
+        assertThat(api.as(api.token(owner, "customer")).get("/accounts").json().get("items"))
+                .hasSize(1);
 
         long account = first.json().get("id").asLong();
         long deposit = bank.deposit(bank.admin(), account, "5").json().get("id").asLong();
         String reverseKey = UUID.randomUUID().toString();
-        Api.Response reversal = api.as(bank.admin()).header("Idempotency-Key", reverseKey).post("/transactions/" + deposit + "/reverse", null);
-        Api.Response replay = api.as(bank.admin()).header("Idempotency-Key", reverseKey).post("/transactions/" + deposit + "/reverse", null);
+        Api.Response reversal = api.as(bank.admin())
+                .header("Idempotency-Key", reverseKey)
+                .post("/transactions/" + deposit + "/reverse", null);
+        Api.Response replay = api.as(bank.admin())
+                .header("Idempotency-Key", reverseKey)
+                .post("/transactions/" + deposit + "/reverse", null);
         assertThat(reversal.status()).isEqualTo(201);
         assertThat(replay.status()).isEqualTo(201);
         assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
@@ -111,8 +122,10 @@ class IdempotencyApiTest extends ApiTest {
         Bank bank = new Bank(api);
         long account = bank.openAccount(Bank.newOwner(), null);
         String key = UUID.randomUUID().toString();
-        Api.Response first = api.as(bank.admin()).header("Idempotency-Key", key).post("/accounts/" + account + "/close", null);
-        Api.Response retry = api.as(bank.admin()).header("Idempotency-Key", key).post("/accounts/" + account + "/close", null);
+        Api.Response first =
+                api.as(bank.admin()).header("Idempotency-Key", key).post("/accounts/" + account + "/close", null);
+        Api.Response retry =
+                api.as(bank.admin()).header("Idempotency-Key", key).post("/accounts/" + account + "/close", null);
         assertThat(first.status()).isEqualTo(200);
         assertThat(retry.status()).isEqualTo(200);
         assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
@@ -128,16 +141,23 @@ class IdempotencyApiTest extends ApiTest {
         String retryId = "retry-" + key;
         Map<String, Object> body = Map.of("type", "deposit", "account_id", account, "amount", "1");
         api.as(bank.admin()).header("Idempotency-Key", key).post("/transactions", body);
-        api.as(bank.admin()).header("Idempotency-Key", key).header("X-Request-Id", retryId).post("/transactions", body);
+        api.as(bank.admin())
+                .header("Idempotency-Key", key)
+                .header("X-Request-Id", retryId)
+                .post("/transactions", body);
         var db = org.bankapi.support.Database.superuser();
-        assertThat(db.sql("SELECT code FROM audit_log WHERE request_id = ?").param(retryId).query(String.class).list())
+        assertThat(db.sql("SELECT code FROM audit_log WHERE request_id = ?")
+                        .param(retryId)
+                        .query(String.class)
+                        .list())
                 .containsExactly("idempotent_replay");
     }
 
     @Test
     void refusesAnOverlongKey() {
         Api api = api();
-        Api.Response response = api.as(api.adminToken()).header("Idempotency-Key", "k".repeat(256))
+        Api.Response response = api.as(api.adminToken())
+                .header("Idempotency-Key", "k".repeat(256))
                 .post("/accounts", Map.of("owner_id", "x", "holder_name", "X"));
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.code()).isEqualTo("validation_failed");

@@ -25,16 +25,16 @@ class BatchProperties {
     private static final Currency EUR = Currency.getInstance("EUR");
     private static final int ACCOUNTS = 4;
 
-    record Operation(int from, int to, long amount) {
-    }
+    record Operation(int from, int to, long amount) {}
 
     @Provide
     Arbitrary<List<Operation>> operations() {
         // index 0 stands for the cash account; 1..ACCOUNTS are customers
         Arbitrary<Operation> operation = Combinators.combine(
-                Arbitraries.integers().between(0, ACCOUNTS),
-                Arbitraries.integers().between(0, ACCOUNTS),
-                Arbitraries.longs().between(1, 5_000)).as(Operation::new);
+                        Arbitraries.integers().between(0, ACCOUNTS),
+                        Arbitraries.integers().between(0, ACCOUNTS),
+                        Arbitraries.longs().between(1, 5_000))
+                .as(Operation::new);
         return operation.list().ofMaxSize(120);
     }
 
@@ -44,22 +44,24 @@ class BatchProperties {
     }
 
     @Property(tries = 300)
-    void batchesOfAnySizeBookWhatOneByOneBooks(@ForAll("operations") List<Operation> operations,
-                                               @ForAll("cuts") List<Integer> batchSizes) {
+    void batchesOfAnySizeBookWhatOneByOneBooks(
+            @ForAll("operations") List<Operation> operations, @ForAll("cuts") List<Integer> batchSizes) {
         Result oneByOne = oneByOne(operations);
         Result batched = run(operations, batchSizes);
         assertThat(batched.balances()).isEqualTo(oneByOne.balances());
         assertThat(batched.entries()).isEqualTo(oneByOne.entries());
         assertThat(batched.refusals()).isEqualTo(oneByOne.refusals());
-        long customers = batched.balances().values().stream().mapToLong(Long::longValue).sum();
-        long cash = batched.entries().stream().filter(e -> e.accountId() == AccountState.cashAccountId(EUR))
-                .mapToLong(Entry::amountMinor).sum();
+        long customers =
+                batched.balances().values().stream().mapToLong(Long::longValue).sum();
+        long cash = batched.entries().stream()
+                .filter(e -> e.accountId() == AccountState.cashAccountId(EUR))
+                .mapToLong(Entry::amountMinor)
+                .sum();
         assertThat(customers + cash).isZero();
         batched.balances().values().forEach(balance -> assertThat(balance).isNotNegative());
     }
 
-    record Result(Map<Long, Long> balances, List<Entry> entries, List<String> refusals) {
-    }
+    record Result(Map<Long, Long> balances, List<Entry> entries, List<String> refusals) {}
 
     /** Each posting by the rules alone, on the state the previous one left: no batch state involved. */
     private static Result oneByOne(List<Operation> operations) {
@@ -69,7 +71,8 @@ class BatchProperties {
         List<String> refusals = new ArrayList<>();
         for (Operation op : operations) {
             try {
-                PostingRules.Posting posting = PostingRules.apply(new Movement(id(op.from()), id(op.to()), Money.ofMinor(op.amount(), EUR)), accounts);
+                PostingRules.Posting posting = PostingRules.apply(
+                        new Movement(id(op.from()), id(op.to()), Money.ofMinor(op.amount(), EUR)), accounts);
                 accounts.putAll(posting.accountsAfter());
                 entries.addAll(posting.entries());
                 refusals.add("booked");
@@ -102,7 +105,8 @@ class BatchProperties {
             BatchState state = new BatchState(committed);
             for (Operation op : operations.subList(next, next + size)) {
                 try {
-                    PostingRules.Posting posting = state.apply(new Movement(id(op.from()), id(op.to()), Money.ofMinor(op.amount(), EUR)));
+                    PostingRules.Posting posting =
+                            state.apply(new Movement(id(op.from()), id(op.to()), Money.ofMinor(op.amount(), EUR)));
                     entries.addAll(posting.entries());
                     refusals.add("booked");
                 } catch (ProblemException refused) {

@@ -49,42 +49,68 @@ class ConcurrentTransfersTest extends ApiTest {
                     while (Instant.now().isBefore(end)) {
                         long from = accounts.get(random.nextInt(ACCOUNTS));
                         long to = accounts.get(random.nextInt(ACCOUNTS));
-                        String amount = BigDecimal.valueOf(random.nextLong(1, 40_000), 2).toPlainString();
+                        String amount = BigDecimal.valueOf(random.nextLong(1, 40_000), 2)
+                                .toPlainString();
                         Api.Response response = from == to
                                 ? bank.deposit(bank.admin(), from, amount)
                                 : random.nextInt(10) == 0
                                         ? bank.withdraw(bank.admin(), from, amount)
                                         : bank.transfer(bank.admin(), from, to, amount);
-                        statuses.computeIfAbsent(response.status(), s -> new AtomicInteger()).incrementAndGet();
+                        statuses.computeIfAbsent(response.status(), s -> new AtomicInteger())
+                                .incrementAndGet();
                     }
                     return null;
                 });
             }
         }
 
-        assertThat(statuses.keySet()).as("statuses %s", statuses).containsAnyOf(201).allMatch(s -> s == 201 || s == 422);
+        assertThat(statuses.keySet())
+                .as("statuses %s", statuses)
+                .containsAnyOf(201)
+                .allMatch(s -> s == 201 || s == 422);
         assertThat(statuses.get(201).get()).isGreaterThan(50);
 
         JdbcClient db = Database.superuser();
         long[] ids = accounts.stream().mapToLong(Long::longValue).toArray();
         for (long id : ids) {
-            long balance = db.sql("SELECT balance_minor FROM accounts WHERE id = ?").param(id).query(Long.class).single();
+            long balance = db.sql("SELECT balance_minor FROM accounts WHERE id = ?")
+                    .param(id)
+                    .query(Long.class)
+                    .single();
             long entries = db.sql("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE account_id = ?")
-                    .param(id).query(Long.class).single();
+                    .param(id)
+                    .query(Long.class)
+                    .single();
             assertThat(balance).isNotNegative();
-            assertThat(entries).as("entries of account %d replay to its balance", id).isEqualTo(balance);
+            assertThat(entries)
+                    .as("entries of account %d replay to its balance", id)
+                    .isEqualTo(balance);
             assertThat(replayThroughTheApi(api, bank, id)).isEqualTo(BigDecimal.valueOf(balance, 2));
         }
-        long unbalanced = db.sql("SELECT count(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id"
-                + " HAVING sum(amount_minor) <> 0) AS t").query(Long.class).single();
+        long unbalanced = db.sql(
+                        "SELECT count(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id"
+                                + " HAVING sum(amount_minor) <> 0) AS t")
+                .query(Long.class)
+                .single();
         assertThat(unbalanced).isZero();
-        long customerTotal = db.sql("SELECT coalesce(sum(balance_minor), 0) FROM accounts WHERE kind = 'customer'").query(Long.class).single();
-        long cashTotal = db.sql("SELECT coalesce(sum(e.amount_minor), 0) FROM ledger_entries e JOIN accounts a ON a.id = e.account_id"
-                + " WHERE a.kind = 'cash'").query(Long.class).single();
-        assertThat(customerTotal + cashTotal).as("all balances plus the cash accounts").isZero();
+        long customerTotal = db.sql("SELECT coalesce(sum(balance_minor), 0) FROM accounts WHERE kind = 'customer'")
+                .query(Long.class)
+                .single();
+        long cashTotal = db.sql(
+                        "SELECT coalesce(sum(e.amount_minor), 0) FROM ledger_entries e JOIN accounts a ON a.id = e.account_id"
+                                + " WHERE a.kind = 'cash'")
+                .query(Long.class)
+                .single();
+        assertThat(customerTotal + cashTotal)
+                .as("all balances plus the cash accounts")
+                .isZero();
         long booked = db.sql("SELECT count(*) FROM transactions WHERE account_id = ANY(?) AND description IS NULL")
-                .param(ids).query(Long.class).single();
-        assertThat(booked).as("one booked transaction per 201").isEqualTo(statuses.get(201).get());
+                .param(ids)
+                .query(Long.class)
+                .single();
+        assertThat(booked)
+                .as("one booked transaction per 201")
+                .isEqualTo(statuses.get(201).get());
     }
 
     /** The account's balance recomputed from its transaction list, as a client would. */
@@ -92,8 +118,9 @@ class ConcurrentTransfersTest extends ApiTest {
         BigDecimal total = BigDecimal.ZERO;
         String cursor = null;
         do {
-            JsonNode page = api.as(bank.admin()).get("/transactions?limit=200&account_id=" + account
-                    + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            JsonNode page = api.as(bank.admin())
+                    .get("/transactions?limit=200&account_id=" + account + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
             for (JsonNode tx : page.get("items")) {
                 BigDecimal amount = new BigDecimal(tx.get("amount").asString());
                 boolean source = tx.get("account_id").asLong() == account;
@@ -104,7 +131,9 @@ class ConcurrentTransfersTest extends ApiTest {
                     default -> throw new AssertionError("unexpected " + tx);
                 };
             }
-            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asString();
+            cursor = page.get("next_cursor").isNull()
+                    ? null
+                    : page.get("next_cursor").asString();
         } while (cursor != null);
         return total;
     }

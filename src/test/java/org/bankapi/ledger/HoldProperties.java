@@ -28,19 +28,23 @@ class HoldProperties {
     private static final int ACCOUNTS = 3;
 
     /** kind: 0 hold, 1 capture, 2 void, 3 expire, 4 transfer, 5 deposit; a and b pick accounts or holds. */
-    record Step(int kind, int a, int b, long amount) {
-    }
+    record Step(int kind, int a, int b, long amount) {}
 
     @Provide
     Arbitrary<List<Step>> steps() {
-        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(1, ACCOUNTS),
-                Arbitraries.integers().between(0, ACCOUNTS), Arbitraries.longs().between(1, 4_000)).as(Step::new)
-                .list().ofMaxSize(150);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.integers().between(1, ACCOUNTS),
+                        Arbitraries.integers().between(0, ACCOUNTS),
+                        Arbitraries.longs().between(1, 4_000))
+                .as(Step::new)
+                .list()
+                .ofMaxSize(150);
     }
 
     @Property(tries = 300)
-    void holdsNeverOverdrawAndHeldIsTheSumOfLiveHolds(@ForAll("steps") List<Step> steps,
-                                                      @ForAll("batches") List<Integer> batchSizes) {
+    void holdsNeverOverdrawAndHeldIsTheSumOfLiveHolds(
+            @ForAll("steps") List<Step> steps, @ForAll("batches") List<Integer> batchSizes) {
         Map<Long, AccountState> committed = new HashMap<>();
         for (long i = 1; i <= ACCOUNTS; i++) {
             committed.put(1000 + i, new AccountState(1000 + i, "o", EUR, 0, 0, true, false));
@@ -71,7 +75,10 @@ class HoldProperties {
                                 try {
                                     PostingRules.Posting posting = state.applyReleasing(
                                             new Movement(hold[0], to, Money.ofMinor(captured, EUR)), hold[0], hold[1]);
-                                    cash += posting.entries().stream().filter(e -> e.accountId() == CASH).mapToLong(Entry::amountMinor).sum();
+                                    cash += posting.entries().stream()
+                                            .filter(e -> e.accountId() == CASH)
+                                            .mapToLong(Entry::amountMinor)
+                                            .sum();
                                 } catch (ProblemException refused) {
                                     live.add(hold); // same_account: the hold stays pending
                                     throw refused;
@@ -80,7 +87,9 @@ class HoldProperties {
                                 state.release(hold[0], hold[1], true);
                             }
                         }
-                        case 4 -> state.apply(new Movement(account, 1000 + Math.max(1, step.b()), Money.ofMinor(step.amount(), EUR)));
+                        case 4 ->
+                            state.apply(new Movement(
+                                    account, 1000 + Math.max(1, step.b()), Money.ofMinor(step.amount(), EUR)));
                         default -> {
                             state.apply(new Movement(CASH, account, Money.ofMinor(step.amount(), EUR)));
                             cash -= step.amount();
@@ -94,7 +103,10 @@ class HoldProperties {
             next += size;
             long customers = 0;
             for (AccountState a : committed.values()) {
-                long held = live.stream().filter(h -> h[0] == a.id()).mapToLong(h -> h[1]).sum();
+                long held = live.stream()
+                        .filter(h -> h[0] == a.id())
+                        .mapToLong(h -> h[1])
+                        .sum();
                 assertThat(a.heldMinor()).as("held of %d", a.id()).isEqualTo(held);
                 assertThat(a.availableMinor()).isNotNegative();
                 customers += a.balanceMinor();

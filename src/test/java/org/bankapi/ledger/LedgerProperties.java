@@ -22,16 +22,16 @@ class LedgerProperties {
     private static final AccountState CASH = AccountState.cashAccount(EUR);
     private static final int ACCOUNTS = 4;
 
-    record Operation(int from, int to, long amount) {
-    }
+    record Operation(int from, int to, long amount) {}
 
     @Provide
     Arbitrary<List<Operation>> operations() {
         // account index 0 stands for the cash account; 1..ACCOUNTS are customers
         Arbitrary<Operation> operation = Combinators.combine(
-                Arbitraries.integers().between(0, ACCOUNTS),
-                Arbitraries.integers().between(0, ACCOUNTS),
-                Arbitraries.longs().between(1, 10_000)).as(Operation::new);
+                        Arbitraries.integers().between(0, ACCOUNTS),
+                        Arbitraries.integers().between(0, ACCOUNTS),
+                        Arbitraries.longs().between(1, 10_000))
+                .as(Operation::new);
         return operation.list().ofMaxSize(200);
     }
 
@@ -47,20 +47,23 @@ class LedgerProperties {
             long from = op.from() == 0 ? CASH.id() : 1000 + op.from();
             long to = op.to() == 0 ? CASH.id() : 1000 + op.to();
             try {
-                PostingRules.Posting posting = PostingRules.apply(new Movement(from, to, Money.ofMinor(op.amount(), EUR)), accounts);
+                PostingRules.Posting posting =
+                        PostingRules.apply(new Movement(from, to, Money.ofMinor(op.amount(), EUR)), accounts);
                 accounts.putAll(posting.accountsAfter());
                 posting.entries().forEach(e -> entrySums.merge(e.accountId(), e.amountMinor(), Long::sum));
             } catch (ProblemException refused) {
                 assertThat(refused.code()).isIn("insufficient_funds", "same_account");
             }
-            long customers = accounts.values().stream().filter(a -> !a.cash()).mapToLong(AccountState::balanceMinor).sum();
+            long customers = accounts.values().stream()
+                    .filter(a -> !a.cash())
+                    .mapToLong(AccountState::balanceMinor)
+                    .sum();
             long cash = entrySums.getOrDefault(CASH.id(), 0L);
             assertThat(customers + cash).isZero();
-            accounts.values().stream().filter(a -> !a.cash())
-                    .forEach(a -> {
-                        assertThat(a.balanceMinor()).isNotNegative();
-                        assertThat(a.balanceMinor()).isEqualTo(entrySums.getOrDefault(a.id(), 0L));
-                    });
+            accounts.values().stream().filter(a -> !a.cash()).forEach(a -> {
+                assertThat(a.balanceMinor()).isNotNegative();
+                assertThat(a.balanceMinor()).isEqualTo(entrySums.getOrDefault(a.id(), 0L));
+            });
         }
     }
 }

@@ -30,6 +30,7 @@ class PostingEngineTest extends ApiTest {
 
     @Autowired
     BatchWriter writer;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -63,11 +64,21 @@ class PostingEngineTest extends ApiTest {
         awaitQueued(4);
         engine.start();
 
-        assertThat(results.get(0).get(10, TimeUnit.SECONDS).booking().transaction().id()).isPositive();
-        assertThatThrownBy(() -> results.get(1).join()).hasCauseInstanceOf(ProblemException.class)
-                .cause().extracting(e -> ((ProblemException) e).code()).isEqualTo("insufficient_funds");
-        assertThat(results.get(2).get(10, TimeUnit.SECONDS).booking().balanceOf(a)).isZero();
-        assertThat(results.get(3).get(10, TimeUnit.SECONDS).booking().balanceOf(a)).isEqualTo(1_000);
+        assertThat(results.get(0)
+                        .get(10, TimeUnit.SECONDS)
+                        .booking()
+                        .transaction()
+                        .id())
+                .isPositive();
+        assertThatThrownBy(() -> results.get(1).join())
+                .hasCauseInstanceOf(ProblemException.class)
+                .cause()
+                .extracting(e -> ((ProblemException) e).code())
+                .isEqualTo("insufficient_funds");
+        assertThat(results.get(2).get(10, TimeUnit.SECONDS).booking().balanceOf(a))
+                .isZero();
+        assertThat(results.get(3).get(10, TimeUnit.SECONDS).booking().balanceOf(a))
+                .isEqualTo(1_000);
         assertThat(batchSizeMax()).as("all four were one batch").isEqualTo(4);
         assertThat(bank.balance(a)).isEqualTo("10.00");
         assertThat(bank.balance(b)).isEqualTo("90.00");
@@ -92,9 +103,15 @@ class PostingEngineTest extends ApiTest {
         for (int i = 0; i < 7; i++) {
             if (i == 4) {
                 int bad = i;
-                assertThatThrownBy(() -> results.get(bad).get(10, TimeUnit.SECONDS)).isNotInstanceOf(ProblemException.class);
+                assertThatThrownBy(() -> results.get(bad).get(10, TimeUnit.SECONDS))
+                        .isNotInstanceOf(ProblemException.class);
             } else {
-                assertThat(results.get(i).get(10, TimeUnit.SECONDS).booking().transaction().description()).isEqualTo("good " + i);
+                assertThat(results.get(i)
+                                .get(10, TimeUnit.SECONDS)
+                                .booking()
+                                .transaction()
+                                .description())
+                        .isEqualTo("good " + i);
             }
         }
         assertThat(bank.balance(a)).isEqualTo("94.00");
@@ -108,8 +125,8 @@ class PostingEngineTest extends ApiTest {
         long a = bank.openAccount(Bank.newOwner(), "100.00");
         long b = bank.openAccount(Bank.newOwner(), null);
         engine = heldEngine(16);
-        IdempotencyClaim claim = new IdempotencyClaim("admin-same-key", "key-" + System.nanoTime(),
-                "same request".getBytes(StandardCharsets.UTF_8));
+        IdempotencyClaim claim = new IdempotencyClaim(
+                "admin-same-key", "key-" + System.nanoTime(), "same request".getBytes(StandardCharsets.UTF_8));
         CompletableFuture<Outcome> first = submit(() -> keyed(transfer(a, b, "25.00", "once"), claim));
         CompletableFuture<Outcome> second = submit(() -> keyed(transfer(a, b, "25.00", "once"), claim));
         awaitQueued(2);
@@ -174,18 +191,33 @@ class PostingEngineTest extends ApiTest {
     }
 
     private static Submission transfer(long from, long to, String amount, String description) {
-        return new Submission(new Command.Post(TransactionType.TRANSFER, from, to, new Command.Amount(new BigDecimal(amount), null),
-                description, null), new Origin("admin-engine-test", "engine-test"), null, null);
+        return new Submission(
+                new Command.Post(
+                        TransactionType.TRANSFER,
+                        from,
+                        to,
+                        new Command.Amount(new BigDecimal(amount), null),
+                        description,
+                        null),
+                new Origin("admin-engine-test", "engine-test"),
+                null,
+                null);
     }
 
     private static Submission keyed(Submission submission, IdempotencyClaim claim) {
-        return new Submission(submission.command(), submission.origin(), claim,
-                booking -> Submission.Reply.created("/transactions/" + booking.transaction().id(),
+        return new Submission(
+                submission.command(),
+                submission.origin(),
+                claim,
+                booking -> Submission.Reply.created(
+                        "/transactions/" + booking.transaction().id(),
                         ("reply of " + booking.transaction().id()).getBytes(StandardCharsets.UTF_8)));
     }
 
     private List<Long> entries(long account) {
         return jdbc.sql("SELECT amount_minor FROM ledger_entries WHERE account_id = :a ORDER BY id")
-                .param("a", account).query(Long.class).list();
+                .param("a", account)
+                .query(Long.class)
+                .list();
     }
 }

@@ -24,8 +24,8 @@ class PostingRulesTest {
 
     @Test
     void transferBooksTwoEntriesThatSumToZero() {
-        PostingRules.Posting posting = PostingRules.apply(move(1001, 1002, 300),
-                Map.of(1001L, account(1001, 500), 1002L, account(1002, 0)));
+        PostingRules.Posting posting =
+                PostingRules.apply(move(1001, 1002, 300), Map.of(1001L, account(1001, 500), 1002L, account(1002, 0)));
         assertThat(posting.entries()).containsExactly(new Entry(1001, -300, 200L), new Entry(1002, 300, 300L));
         assertThat(posting.accountsAfter().get(1001L).balanceMinor()).isEqualTo(200);
         assertThat(posting.accountsAfter().get(1002L).balanceMinor()).isEqualTo(300);
@@ -33,44 +33,50 @@ class PostingRulesTest {
 
     @Test
     void depositTakesTheCashAccountBelowZeroWithoutTouchingItsBalanceRow() {
-        PostingRules.Posting posting = PostingRules.apply(move(CASH.id(), 1001, 50),
-                Map.of(1001L, account(1001, 0), CASH.id(), CASH));
+        PostingRules.Posting posting =
+                PostingRules.apply(move(CASH.id(), 1001, 50), Map.of(1001L, account(1001, 0), CASH.id(), CASH));
         assertThat(posting.entries()).containsExactly(new Entry(CASH.id(), -50, null), new Entry(1001, 50, 50L));
         assertThat(posting.accountsAfter()).containsOnlyKeys(1001L);
     }
 
     @Test
     void refusesWithdrawalBeyondBalance() {
-        assertThatThrownBy(() -> PostingRules.apply(move(1001, CASH.id(), 501),
-                Map.of(1001L, account(1001, 500), CASH.id(), CASH)))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("insufficient_funds"));
+        assertThatThrownBy(() -> PostingRules.apply(
+                        move(1001, CASH.id(), 501), Map.of(1001L, account(1001, 500), CASH.id(), CASH)))
+                .isInstanceOfSatisfying(
+                        ProblemException.class, e -> assertThat(e.code()).isEqualTo("insufficient_funds"));
     }
 
     @Test
     void allowsWithdrawingTheWholeBalance() {
-        PostingRules.Posting posting = PostingRules.apply(move(1001, CASH.id(), 500),
-                Map.of(1001L, account(1001, 500), CASH.id(), CASH));
+        PostingRules.Posting posting =
+                PostingRules.apply(move(1001, CASH.id(), 500), Map.of(1001L, account(1001, 500), CASH.id(), CASH));
         assertThat(posting.accountsAfter().get(1001L).balanceMinor()).isZero();
     }
 
     @Test
     void refusesClosedAccountsOnEitherSide() {
         AccountState closed = new AccountState(1002, "owner", EUR, 0, false, false);
-        assertThatThrownBy(() -> PostingRules.apply(move(1001, 1002, 1), Map.of(1001L, account(1001, 10), 1002L, closed)))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("account_closed"));
+        assertThatThrownBy(
+                        () -> PostingRules.apply(move(1001, 1002, 1), Map.of(1001L, account(1001, 10), 1002L, closed)))
+                .isInstanceOfSatisfying(
+                        ProblemException.class, e -> assertThat(e.code()).isEqualTo("account_closed"));
     }
 
     @Test
     void refusesAMovementInAnotherCurrency() {
         AccountState dollars = new AccountState(1002, "owner", Currency.getInstance("USD"), 0, true, false);
-        assertThatThrownBy(() -> PostingRules.apply(move(1001, 1002, 1), Map.of(1001L, account(1001, 10), 1002L, dollars)))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("currency_mismatch"));
+        assertThatThrownBy(
+                        () -> PostingRules.apply(move(1001, 1002, 1), Map.of(1001L, account(1001, 10), 1002L, dollars)))
+                .isInstanceOfSatisfying(
+                        ProblemException.class, e -> assertThat(e.code()).isEqualTo("currency_mismatch"));
     }
 
     @Test
     void refusesAMovementToTheSameAccount() {
         assertThatThrownBy(() -> PostingRules.apply(move(1001, 1001, 1), Map.of(1001L, account(1001, 10))))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("same_account"));
+                .isInstanceOfSatisfying(
+                        ProblemException.class, e -> assertThat(e.code()).isEqualTo("same_account"));
     }
 
     @Test
@@ -80,7 +86,8 @@ class PostingRulesTest {
 
     @Test
     void entriesThatDoNotSumToZeroCannotExist() {
-        assertThatThrownBy(() -> new PostingRules.Posting(move(1, 2, 5), java.util.List.of(new Entry(1, -5, null), new Entry(2, 4, null)), Map.of()))
+        assertThatThrownBy(() -> new PostingRules.Posting(
+                        move(1, 2, 5), java.util.List.of(new Entry(1, -5, null), new Entry(2, 4, null)), Map.of()))
                 .isInstanceOf(IllegalStateException.class);
     }
 

@@ -5,8 +5,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** The service's own transaction queries on another database (the EXPLAIN tests' volume database). */
 public final class TransactionQueriesOn {
 
-    private TransactionQueriesOn() {
-    }
+    private TransactionQueriesOn() {}
 
     public static TransactionQueries database(JdbcClient jdbc) {
         return new TransactionQueries(jdbc);

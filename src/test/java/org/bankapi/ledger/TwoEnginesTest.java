@@ -46,12 +46,13 @@ class TwoEnginesTest extends ApiTest {
 
     @BeforeAll
     static void startSecondInstance() {
-        second = new SpringApplicationBuilder(BankingApplication.class).run(
-                "--server.port=0",
-                "--JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
-                "--BANK_DATA_DIR=target/test-data",
-                "--RATE_LIMIT_PER_SECOND=0",
-                "--spring.datasource.url=" + EmbeddedDatabase.jdbcUrl());
+        second = new SpringApplicationBuilder(BankingApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
+                        "--BANK_DATA_DIR=target/test-data",
+                        "--RATE_LIMIT_PER_SECOND=0",
+                        "--spring.datasource.url=" + EmbeddedDatabase.jdbcUrl());
     }
 
     @AfterAll
@@ -64,7 +65,9 @@ class TwoEnginesTest extends ApiTest {
     @Test
     void randomTransfersOnTwoInstancesKeepTheLedgerTheBalancesAndTheOutboxInAgreement() throws Exception {
         Api first = api();
-        Api other = new Api("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort(),
+        Api other = new Api(
+                "http://localhost:"
+                        + ((WebServerApplicationContext) second).getWebServer().getPort(),
                 JWT_SECRET.getBytes(StandardCharsets.UTF_8));
         Bank bank = new Bank(first);
         List<Long> accounts = new ArrayList<>();
@@ -86,14 +89,17 @@ class TwoEnginesTest extends ApiTest {
                         long to = accounts.get(random.nextInt(ACCOUNTS));
                         int minor = random.nextInt(1, 3000);
                         String amount = minor / 100 + "." + String.format("%02d", minor % 100);
-                        Map<String, Object> body = Map.of("type", "transfer", "account_id", from, "target_account_id", to, "amount", amount);
+                        Map<String, Object> body = Map.of(
+                                "type", "transfer", "account_id", from, "target_account_id", to, "amount", amount);
                         String key = UUID.randomUUID().toString();
                         // every other request is sent twice with its key, once to each instance: it must book once
                         int sends = random.nextBoolean() ? 2 : 1;
                         Long firstId = null;
                         for (int s = 0; s < sends; s++) {
                             Api target = s == 0 ? api : (api == first ? other : first);
-                            Api.Response response = target.as(admin).header("Idempotency-Key", key).post("/transactions", body);
+                            Api.Response response = target.as(admin)
+                                    .header("Idempotency-Key", key)
+                                    .post("/transactions", body);
                             if (response.status() == 201) {
                                 long id = response.json().get("id").asLong();
                                 if (firstId != null && firstId != id) {
@@ -118,30 +124,51 @@ class TwoEnginesTest extends ApiTest {
         assertThat(booked).hasSizeGreaterThan(50);
         long total = 0;
         for (long account : accounts) {
-            long balance = jdbc.sql("SELECT balance_minor FROM accounts WHERE id = :id").param("id", account).query(Long.class).single();
+            long balance = jdbc.sql("SELECT balance_minor FROM accounts WHERE id = :id")
+                    .param("id", account)
+                    .query(Long.class)
+                    .single();
             List<Long> history = jdbc.sql("SELECT amount_minor FROM ledger_entries WHERE account_id = :id ORDER BY id")
-                    .param("id", account).query(Long.class).list();
+                    .param("id", account)
+                    .query(Long.class)
+                    .list();
             long running = 0;
             for (long amount : history) {
                 running += amount;
                 assertThat(running).as("account %d in booking order", account).isNotNegative();
             }
-            assertThat(running).as("account %d: entries replay to the balance", account).isEqualTo(balance);
+            assertThat(running)
+                    .as("account %d: entries replay to the balance", account)
+                    .isEqualTo(balance);
             total += balance;
         }
-        assertThat(total).as("money moved between the accounts is neither created nor lost").isEqualTo(ACCOUNTS * 10_000L);
+        assertThat(total)
+                .as("money moved between the accounts is neither created nor lost")
+                .isEqualTo(ACCOUNTS * 10_000L);
         long[] ids = booked.stream().mapToLong(Long::longValue).toArray();
         Long stored = jdbc.sql("SELECT count(*) FROM transactions WHERE id = ANY(:ids) AND type = 'transfer'")
-                .param("ids", SqlArrays.bigints(ids)).query(Long.class).single();
+                .param("ids", SqlArrays.bigints(ids))
+                .query(Long.class)
+                .single();
         assertThat(stored).isEqualTo(ids.length);
         Long transfersTouching = jdbc.sql("""
                 SELECT count(*) FROM transactions WHERE type = 'transfer' AND account_id = ANY(:accounts)""")
-                .param("accounts", SqlArrays.bigints(accounts.stream().mapToLong(Long::longValue).toArray())).query(Long.class).single();
-        assertThat(transfersTouching).as("no transfer booked that no client was told about").isEqualTo(ids.length);
+                .param(
+                        "accounts",
+                        SqlArrays.bigints(
+                                accounts.stream().mapToLong(Long::longValue).toArray()))
+                .query(Long.class)
+                .single();
+        assertThat(transfersTouching)
+                .as("no transfer booked that no client was told about")
+                .isEqualTo(ids.length);
         UUID[] eventIds = booked.stream()
-                .map(id -> UUID.nameUUIDFromBytes(("transaction:" + id).getBytes(StandardCharsets.UTF_8))).toArray(UUID[]::new);
+                .map(id -> UUID.nameUUIDFromBytes(("transaction:" + id).getBytes(StandardCharsets.UTF_8)))
+                .toArray(UUID[]::new);
         Long events = jdbc.sql("SELECT count(*) FROM outbox_events WHERE event_id = ANY(:ids)")
-                .param("ids", SqlArrays.uuids(eventIds)).query(Long.class).single();
+                .param("ids", SqlArrays.uuids(eventIds))
+                .query(Long.class)
+                .single();
         assertThat(events).as("one outbox event per booked transaction").isEqualTo(ids.length);
     }
 }

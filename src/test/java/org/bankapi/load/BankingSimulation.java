@@ -3,13 +3,12 @@ package org.bankapi.load;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
-import static io.gatling.javaapi.core.CoreDsl.during;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.percent;
-import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
+import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -47,8 +46,9 @@ public class BankingSimulation extends Simulation {
     private static final String ADMIN_TOKEN = required("ADMIN_TOKEN");
     private static final String CUSTOMER_TOKEN = required("CUSTOMER_TOKEN");
     /** The owner of the users' accounts: CUSTOMER_SUB when set, else the `sub` of CUSTOMER_TOKEN. */
-    private static final String CUSTOMER_SUB = java.util.Optional.ofNullable(env("CUSTOMER_SUB", null))
-            .orElseGet(() -> subjectOf(CUSTOMER_TOKEN));
+    private static final String CUSTOMER_SUB =
+            java.util.Optional.ofNullable(env("CUSTOMER_SUB", null)).orElseGet(() -> subjectOf(CUSTOMER_TOKEN));
+
     private static final int USERS = Integer.parseInt(env("USERS", "100"));
     private static final int RAMP_S = Integer.parseInt(env("RAMP_S", "10"));
     private static final int HOLD_S = Integer.parseInt(env("HOLD_S", "30"));
@@ -69,11 +69,15 @@ public class BankingSimulation extends Simulation {
         String body = """
                 {"owner_id": "%s", "holder_name": "Load Test %s", "email": "%s+%s@example.com",
                  "currency": "EUR", "initial_deposit": "1000.00"}""".formatted(CUSTOMER_SUB, label, CUSTOMER_SUB, label);
-        return exec(http("POST /accounts (admin, on start)").post("/accounts")
+        return exec(http("POST /accounts (admin, on start)")
+                .post("/accounts")
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .header("Idempotency-Key", session -> UUID.randomUUID().toString())
                 .body(StringBody(body))
-                .check(status().is(201), jsonPath("$.balance").is("1000.00"), jsonPath("$.id").ofLong().saveAs(idKey)));
+                .check(
+                        status().is(201),
+                        jsonPath("$.balance").is("1000.00"),
+                        jsonPath("$.id").ofLong().saveAs(idKey)));
     }
 
     private static final ChainBuilder READ_ACCOUNT = exec(http("GET /accounts/{id}")
@@ -86,31 +90,36 @@ public class BankingSimulation extends Simulation {
             .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
             .check(status().is(200), jsonPath("$.items").exists()));
 
-    private static final ChainBuilder DEPOSIT = money("POST /transactions (deposit)", session -> """
-            {"type": "deposit", "account_id": %d, "amount": "%s", "currency": "EUR", "description": "load test deposit"}"""
-            .formatted(anyAccount(session), amount(1, 200)), false);
+    private static final ChainBuilder DEPOSIT =
+            money("POST /transactions (deposit)", session -> """
+            {"type": "deposit", "account_id": %d, "amount": "%s", "currency": "EUR", "description": "load test deposit"}""".formatted(anyAccount(session), amount(1, 200)), false);
 
-    private static final ChainBuilder WITHDRAWAL = money("POST /transactions (withdrawal)", session -> """
-            {"type": "withdrawal", "account_id": %d, "amount": "%s", "currency": "EUR", "description": "load test withdrawal"}"""
-            .formatted(anyAccount(session), amount(1, 50)), true);
+    private static final ChainBuilder WITHDRAWAL = money(
+            "POST /transactions (withdrawal)", session -> """
+            {"type": "withdrawal", "account_id": %d, "amount": "%s", "currency": "EUR", "description": "load test withdrawal"}""".formatted(anyAccount(session), amount(1, 50)), true);
 
-    private static final ChainBuilder TRANSFER = money("POST /transactions (transfer)", session -> {
-        boolean forward = ThreadLocalRandom.current().nextBoolean();
-        long source = session.getLong(forward ? "accountA" : "accountB");
-        long target = session.getLong(forward ? "accountB" : "accountA");
-        return """
+    private static final ChainBuilder TRANSFER = money(
+            "POST /transactions (transfer)",
+            session -> {
+                boolean forward = ThreadLocalRandom.current().nextBoolean();
+                long source = session.getLong(forward ? "accountA" : "accountB");
+                long target = session.getLong(forward ? "accountB" : "accountA");
+                return """
                 {"type": "transfer", "account_id": %d, "target_account_id": %d, "amount": "%s", "currency": "EUR",
                  "description": "load test transfer"}""".formatted(source, target, amount(1, 100));
-    }, true);
+            },
+            true);
 
     /** A money POST: 201, or (for withdrawals and transfers) 422 insufficient_funds, an expected outcome under load. */
-    private static ChainBuilder money(String name, java.util.function.Function<Session, String> body, boolean mayLackFunds) {
-        return exec(http(name).post("/transactions")
-                .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
-                .header("Idempotency-Key", session -> UUID.randomUUID().toString())
-                .body(StringBody(body))
-                .check(mayLackFunds ? status().in(201, 422) : status().is(201))
-                .check(jsonPath("$.code").optional().saveAs("refusal")))
+    private static ChainBuilder money(
+            String name, java.util.function.Function<Session, String> body, boolean mayLackFunds) {
+        return exec(http(name)
+                        .post("/transactions")
+                        .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
+                        .header("Idempotency-Key", session -> UUID.randomUUID().toString())
+                        .body(StringBody(body))
+                        .check(mayLackFunds ? status().in(201, 422) : status().is(201))
+                        .check(jsonPath("$.code").optional().saveAs("refusal")))
                 .exec(session -> {
                     // A 422 counts as success only when its code is insufficient_funds.
                     if (session.contains("refusal") && !"insufficient_funds".equals(session.getString("refusal"))) {
@@ -125,7 +134,8 @@ public class BankingSimulation extends Simulation {
      * two in three partly (201, the booked transaction carries hold_id) and voids the rest (200, voided).
      */
     private static final ChainBuilder HOLD = exec(session -> session.remove("holdId"))
-            .exec(http("POST /holds").post("/holds")
+            .exec(http("POST /holds")
+                    .post("/holds")
                     .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
                     .header("Idempotency-Key", session -> UUID.randomUUID().toString())
                     .body(StringBody(session -> """
@@ -141,45 +151,54 @@ public class BankingSimulation extends Simulation {
                 }
                 return session.remove("refusal");
             })
-            .doIf(session -> session.contains("holdId")).then(
-                    doIfOrElse(session -> ThreadLocalRandom.current().nextInt(3) < 2).then(
-                            exec(http("POST /holds/{id}/capture (admin, partial)")
-                                    .post(session -> "/holds/" + session.getString("holdId") + "/capture")
-                                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                                    .header("Idempotency-Key", session -> UUID.randomUUID().toString())
-                                    .body(StringBody(session -> "{\"amount\": \"%s\"}".formatted(
-                                            new BigDecimal(session.getString("holdAmount")).divide(BigDecimal.TWO)
-                                                    .setScale(2, RoundingMode.DOWN).toPlainString())))
-                                    .check(status().is(201), jsonPath("$.type").is("withdrawal"),
-                                            jsonPath("$.hold_id").is(session -> session.getString("holdId")))))
-                    .orElse(
-                            exec(http("POST /holds/{id}/void (admin)")
-                                    .post(session -> "/holds/" + session.getString("holdId") + "/void")
-                                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                                    .header("Idempotency-Key", session -> UUID.randomUUID().toString())
-                                    .check(status().is(200), jsonPath("$.status").is("voided")))));
+            .doIf(session -> session.contains("holdId"))
+            .then(doIfOrElse(session -> ThreadLocalRandom.current().nextInt(3) < 2)
+                    .then(exec(http("POST /holds/{id}/capture (admin, partial)")
+                            .post(session -> "/holds/" + session.getString("holdId") + "/capture")
+                            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                            .header(
+                                    "Idempotency-Key",
+                                    session -> UUID.randomUUID().toString())
+                            .body(StringBody(session -> "{\"amount\": \"%s\"}"
+                                    .formatted(new BigDecimal(session.getString("holdAmount"))
+                                            .divide(BigDecimal.TWO)
+                                            .setScale(2, RoundingMode.DOWN)
+                                            .toPlainString())))
+                            .check(
+                                    status().is(201),
+                                    jsonPath("$.type").is("withdrawal"),
+                                    jsonPath("$.hold_id").is(session -> session.getString("holdId")))))
+                    .orElse(exec(http("POST /holds/{id}/void (admin)")
+                            .post(session -> "/holds/" + session.getString("holdId") + "/void")
+                            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                            .header(
+                                    "Idempotency-Key",
+                                    session -> UUID.randomUUID().toString())
+                            .check(status().is(200), jsonPath("$.status").is("voided")))));
 
     private final ScenarioBuilder customers = scenario("Banking customer")
             .exec(openAccount("Main", "accountA"), openAccount("Savings", "accountB"))
             .exitHereIfFailed()
-            .during(Duration.ofSeconds(HOLD_S)).on(
-                    randomSwitch().on(
+            .during(Duration.ofSeconds(HOLD_S))
+            .on(randomSwitch()
+                    .on(
                             percent(28.0).then(READ_ACCOUNT),
                             percent(17.0).then(LIST_TRANSACTIONS),
                             percent(19.0).then(DEPOSIT),
                             percent(12.0).then(WITHDRAWAL),
                             percent(12.0).then(TRANSFER),
                             percent(12.0).then(HOLD))
-                            .pause(Duration.ofMillis(500), Duration.ofMillis(2000)));
+                    .pause(Duration.ofMillis(500), Duration.ofMillis(2000)));
 
     private final ScenarioBuilder openShared = scenario("Capacity: open the shared accounts")
-            .exec(http("POST /accounts (admin, setup)").post("/accounts")
+            .exec(http("POST /accounts (admin, setup)")
+                    .post("/accounts")
                     .header("Authorization", "Bearer " + ADMIN_TOKEN)
                     .header("Idempotency-Key", session -> UUID.randomUUID().toString())
-                    .body(StringBody(session -> """
+                    .body(StringBody(
+                            session -> """
                             {"owner_id": "%s", "holder_name": "Capacity %d", "email": "%s+capacity%d@example.com",
-                             "currency": "EUR", "initial_deposit": "1000000.00"}"""
-                            .formatted(CUSTOMER_SUB, session.userId(), CUSTOMER_SUB, session.userId())))
+                             "currency": "EUR", "initial_deposit": "1000000.00"}""".formatted(CUSTOMER_SUB, session.userId(), CUSTOMER_SUB, session.userId())))
                     .check(status().is(201), jsonPath("$.id").ofLong().saveAs("opened")))
             .exec(session -> {
                 if (session.contains("opened")) {
@@ -188,18 +207,21 @@ public class BankingSimulation extends Simulation {
                 return session;
             });
 
-    private static final ChainBuilder SHARED_TRANSFER = money("POST /transactions (transfer)", session -> {
-        int count = SHARED_ACCOUNTS.size();
-        int from = ThreadLocalRandom.current().nextInt(count);
-        int to = (from + 1 + ThreadLocalRandom.current().nextInt(count - 1)) % count;
-        return """
+    private static final ChainBuilder SHARED_TRANSFER = money(
+            "POST /transactions (transfer)",
+            session -> {
+                int count = SHARED_ACCOUNTS.size();
+                int from = ThreadLocalRandom.current().nextInt(count);
+                int to = (from + 1 + ThreadLocalRandom.current().nextInt(count - 1)) % count;
+                return """
                 {"type": "transfer", "account_id": %d, "target_account_id": %d, "amount": "%s", "currency": "EUR",
                  "description": "capacity transfer"}""".formatted(SHARED_ACCOUNTS.get(from), SHARED_ACCOUNTS.get(to), amount(1, 100));
-    }, true);
+            },
+            true);
 
-    private static final ChainBuilder SHARED_DEPOSIT = money("POST /transactions (deposit)", session -> """
-            {"type": "deposit", "account_id": %d, "amount": "%s", "currency": "EUR", "description": "capacity deposit"}"""
-            .formatted(sharedAccount(), amount(1, 200)), false);
+    private static final ChainBuilder SHARED_DEPOSIT =
+            money("POST /transactions (deposit)", session -> """
+            {"type": "deposit", "account_id": %d, "amount": "%s", "currency": "EUR", "description": "capacity deposit"}""".formatted(sharedAccount(), amount(1, 200)), false);
 
     private static final ChainBuilder SHARED_READ = exec(http("GET /accounts/{id}")
             .get(session -> "/accounts/" + sharedAccount())
@@ -210,8 +232,9 @@ public class BankingSimulation extends Simulation {
     // A failed account opening already fails the run (no failed request allowed); the loop then has nothing to do.
     private final ScenarioBuilder capacity = scenario("Capacity (closed loop, no think time)")
             .exitHereIf(session -> SHARED_ACCOUNTS.size() < 2)
-            .during(Duration.ofSeconds(DURATION_S)).on(
-                    randomSwitch().on(
+            .during(Duration.ofSeconds(DURATION_S))
+            .on(randomSwitch()
+                    .on(
                             percent(70.0).then(SHARED_TRANSFER),
                             percent(15.0).then(SHARED_DEPOSIT),
                             percent(15.0).then(SHARED_READ)));
@@ -221,17 +244,20 @@ public class BankingSimulation extends Simulation {
             if (ACCOUNTS < 2 || CONCURRENCY < 1 || DURATION_S < 1) {
                 throw new IllegalStateException("capacity needs ACCOUNTS >= 2, CONCURRENCY >= 1, DURATION_S >= 1");
             }
-            setUp(openShared.injectOpen(atOnceUsers(ACCOUNTS))
-                    .andThen(capacity.injectOpen(atOnceUsers(CONCURRENCY))))
+            setUp(openShared.injectOpen(atOnceUsers(ACCOUNTS)).andThen(capacity.injectOpen(atOnceUsers(CONCURRENCY))))
                     .protocols(http.baseUrl(BASE_URL)
                             .acceptHeader("application/json, application/problem+json")
                             .contentTypeHeader("application/json"))
                     .maxDuration(Duration.ofSeconds(DURATION_S + 120L))
-                    .assertions(global().failedRequests().count().is(0L), global().successfulRequests().count().gt(0L));
+                    .assertions(
+                            global().failedRequests().count().is(0L),
+                            global().successfulRequests().count().gt(0L));
         } else if ("customers".equals(SCENARIO)) {
             setUp(customers.injectOpen(rampUsers(USERS).during(Duration.ofSeconds(RAMP_S))))
                     .protocols(protocol)
-                    .assertions(global().failedRequests().count().is(0L), global().successfulRequests().count().gt(0L));
+                    .assertions(
+                            global().failedRequests().count().is(0L),
+                            global().successfulRequests().count().gt(0L));
         } else {
             throw new IllegalStateException("SCENARIO must be customers or capacity, not " + SCENARIO);
         }
@@ -270,8 +296,13 @@ public class BankingSimulation extends Simulation {
         if (parts.length != 3) {
             throw new IllegalStateException("CUSTOMER_TOKEN is not a JWT: set CUSTOMER_SUB");
         }
-        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
-        String subject = tools.jackson.databind.json.JsonMapper.builder().build().readTree(payload).path("sub").asString();
+        String payload =
+                new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
+        String subject = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(payload)
+                .path("sub")
+                .asString();
         if (subject == null || subject.isEmpty()) {
             throw new IllegalStateException("CUSTOMER_TOKEN carries no sub claim: set CUSTOMER_SUB");
         }

@@ -15,7 +15,13 @@ class MoneyTest {
     private static final Currency BHD = Currency.getInstance("BHD");
 
     @ParameterizedTest
-    @CsvSource({"1250.5,125050,1250.50", "0.01,1,0.01", "1000000000000,100000000000000,1000000000000.00", "7.000,700,7.00", "1E+2,10000,100.00"})
+    @CsvSource({
+        "1250.5,125050,1250.50",
+        "0.01,1,0.01",
+        "1000000000000,100000000000000,1000000000000.00",
+        "7.000,700,7.00",
+        "1E+2,10000,100.00"
+    })
     void readsDecimalTextExactlyIntoMinorUnits(String text, long minor, String shown) {
         Money money = Money.parsePositive(text, EUR);
         assertThat(money.minorUnits()).isEqualTo(minor);
@@ -26,7 +32,8 @@ class MoneyTest {
     void followsEachCurrencysMinorUnits() {
         assertThat(Money.parsePositive("15", JPY).toPlainString()).isEqualTo("15");
         assertThat(Money.parsePositive("1.234", BHD).minorUnits()).isEqualTo(1234);
-        assertThatThrownBy(() -> Money.parsePositive("1.5", JPY)).isInstanceOf(InvalidAmountException.class)
+        assertThatThrownBy(() -> Money.parsePositive("1.5", JPY))
+                .isInstanceOf(InvalidAmountException.class)
                 .hasMessageContaining("fraction digits");
     }
 

@@ -31,7 +31,8 @@ class LogstashShippingTest extends ApiTest {
             logstash.setSoTimeout(15_000);
             LogstashShipping shipping = shipping(logstash.getLocalPort());
             try (Socket connection = logstash.accept();
-                 BufferedReader lines = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
+                    BufferedReader lines = new BufferedReader(
+                            new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
                 connection.setSoTimeout(15_000);
                 Logger log = LoggerFactory.getLogger(LogstashShippingTest.class);
                 MDC.put("http.request.id", "ship-" + run);
@@ -49,7 +50,8 @@ class LogstashShippingTest extends ApiTest {
                 }
                 assertThat(shipped).isNotNull();
                 assertThat(ObservabilityApiTest.text(shipped, "message")).isEqualTo("Shipped line " + run);
-                assertThat(ObservabilityApiTest.text(shipped, "http.request.id")).isEqualTo("ship-" + run);
+                assertThat(ObservabilityApiTest.text(shipped, "http.request.id"))
+                        .isEqualTo("ship-" + run);
                 assertThat(ObservabilityApiTest.text(shipped, "event.action")).isEqualTo("shipping-test");
                 assertThat(ObservabilityApiTest.text(shipped, "service.name")).isEqualTo("banking-transaction-api");
                 assertThat(ObservabilityApiTest.text(shipped, "log.level")).isEqualTo("INFO");
@@ -71,24 +73,31 @@ class LogstashShippingTest extends ApiTest {
             ch.qos.logback.classic.Logger logger = context.getLogger("org.bankapi.logstash-away");
             long started = System.nanoTime();
             for (int i = 0; i < 3 * LogstashShipping.RING_BUFFER_SIZE; i++) {
-                shipping.appender().doAppend(new LoggingEvent(LogstashShippingTest.class.getName(), logger, Level.INFO, "line " + i, null, null));
+                shipping.appender()
+                        .doAppend(new LoggingEvent(
+                                LogstashShippingTest.class.getName(), logger, Level.INFO, "line " + i, null, null));
             }
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-            assertThat(elapsedMs).as("ms to log past a full ring buffer with Logstash away").isLessThan(3_000);
+            assertThat(elapsedMs)
+                    .as("ms to log past a full ring buffer with Logstash away")
+                    .isLessThan(3_000);
             Api api = api();
             long request = System.nanoTime();
-            assertThat(api.as(api.adminToken()).get("/accounts?limit=1").status()).isEqualTo(200);
+            assertThat(api.as(api.adminToken()).get("/accounts?limit=1").status())
+                    .isEqualTo(200);
             assertThat((System.nanoTime() - request) / 1_000_000).isLessThan(3_000);
         } finally {
             long stopping = System.nanoTime();
             shipping.destroy();
-            assertThat((System.nanoTime() - stopping) / 1_000_000).as("ms to stop with lines queued for an absent Logstash")
+            assertThat((System.nanoTime() - stopping) / 1_000_000)
+                    .as("ms to stop with lines queued for an absent Logstash")
                     .isLessThan(LogstashShipping.SHUTDOWN_GRACE_S * 1_000L + 3_000);
         }
     }
 
     private static LogstashShipping shipping(int port) {
-        Settings settings = Settings.from(Map.of("LOGSTASH_HOST", "127.0.0.1", "LOGSTASH_PORT", Integer.toString(port))::get);
+        Settings settings =
+                Settings.from(Map.of("LOGSTASH_HOST", "127.0.0.1", "LOGSTASH_PORT", Integer.toString(port))::get);
         LogstashShipping shipping = new LogstashShipping(settings);
         shipping.afterPropertiesSet();
         assertThat(shipping.appender()).isNotNull();

@@ -36,33 +36,62 @@ class ObservabilityApiTest extends ApiTest {
         assertThat(bank.balance(payee)).isEqualTo("20.00");
         PrometheusText after = scrape(api);
 
-        assertThat(delta(before, after, "transactions_total", Map.of("type", "deposit", "status", "completed"))).isEqualTo(2);
-        assertThat(delta(before, after, "transactions_total", Map.of("type", "withdrawal", "status", "completed"))).isEqualTo(1);
-        assertThat(delta(before, after, "transactions_total", Map.of("type", "transfer", "status", "completed"))).isEqualTo(1);
-        assertThat(delta(before, after, "transactions_total", Map.of("type", "withdrawal", "status", "refused"))).isEqualTo(1);
-        assertThat(delta(before, after, "transaction_amount_count", Map.of("type", "deposit", "currency", "EUR"))).isEqualTo(2);
-        assertThat(delta(before, after, "transaction_amount_sum", Map.of("type", "deposit", "currency", "EUR"))).isEqualTo(110.5);
-        assertThat(delta(before, after, "api_errors_total", Map.of("code", "insufficient_funds", "status", "422"))).isEqualTo(1);
-        assertThat(delta(before, after, "api_errors_total", Map.of("code", "unauthenticated", "status", "401"))).isEqualTo(1);
+        assertThat(delta(before, after, "transactions_total", Map.of("type", "deposit", "status", "completed")))
+                .isEqualTo(2);
+        assertThat(delta(before, after, "transactions_total", Map.of("type", "withdrawal", "status", "completed")))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "transactions_total", Map.of("type", "transfer", "status", "completed")))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "transactions_total", Map.of("type", "withdrawal", "status", "refused")))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "transaction_amount_count", Map.of("type", "deposit", "currency", "EUR")))
+                .isEqualTo(2);
+        assertThat(delta(before, after, "transaction_amount_sum", Map.of("type", "deposit", "currency", "EUR")))
+                .isEqualTo(110.5);
+        assertThat(delta(before, after, "api_errors_total", Map.of("code", "insufficient_funds", "status", "422")))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "api_errors_total", Map.of("code", "unauthenticated", "status", "401")))
+                .isEqualTo(1);
         // account reads show their row's balance: they make no balance cache lookup
         for (String result : List.of("hit", "miss", "stale")) {
-            assertThat(delta(before, after, "balance_cache_requests_total", Map.of("result", result))).as(result).isZero();
+            assertThat(delta(before, after, "balance_cache_requests_total", Map.of("result", result)))
+                    .as(result)
+                    .isZero();
         }
         assertThat(after.has("data_key_pool_size")).isTrue();
-        assertThat(delta(before, after, "data_key_pool_made_inline_total", Map.of())).as("both openings took a pre-wrapped key").isLessThan(2);
-        assertThat(delta(before, after, "http_server_requests_seconds_count", Map.of("uri", "/transactions", "method", "POST")))
+        assertThat(delta(before, after, "data_key_pool_made_inline_total", Map.of()))
+                .as("both openings took a pre-wrapped key")
+                .isLessThan(2);
+        assertThat(delta(
+                        before,
+                        after,
+                        "http_server_requests_seconds_count",
+                        Map.of("uri", "/transactions", "method", "POST")))
                 .isEqualTo(4);
-        assertThat(after.matching("http_server_requests_seconds_bucket", Map.of("uri", "/transactions", "method", "POST")))
-                .extracting(s -> s.labels().get("le")).contains("+Inf").hasSizeGreaterThan(10);
-        for (String pool : List.of("hikaricp_connections_active", "hikaricp_connections_max", "hikaricp_connections_pending",
-                "jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_usage", "process_uptime_seconds")) {
+        assertThat(after.matching(
+                        "http_server_requests_seconds_bucket", Map.of("uri", "/transactions", "method", "POST")))
+                .extracting(s -> s.labels().get("le"))
+                .contains("+Inf")
+                .hasSizeGreaterThan(10);
+        for (String pool : List.of(
+                "hikaricp_connections_active",
+                "hikaricp_connections_max",
+                "hikaricp_connections_pending",
+                "jvm_memory_used_bytes",
+                "jvm_threads_live_threads",
+                "process_cpu_usage",
+                "process_uptime_seconds")) {
             assertThat(after.has(pool)).as(pool).isTrue();
         }
-        assertThat(after.matching("transactions_total", Map.of())).allSatisfy(s ->
-                assertThat(s.labels()).containsEntry("application", "banking-transaction-api").containsOnlyKeys("application", "type", "status"));
+        assertThat(after.matching("transactions_total", Map.of()))
+                .allSatisfy(s -> assertThat(s.labels())
+                        .containsEntry("application", "banking-transaction-api")
+                        .containsOnlyKeys("application", "type", "status"));
         List<String> ids = List.of(Long.toString(payer), Long.toString(payee));
-        assertThat(after.samples()).allSatisfy(s -> assertThat(s.labels().values()).doesNotContainAnyElementsOf(ids)
-                .noneMatch(v -> v.contains(Long.toString(payer))));
+        assertThat(after.samples())
+                .allSatisfy(s -> assertThat(s.labels().values())
+                        .doesNotContainAnyElementsOf(ids)
+                        .noneMatch(v -> v.contains(Long.toString(payer))));
     }
 
     @Test
@@ -74,15 +103,30 @@ class ObservabilityApiTest extends ApiTest {
         String token = api.token(subject, "admin");
         String holder = "Zelda Logsecret " + run;
         String email = "zelda." + run + "@example.org";
-        Api.Response opened = api.as(token).header("X-Request-Id", "open-" + run).post("/accounts", Map.of(
-                "owner_id", "owner-" + run, "holder_name", holder, "email", email, "currency", "EUR", "initial_deposit", "42.00"));
+        Api.Response opened = api.as(token)
+                .header("X-Request-Id", "open-" + run)
+                .post(
+                        "/accounts",
+                        Map.of(
+                                "owner_id",
+                                "owner-" + run,
+                                "holder_name",
+                                holder,
+                                "email",
+                                email,
+                                "currency",
+                                "EUR",
+                                "initial_deposit",
+                                "42.00"));
         assertThat(opened.status()).as(opened.toString()).isEqualTo(201);
         assertThat(opened.header("X-Request-Id")).isEqualTo("open-" + run);
         long account = opened.json().get("id").asLong();
-        Api.Response deposit = api.as(token).header("X-Request-Id", "deposit-" + run)
+        Api.Response deposit = api.as(token)
+                .header("X-Request-Id", "deposit-" + run)
                 .post("/transactions", Map.of("type", "deposit", "account_id", account, "amount", "7.25"));
         assertThat(deposit.status()).isEqualTo(201);
-        Api.Response refused = api.as(token).header("X-Request-Id", "refused-" + run)
+        Api.Response refused = api.as(token)
+                .header("X-Request-Id", "refused-" + run)
                 .post("/transactions", Map.of("type", "withdrawal", "account_id", account, "amount", "1000"));
         assertThat(refused.status()).isEqualTo(422);
         Api.Response generated = api.as(token).get("/accounts/" + account);
@@ -103,7 +147,11 @@ class ObservabilityApiTest extends ApiTest {
             assertThat(text(line, "service.name")).isEqualTo("banking-transaction-api");
         });
         String all = output.getOut();
-        assertThat(all).doesNotContain(token).doesNotContain(holder).doesNotContain(email).doesNotContain("Logsecret");
+        assertThat(all)
+                .doesNotContain(token)
+                .doesNotContain(holder)
+                .doesNotContain(email)
+                .doesNotContain("Logsecret");
 
         JsonNode created = only(lines, "open-" + run, "Account created");
         assertThat(text(created, "user.id")).isEqualTo(subject);
@@ -113,7 +161,8 @@ class ObservabilityApiTest extends ApiTest {
         JsonNode processed = only(lines, "deposit-" + run, "Transaction processed");
         assertThat(text(processed, "user.id")).isEqualTo(subject);
         assertThat(text(processed, "event.action")).isEqualTo("transaction-processed");
-        assertThat(field(processed, "bank.transaction.id").asLong()).isEqualTo(deposit.json().get("id").asLong());
+        assertThat(field(processed, "bank.transaction.id").asLong())
+                .isEqualTo(deposit.json().get("id").asLong());
         assertThat(text(processed, "bank.transaction.type")).isEqualTo("deposit");
         assertThat(field(processed, "bank.transaction.amount").decimalValue()).isEqualByComparingTo("7.25");
         assertThat(text(processed, "bank.transaction.currency")).isEqualTo("EUR");
@@ -131,7 +180,8 @@ class ObservabilityApiTest extends ApiTest {
 
     private static JsonNode only(List<JsonNode> lines, String requestId, String messagePrefix) {
         List<JsonNode> found = lines.stream()
-                .filter(l -> requestId.equals(text(l, "http.request.id")) && text(l, "message").startsWith(messagePrefix))
+                .filter(l -> requestId.equals(text(l, "http.request.id"))
+                        && text(l, "message").startsWith(messagePrefix))
                 .toList();
         assertThat(found).as(messagePrefix + " for " + requestId).hasSize(1);
         return found.getFirst();

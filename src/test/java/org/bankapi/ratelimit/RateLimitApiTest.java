@@ -19,13 +19,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The service with a small limit, shared through a real Redis with "another instance" (a second limiter on the same Redis). */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
-    "BANK_DATA_DIR=target/test-data",
-    "RATE_LIMIT_PER_SECOND=2",
-    // the buckets refill by elapsed time: no start-up warm-up competing for the CPU with the burst
-    "bank.warmup.ms-max=0"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
+            "BANK_DATA_DIR=target/test-data",
+            "RATE_LIMIT_PER_SECOND=2",
+            // the buckets refill by elapsed time: no start-up warm-up competing for the CPU with the burst
+            "bank.warmup.ms-max=0"
+        })
 class RateLimitApiTest {
 
     static final EmbeddedRedis REDIS;
@@ -75,13 +77,17 @@ class RateLimitApiTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        Api.Response limited = responses.stream().filter(r -> r.status() == 429).findFirst().orElseThrow(
-                () -> new AssertionError("no 429 among " + responses));
+        Api.Response limited = responses.stream()
+                .filter(r -> r.status() == 429)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no 429 among " + responses));
         assertThat(limited.code()).isEqualTo("rate_limited");
         assertThat(limited.header("Content-Type")).startsWith("application/problem+json");
         assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 2L);
         assertThat(responses.stream().filter(r -> r.status() == 201).count()).isBetween(4L, 8L);
-        assertThat(api.as(customer).get("/accounts/" + account).status()).as("reads are not limited").isEqualTo(200);
+        assertThat(api.as(customer).get("/accounts/" + account).status())
+                .as("reads are not limited")
+                .isEqualTo(200);
     }
 
     @Test
@@ -94,7 +100,8 @@ class RateLimitApiTest {
         Api.Response refused = null;
         // on a busy machine the bucket may refill (2 a second) between the drain and the request: then try again
         for (int attempt = 1; attempt <= 5; attempt++) {
-            try (RedisTokenBuckets otherInstance = new RedisTokenBuckets(REDIS.url(), 2, new LocalTokenBuckets(2, System::nanoTime))) {
+            try (RedisTokenBuckets otherInstance =
+                    new RedisTokenBuckets(REDIS.url(), 2, new LocalTokenBuckets(2, System::nanoTime))) {
                 while (otherInstance.acquire(owner).allowed()) {
                     // drain the principal's shared bucket from the other instance
                 }

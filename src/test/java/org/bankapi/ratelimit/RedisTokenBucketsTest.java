@@ -11,8 +11,10 @@ class RedisTokenBucketsTest {
     @Test
     void twoInstancesSharingOneRedisEnforceOneLimit() throws Exception {
         try (EmbeddedRedis redis = new EmbeddedRedis();
-             RedisTokenBuckets first = new RedisTokenBuckets(redis.url(), 5, new LocalTokenBuckets(5, System::nanoTime));
-             RedisTokenBuckets second = new RedisTokenBuckets(redis.url(), 5, new LocalTokenBuckets(5, System::nanoTime))) {
+                RedisTokenBuckets first =
+                        new RedisTokenBuckets(redis.url(), 5, new LocalTokenBuckets(5, System::nanoTime));
+                RedisTokenBuckets second =
+                        new RedisTokenBuckets(redis.url(), 5, new LocalTokenBuckets(5, System::nanoTime))) {
             String principal = "alice-" + UUID.randomUUID();
             int allowed = 0;
             RateLimiter.Decision refused = null;
@@ -32,21 +34,28 @@ class RedisTokenBucketsTest {
             assertThat(refused).isNotNull();
             assertThat(refused.retryAfterMs()).isBetween(1L, 200L);
             assertThat(refused.retryAfterSeconds()).isEqualTo(1);
-            assertThat(first.acquire("bob-" + UUID.randomUUID()).allowed()).as("another principal has its own bucket").isTrue();
+            assertThat(first.acquire("bob-" + UUID.randomUUID()).allowed())
+                    .as("another principal has its own bucket")
+                    .isTrue();
         }
     }
 
     @Test
     void failsOpenToTheInProcessLimitWhenRedisIsDown() throws Exception {
         try (EmbeddedRedis redis = new EmbeddedRedis();
-             RedisTokenBuckets limiter = new RedisTokenBuckets(redis.url(), 1, new LocalTokenBuckets(1, System::nanoTime))) {
+                RedisTokenBuckets limiter =
+                        new RedisTokenBuckets(redis.url(), 1, new LocalTokenBuckets(1, System::nanoTime))) {
             String principal = "carol-" + UUID.randomUUID();
             assertThat(limiter.acquire(principal).allowed()).isTrue();
             redis.stop();
             long started = System.nanoTime();
-            assertThat(limiter.acquire(principal).allowed()).as("the local bucket is fresh").isTrue();
+            assertThat(limiter.acquire(principal).allowed())
+                    .as("the local bucket is fresh")
+                    .isTrue();
             assertThat(limiter.acquire(principal).allowed()).isTrue();
-            assertThat(limiter.acquire(principal).allowed()).as("still limited, in process").isFalse();
+            assertThat(limiter.acquire(principal).allowed())
+                    .as("still limited, in process")
+                    .isFalse();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         }
     }

@@ -32,23 +32,45 @@ class AuthenticationTest extends ApiTest {
     }
 
     private static JWTClaimsSet.Builder valid() {
-        return new JWTClaimsSet.Builder().subject("mallory").expirationTime(Date.from(Instant.now().plusSeconds(600)))
+        return new JWTClaimsSet.Builder()
+                .subject("mallory")
+                .expirationTime(Date.from(Instant.now().plusSeconds(600)))
                 .claim("roles", List.of("admin"));
     }
 
     static Stream<Arguments> badTokens() throws Exception {
         String good = sign(valid().build(), JWT_SECRET);
         String[] parts = good.split("\\.");
-        String forgedPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "{\"sub\":\"root\",\"roles\":[\"admin\"],\"exp\":9999999999}".getBytes(StandardCharsets.UTF_8));
+        String forgedPayload = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        "{\"sub\":\"root\",\"roles\":[\"admin\"],\"exp\":9999999999}".getBytes(StandardCharsets.UTF_8));
         return Stream.of(
                 Arguments.of("no token", null),
                 Arguments.of("garbage", "not-a-jwt"),
                 Arguments.of("wrong secret", sign(valid().build(), "another-secret-that-is-long-enough-0123456789")),
                 Arguments.of("forged payload", parts[0] + "." + forgedPayload + "." + parts[2]),
-                Arguments.of("expired", sign(valid().expirationTime(Date.from(Instant.now().minusSeconds(120))).build(), JWT_SECRET)),
-                Arguments.of("no exp", sign(new JWTClaimsSet.Builder().subject("m").claim("roles", List.of("admin")).build(), JWT_SECRET)),
-                Arguments.of("no sub", sign(new JWTClaimsSet.Builder().expirationTime(Date.from(Instant.now().plusSeconds(600))).build(), JWT_SECRET)),
+                Arguments.of(
+                        "expired",
+                        sign(
+                                valid().expirationTime(Date.from(Instant.now().minusSeconds(120)))
+                                        .build(),
+                                JWT_SECRET)),
+                Arguments.of(
+                        "no exp",
+                        sign(
+                                new JWTClaimsSet.Builder()
+                                        .subject("m")
+                                        .claim("roles", List.of("admin"))
+                                        .build(),
+                                JWT_SECRET)),
+                Arguments.of(
+                        "no sub",
+                        sign(
+                                new JWTClaimsSet.Builder()
+                                        .expirationTime(Date.from(Instant.now().plusSeconds(600)))
+                                        .build(),
+                                JWT_SECRET)),
                 Arguments.of("alg none", new PlainJWT(valid().build()).serialize()));
     }
 
@@ -69,8 +91,14 @@ class AuthenticationTest extends ApiTest {
         Api api = api();
         String admin = sign(valid().claim("roles", List.of("Admin")).build(), JWT_SECRET);
         String customer = sign(valid().claim("roles", List.of("reader")).build(), JWT_SECRET);
-        assertThat(api.as(admin).post("/accounts", "{\"owner_id\":\"z\",\"holder_name\":\"Z\"}").status()).isEqualTo(201);
-        assertThat(api.as(customer).post("/accounts", "{\"owner_id\":\"z\",\"holder_name\":\"Z\"}").status()).isEqualTo(403);
+        assertThat(api.as(admin)
+                        .post("/accounts", "{\"owner_id\":\"z\",\"holder_name\":\"Z\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(api.as(customer)
+                        .post("/accounts", "{\"owner_id\":\"z\",\"holder_name\":\"Z\"}")
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
@@ -79,7 +107,8 @@ class AuthenticationTest extends ApiTest {
         assertThat(api.anonymous().get("/health").status()).isEqualTo(200);
         assertThat(api.anonymous().get("/health/ready").text()).contains("UP");
         assertThat(api.anonymous().get("/metrics").text()).contains("transactions_total");
-        assertThat(api.anonymous().get("/openapi.json").json().get("paths").has("/transactions")).isTrue();
+        assertThat(api.anonymous().get("/openapi.json").json().get("paths").has("/transactions"))
+                .isTrue();
         Api.Response docs = api.anonymous().get("/docs");
         assertThat(docs.status()).isEqualTo(302);
         assertThat(api.anonymous().get(docs.header("Location")).text()).contains("swagger-ui");
@@ -88,7 +117,11 @@ class AuthenticationTest extends ApiTest {
     @Test
     void everyResponseCarriesARequestId() {
         Api api = api();
-        assertThat(api.anonymous().header("X-Request-Id", "trace-123").get("/accounts").header("X-Request-Id")).isEqualTo("trace-123");
+        assertThat(api.anonymous()
+                        .header("X-Request-Id", "trace-123")
+                        .get("/accounts")
+                        .header("X-Request-Id"))
+                .isEqualTo("trace-123");
         Api.Response generated = api.as(api.token("u", "customer")).get("/accounts");
         assertThat(generated.header("X-Request-Id")).hasSizeGreaterThan(10);
     }

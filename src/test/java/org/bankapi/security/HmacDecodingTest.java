@@ -27,16 +27,18 @@ class HmacDecodingTest {
         SecretKeySpec key = new SecretKeySpec(SECRET, "HmacSHA256");
         SharedMacVerifierFactory factory = new SharedMacVerifierFactory(key);
         JWSHeader header = new JWSHeader(JWSAlgorithm.HS256);
-        assertThat(factory.createJWSVerifier(header, key)).isInstanceOf(MACVerifier.class)
+        assertThat(factory.createJWSVerifier(header, key))
+                .isInstanceOf(MACVerifier.class)
                 .isSameAs(factory.createJWSVerifier(header, key));
-        SecretKeySpec other = new SecretKeySpec("another-secret-of-enough-length-0123456789".getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        SecretKeySpec other = new SecretKeySpec(
+                "another-secret-of-enough-length-0123456789".getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         assertThat(factory.createJWSVerifier(header, other)).isNotSameAs(factory.createJWSVerifier(header, key));
     }
 
     @Test
     void aRememberedHeaderStillNeedsAGoodSignature() {
-        JwtDecoder decoder = new SecurityConfig().jwtDecoder(settings(), java.util.Optional.empty(),
-                new org.springframework.mock.env.MockEnvironment());
+        JwtDecoder decoder = new SecurityConfig()
+                .jwtDecoder(settings(), java.util.Optional.empty(), new org.springframework.mock.env.MockEnvironment());
         TokenIssuer issuer = new TokenIssuer(SECRET, null);
         String first = issuer.issue("alice", "customer", Duration.ofMinutes(5), Instant.now());
         String second = issuer.issue("bob", "admin", Duration.ofMinutes(5), Instant.now());
@@ -48,20 +50,28 @@ class HmacDecodingTest {
 
     @Test
     void aHeaderWithoutAcceptedAlgorithmIsRefusedEveryTime() {
-        BankJwtDecoder decoder = new BankJwtDecoder(token -> {
-            throw new AssertionError("the HS256 decoder must not see an unsigned token");
-        }, null);
-        String unsigned = new PlainJWT(new JWTClaimsSet.Builder().subject("mallory")
-                .expirationTime(Date.from(Instant.now().plusSeconds(600))).build()).serialize();
+        BankJwtDecoder decoder = new BankJwtDecoder(
+                token -> {
+                    throw new AssertionError("the HS256 decoder must not see an unsigned token");
+                },
+                null);
+        String unsigned = new PlainJWT(new JWTClaimsSet.Builder()
+                        .subject("mallory")
+                        .expirationTime(Date.from(Instant.now().plusSeconds(600)))
+                        .build())
+                .serialize();
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> decoder.decode(unsigned)).isInstanceOf(BadJwtException.class).hasMessageContaining("none");
+            assertThatThrownBy(() -> decoder.decode(unsigned))
+                    .isInstanceOf(BadJwtException.class)
+                    .hasMessageContaining("none");
         }
         assertThatThrownBy(() -> decoder.decode("not-a-jwt")).isInstanceOf(BadJwtException.class);
         assertThatThrownBy(() -> decoder.decode("e30.e30.")).isInstanceOf(BadJwtException.class);
     }
 
     private static org.bankapi.config.Settings settings() {
-        java.util.Map<String, String> env = java.util.Map.of("JWT_SECRET_KEY", new String(SECRET, StandardCharsets.UTF_8));
+        java.util.Map<String, String> env =
+                java.util.Map.of("JWT_SECRET_KEY", new String(SECRET, StandardCharsets.UTF_8));
         return org.bankapi.config.Settings.from(env::get);
     }
 }

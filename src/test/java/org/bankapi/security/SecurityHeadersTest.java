@@ -16,13 +16,17 @@ class SecurityHeadersTest extends ApiTest {
             api.as(api.adminToken()).get("/accounts"),
             api.anonymous().get("/accounts"),
             api.as(api.adminToken()).get("/no-such-page"),
-            api.anonymous().get("/health")}) {
+            api.anonymous().get("/health")
+        }) {
             assertThat(response.header("Server")).as(response.toString()).isNull();
             assertThat(response.header("X-Powered-By")).isNull();
             assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(response.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
             assertThat(response.header("Referrer-Policy")).isEqualTo("no-referrer");
-            assertThat(response.text()).doesNotContainIgnoringCase("tomcat").doesNotContain("Spring").doesNotContain("Exception");
+            assertThat(response.text())
+                    .doesNotContainIgnoringCase("tomcat")
+                    .doesNotContain("Spring")
+                    .doesNotContain("Exception");
         }
     }
 

@@ -23,7 +23,9 @@ class StartupWarningsTest {
     @Test
     void warnsWhenNoWayToAuthenticateIsConfigured(CapturedOutput output) {
         decoder(Map.of(), new MockEnvironment());
-        assertThat(output.getOut()).contains("Neither Azure AD (AZURE_AD_TENANT_ID) nor the HS256 fallback (JWT_SECRET_KEY) is configured");
+        assertThat(output.getOut())
+                .contains(
+                        "Neither Azure AD (AZURE_AD_TENANT_ID) nor the HS256 fallback (JWT_SECRET_KEY) is configured");
     }
 
     @Test
@@ -35,6 +37,8 @@ class StartupWarningsTest {
     @Test
     void staysQuietAboutTheFallbackInTheLocalStart(CapturedOutput output) {
         decoder(Map.of("JWT_SECRET_KEY", SECRET), new MockEnvironment().withProperty("bank.local-start", "true"));
-        assertThat(output.getOut()).doesNotContain("HS256 fallback (JWT_SECRET_KEY) is on outside").doesNotContain("Neither Azure AD");
+        assertThat(output.getOut())
+                .doesNotContain("HS256 fallback (JWT_SECRET_KEY) is on outside")
+                .doesNotContain("Neither Azure AD");
     }
 }

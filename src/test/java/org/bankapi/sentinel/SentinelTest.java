@@ -38,8 +38,18 @@ class SentinelTest extends CloudTest {
     private long deposit() {
         Api api = api();
         String admin = azureToken(newSubject(), List.of("Admin"));
-        Api.Response opened = api.as(admin).post("/accounts", Map.of("owner_id", newSubject(), "holder_name", "Sentinel Holder",
-                "email", "sentinel.holder@example.com", "initial_deposit", "7"));
+        Api.Response opened = api.as(admin)
+                .post(
+                        "/accounts",
+                        Map.of(
+                                "owner_id",
+                                newSubject(),
+                                "holder_name",
+                                "Sentinel Holder",
+                                "email",
+                                "sentinel.holder@example.com",
+                                "initial_deposit",
+                                "7"));
         assertThat(opened.status()).isEqualTo(201);
         return opened.json().get("id").asLong();
     }
@@ -59,7 +69,9 @@ class SentinelTest extends CloudTest {
         assertThat(SENTINEL.batches.get()).isPositive();
         assertThat(SENTINEL.refused.get()).isZero();
         for (JsonNode event : SENTINEL.events) {
-            assertThat(event.toString()).doesNotContain("Sentinel Holder").doesNotContain("sentinel.holder@example.com");
+            assertThat(event.toString())
+                    .doesNotContain("Sentinel Holder")
+                    .doesNotContain("sentinel.holder@example.com");
         }
     }
 
@@ -77,15 +89,16 @@ class SentinelTest extends CloudTest {
             SENTINEL.failWith(0);
         }
         long account = deposit();
-        eventually(() -> assertThat(SENTINEL.events).anySatisfy(e ->
-                assertThat(e.get("Resource").asString()).isEqualTo("/accounts/" + account)));
+        eventually(() -> assertThat(SENTINEL.events)
+                .anySatisfy(e -> assertThat(e.get("Resource").asString()).isEqualTo("/accounts/" + account)));
     }
 
     @Test
     void aFullQueueDropsTheOldestAndCountsThem() throws Exception {
         try (SentinelStandIn failing = new SentinelStandIn()) {
             failing.failWith(503);
-            SentinelForwarder small = new SentinelForwarder(URI.create(failing.endpoint()), SentinelStandIn.TOKEN, new SimpleMeterRegistry(), 10_000);
+            SentinelForwarder small = new SentinelForwarder(
+                    URI.create(failing.endpoint()), SentinelStandIn.TOKEN, new SimpleMeterRegistry(), 10_000);
             try {
                 int sent = SentinelForwarder.QUEUE_SIZE_MAX + 2_000;
                 for (int i = 0; i < sent; i++) {

@@ -34,13 +34,18 @@ class BalanceAtApiTest extends ApiTest {
         long other = bank.openAccount(Bank.newOwner(), "300.00");
         for (Api.Response booked : bank.randomTraffic(random, account, other, 20)) {
             if (random.nextInt(5) == 0) {
-                Api.Response reversal = api.as(bank.admin()).post("/transactions/" + booked.json().get("id").asLong() + "/reverse", null);
+                Api.Response reversal = api.as(bank.admin())
+                        .post("/transactions/" + booked.json().get("id").asLong() + "/reverse", null);
                 assertThat(reversal.status()).as(reversal.toString()).isIn(201, 422);
             }
         }
         // the history as a client sees it: each transaction's effect on this account, oldest first
         List<JsonNode> history = new ArrayList<>();
-        api.as(bank.admin()).get("/transactions?account_id=" + account + "&limit=200").json().get("items").forEach(history::add);
+        api.as(bank.admin())
+                .get("/transactions?account_id=" + account + "&limit=200")
+                .json()
+                .get("items")
+                .forEach(history::add);
         java.util.Collections.reverse(history);
         Map<Long, BigDecimal> effect = new HashMap<>();
         List<Instant> times = new ArrayList<>();
@@ -78,12 +83,15 @@ class BalanceAtApiTest extends ApiTest {
             Api.Response response = api.as(token).get("/accounts/" + account + "/balance?" + at(probe));
             assertThat(response.status()).as(response.toString()).isEqualTo(200);
             JsonNode body = response.json();
-            assertThat(body.get("balance").asString()).as("balance at %s", probe).isEqualTo(replay.toPlainString());
+            assertThat(body.get("balance").asString())
+                    .as("balance at %s", probe)
+                    .isEqualTo(replay.toPlainString());
             assertThat(body.get("account_id").asLong()).isEqualTo(account);
             assertThat(body.get("currency").asString()).isEqualTo("EUR");
             assertThat(Instant.parse(body.get("at").asString())).isEqualTo(probe);
         }
-        Api.Response now = api.as(token).get("/accounts/" + account + "/balance?" + at(Instant.now().minusMillis(1)));
+        Api.Response now = api.as(token)
+                .get("/accounts/" + account + "/balance?" + at(Instant.now().minusMillis(1)));
         assertThat(now.json().get("balance").asString()).isEqualTo(bank.balance(account));
     }
 
@@ -94,8 +102,14 @@ class BalanceAtApiTest extends ApiTest {
         long account = bank.openAccount(Bank.newOwner(), "5.00");
         Instant opened = Instant.parse(bank.account(account).get("created_at").asString());
         String path = "/accounts/" + account + "/balance";
-        for (String query : List.of("", "?at=", "?at=tomorrow", "?at=2026-01-01", "?" + at(Instant.now().plusSeconds(60)),
-                "?" + at(opened.minus(1, ChronoUnit.MICROS)), "?at=1969-12-31T23:59:59Z")) {
+        for (String query : List.of(
+                "",
+                "?at=",
+                "?at=tomorrow",
+                "?at=2026-01-01",
+                "?" + at(Instant.now().plusSeconds(60)),
+                "?" + at(opened.minus(1, ChronoUnit.MICROS)),
+                "?at=1969-12-31T23:59:59Z")) {
             Api.Response response = api.as(bank.admin()).get(path + query);
             assertThat(response.status()).as(query + " -> " + response).isEqualTo(400);
             assertThat(response.code()).isEqualTo("validation_failed");
@@ -112,7 +126,8 @@ class BalanceAtApiTest extends ApiTest {
         Bank bank = new Bank(api);
         long account = bank.openAccount(Bank.newOwner(), "5.00");
         String when = at(Instant.now().minusMillis(1));
-        Api.Response foreign = api.as(api.token(Bank.newOwner(), "customer")).get("/accounts/" + account + "/balance?" + when);
+        Api.Response foreign =
+                api.as(api.token(Bank.newOwner(), "customer")).get("/accounts/" + account + "/balance?" + when);
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.code()).isEqualTo("forbidden");
         Api.Response missing = api.as(bank.admin()).get("/accounts/999999999/balance?" + when);

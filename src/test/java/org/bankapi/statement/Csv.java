@@ -6,8 +6,7 @@ import java.util.List;
 /** A strict RFC 4180 reader for the tests: CRLF records, quoted fields with doubled quotes and line breaks. */
 final class Csv {
 
-    private Csv() {
-    }
+    private Csv() {}
 
     static List<List<String>> parse(String text) {
         List<List<String>> records = new ArrayList<>();

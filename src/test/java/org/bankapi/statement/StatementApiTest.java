@@ -45,14 +45,20 @@ class StatementApiTest extends ApiTest {
                     + (cursor == null ? "" : "&cursor=" + cursor);
             JsonNode page = ok(api.as(token).get(path)).json();
             if (opening != null) {
-                assertThat(page.get("opening_balance").asString()).as("every page shows the window's opening").isEqualTo(opening);
-                assertThat(page.get("closing_balance").asString()).as("every page shows the window's closing").isEqualTo(closing);
+                assertThat(page.get("opening_balance").asString())
+                        .as("every page shows the window's opening")
+                        .isEqualTo(opening);
+                assertThat(page.get("closing_balance").asString())
+                        .as("every page shows the window's closing")
+                        .isEqualTo(closing);
             }
             opening = page.get("opening_balance").asString();
             closing = page.get("closing_balance").asString();
             assertThat(page.get("entries").size()).isLessThanOrEqualTo(limit);
             page.get("entries").forEach(entries::add);
-            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asString();
+            cursor = page.get("next_cursor").isNull()
+                    ? null
+                    : page.get("next_cursor").asString();
         } while (cursor != null);
         return entries;
     }
@@ -72,7 +78,8 @@ class StatementApiTest extends ApiTest {
 
         Instant from = opened;
         Instant to = Instant.now().plusSeconds(60);
-        JsonNode statement = ok(api.as(token).get("/accounts/" + a + "/statement?from=" + q(from) + "&to=" + q(to))).json();
+        JsonNode statement = ok(api.as(token).get("/accounts/" + a + "/statement?from=" + q(from) + "&to=" + q(to)))
+                .json();
 
         assertThat(statement.get("account_id").asLong()).isEqualTo(a);
         assertThat(statement.get("currency").asString()).isEqualTo("EUR");
@@ -87,13 +94,17 @@ class StatementApiTest extends ApiTest {
                 .containsExactly("deposit", "deposit", "transfer", "withdrawal");
         assertThat(entries.valueStream().map(e -> e.get("amount").asString()).toList())
                 .containsExactly("100.00", "50.00", "-30.25", "-20.00");
-        assertThat(entries.valueStream().map(e -> e.get("balance_after").asString()).toList())
+        assertThat(entries.valueStream()
+                        .map(e -> e.get("balance_after").asString())
+                        .toList())
                 .containsExactly("100.00", "150.00", "119.75", "99.75");
         assertThat(entries.get(0).get("description").asString()).isEqualTo("initial deposit");
         assertThat(entries.get(1).get("description").isNull()).isTrue();
         assertThat(entries.get(0).get("transaction_id").asLong()).isPositive();
 
-        JsonNode credited = ok(api.as(bank.admin()).get("/accounts/" + b + "/statement?from=" + q(from) + "&to=" + q(to))).json();
+        JsonNode credited = ok(api.as(bank.admin())
+                        .get("/accounts/" + b + "/statement?from=" + q(from) + "&to=" + q(to)))
+                .json();
         assertThat(credited.get("entries")).hasSize(1);
         assertThat(credited.get("entries").get(0).get("amount").asString()).isEqualTo("30.25");
         assertThat(credited.get("entries").get(0).get("transaction_id").asLong())
@@ -106,21 +117,27 @@ class StatementApiTest extends ApiTest {
         Bank bank = new Bank(api);
         long account = bank.openAccount(Bank.newOwner(), "10.00");
         ZonedDateTime before = ZonedDateTime.now(ZoneOffset.UTC);
-        JsonNode statement = ok(api.as(bank.admin()).get("/accounts/" + account + "/statement")).json();
+        JsonNode statement = ok(api.as(bank.admin()).get("/accounts/" + account + "/statement"))
+                .json();
         ZonedDateTime after = ZonedDateTime.now(ZoneOffset.UTC);
 
         Instant from = Instant.parse(statement.get("from").asString());
         Instant to = Instant.parse(statement.get("to").asString());
         List<Instant> months = List.of(before, after).stream()
-                .map(t -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1).toInstant()).toList();
+                .map(t -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1).toInstant())
+                .toList();
         assertThat(from).isIn(months);
         assertThat(to).isEqualTo(from.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
         assertThat(statement.get("entries")).hasSize(1);
         assertThat(statement.get("closing_balance").asString()).isEqualTo("10.00");
 
-        JsonNode fromOnly = ok(api.as(bank.admin()).get("/accounts/" + account + "/statement?from=2026-02-01T00:00:00Z")).json();
+        JsonNode fromOnly = ok(api.as(bank.admin())
+                        .get("/accounts/" + account + "/statement?from=2026-02-01T00:00:00Z"))
+                .json();
         assertThat(fromOnly.get("to").asString()).isEqualTo("2026-03-01T00:00:00Z");
-        JsonNode toOnly = ok(api.as(bank.admin()).get("/accounts/" + account + "/statement?to=2026-03-31T00:00:00%2B02:00")).json();
+        JsonNode toOnly = ok(api.as(bank.admin())
+                        .get("/accounts/" + account + "/statement?to=2026-03-31T00:00:00%2B02:00"))
+                .json();
         assertThat(toOnly.get("from").asString()).isEqualTo("2026-02-28T22:00:00Z");
     }
 
@@ -134,7 +151,8 @@ class StatementApiTest extends ApiTest {
         long other = bank.openAccount(Bank.newOwner(), "500.00");
         bank.randomTraffic(random, account, other, 30);
         String token = api.token(owner, "customer");
-        Instant start = Instant.parse(bank.account(account).get("created_at").asString()).minusSeconds(1);
+        Instant start = Instant.parse(bank.account(account).get("created_at").asString())
+                .minusSeconds(1);
         Instant end = Instant.now().plusSeconds(1);
         List<JsonNode> all = allEntries(api, token, account, start, end, 1000);
         assertThat(all.size()).isGreaterThan(10);
@@ -149,16 +167,26 @@ class StatementApiTest extends ApiTest {
             }
             int limit = 1 + random.nextInt(7);
             List<JsonNode> window = allEntries(api, token, account, from, to, limit);
-            List<JsonNode> expected = all.stream().filter(e -> !createdAt(e).isBefore(from) && createdAt(e).isBefore(to)).toList();
-            assertThat(window.stream().map(JsonNode::toString).toList()).isEqualTo(expected.stream().map(JsonNode::toString).toList());
+            List<JsonNode> expected = all.stream()
+                    .filter(e -> !createdAt(e).isBefore(from) && createdAt(e).isBefore(to))
+                    .toList();
+            assertThat(window.stream().map(JsonNode::toString).toList())
+                    .isEqualTo(expected.stream().map(JsonNode::toString).toList());
 
-            JsonNode first = ok(api.as(token).get("/accounts/" + account + "/statement?from=" + q(from) + "&to=" + q(to) + "&limit=1")).json();
+            JsonNode first = ok(api.as(token)
+                            .get("/accounts/" + account + "/statement?from=" + q(from) + "&to=" + q(to) + "&limit=1"))
+                    .json();
             BigDecimal opening = new BigDecimal(first.get("opening_balance").asString());
             BigDecimal closing = new BigDecimal(first.get("closing_balance").asString());
-            BigDecimal sum = window.stream().map(e -> new BigDecimal(e.get("amount").asString())).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal sum = window.stream()
+                    .map(e -> new BigDecimal(e.get("amount").asString()))
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
             assertThat(opening.add(sum)).as("window %s to %s", from, to).isEqualByComparingTo(closing);
-            String openingExpected = all.stream().filter(e -> createdAt(e).isBefore(from)).reduce((x, y) -> y)
-                    .map(e -> e.get("balance_after").asString()).orElse("0.00");
+            String openingExpected = all.stream()
+                    .filter(e -> createdAt(e).isBefore(from))
+                    .reduce((x, y) -> y)
+                    .map(e -> e.get("balance_after").asString())
+                    .orElse("0.00");
             assertThat(first.get("opening_balance").asString()).isEqualTo(openingExpected);
         }
     }
@@ -169,8 +197,10 @@ class StatementApiTest extends ApiTest {
         Bank bank = new Bank(api);
         long account = bank.openAccount(Bank.newOwner(), "100.00");
         long other = bank.openAccount(Bank.newOwner(), "100.00");
-        Instant from = Instant.parse(bank.account(account).get("created_at").asString()).plusMillis(1);
-        String path = "/accounts/" + account + "/statement?limit=1000&from=" + q(from) + "&to=" + q(from.plusSeconds(3600));
+        Instant from = Instant.parse(bank.account(account).get("created_at").asString())
+                .plusMillis(1);
+        String path =
+                "/accounts/" + account + "/statement?limit=1000&from=" + q(from) + "&to=" + q(from.plusSeconds(3600));
         java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean(true);
         Thread traffic = Thread.ofVirtual().start(() -> {
             Random random = new Random(3);
@@ -181,12 +211,17 @@ class StatementApiTest extends ApiTest {
         try {
             for (int i = 0; i < 25; i++) {
                 JsonNode statement = ok(api.as(bank.admin()).get(path)).json();
-                BigDecimal running = new BigDecimal(statement.get("opening_balance").asString());
+                BigDecimal running =
+                        new BigDecimal(statement.get("opening_balance").asString());
                 for (JsonNode entry : statement.get("entries")) {
                     running = running.add(new BigDecimal(entry.get("amount").asString()));
-                    assertThat(new BigDecimal(entry.get("balance_after").asString())).isEqualByComparingTo(running);
+                    assertThat(new BigDecimal(entry.get("balance_after").asString()))
+                            .isEqualByComparingTo(running);
                 }
-                assertThat(running).as("read %d", i).isEqualByComparingTo(new BigDecimal(statement.get("closing_balance").asString()));
+                assertThat(running)
+                        .as("read %d", i)
+                        .isEqualByComparingTo(
+                                new BigDecimal(statement.get("closing_balance").asString()));
             }
         } finally {
             moving.set(false);
@@ -212,40 +247,72 @@ class StatementApiTest extends ApiTest {
         String owner = Bank.newOwner();
         String token = api.token(owner, "customer");
         long account = bank.openAccount(owner, "1000.00");
-        List<String> descriptions = List.of("plain", "rent, November", "the \"best\" shop", "two\nlines",
-                "=HYPERLINK(\"http://evil\")", "+1 bonus", "-minus", "@SUM(A1)", "café ü 💶");
+        List<String> descriptions = List.of(
+                "plain",
+                "rent, November",
+                "the \"best\" shop",
+                "two\nlines",
+                "=HYPERLINK(\"http://evil\")",
+                "+1 bonus",
+                "-minus",
+                "@SUM(A1)",
+                "café ü 💶");
         for (String description : descriptions) {
-            ok(api.as(token).post("/transactions", Map.of("type", "withdrawal", "account_id", account, "amount", "1.10",
-                    "description", description)));
+            ok(api.as(token)
+                    .post(
+                            "/transactions",
+                            Map.of(
+                                    "type",
+                                    "withdrawal",
+                                    "account_id",
+                                    account,
+                                    "amount",
+                                    "1.10",
+                                    "description",
+                                    description)));
         }
         Instant from = Instant.parse(bank.account(account).get("created_at").asString());
         Instant to = Instant.now().plusSeconds(5);
         String window = "from=" + q(from) + "&to=" + q(to);
         List<JsonNode> json = allEntries(api, token, account, from, to, 3);
 
-        Api.Response byAccept = api.as(token).header("Accept", "text/csv").get("/accounts/" + account + "/statement?" + window);
+        Api.Response byAccept =
+                api.as(token).header("Accept", "text/csv").get("/accounts/" + account + "/statement?" + window);
         Api.Response byFormat = api.as(token).get("/accounts/" + account + "/statement?format=csv&" + window);
         for (Api.Response csv : List.of(byAccept, byFormat)) {
             assertThat(csv.status()).as(csv.toString()).isEqualTo(200);
             assertThat(csv.header("Content-Type")).startsWith("text/csv");
             assertThat(csv.header("Content-Disposition")).startsWith("attachment; filename=\"statement-" + account);
             List<List<String>> rows = Csv.parse(csv.text());
-            assertThat(rows.getFirst()).containsExactly("transaction_id", "created_at", "type", "description", "amount", "balance_after");
+            assertThat(rows.getFirst())
+                    .containsExactly("transaction_id", "created_at", "type", "description", "amount", "balance_after");
             assertThat(rows).hasSize(json.size() + 1);
             for (int i = 0; i < json.size(); i++) {
                 JsonNode entry = json.get(i);
                 List<String> row = rows.get(i + 1);
-                assertThat(Long.parseLong(row.get(0))).isEqualTo(entry.get("transaction_id").asLong());
+                assertThat(Long.parseLong(row.get(0)))
+                        .isEqualTo(entry.get("transaction_id").asLong());
                 assertThat(Instant.parse(row.get(1))).isEqualTo(createdAt(entry));
                 assertThat(row.get(2)).isEqualTo(entry.get("type").asString());
-                String description = entry.get("description").isNull() ? "" : entry.get("description").asString();
+                String description = entry.get("description").isNull()
+                        ? ""
+                        : entry.get("description").asString();
                 assertThat(row.get(3)).isIn(description, "'" + description);
                 assertThat(row.get(4)).isEqualTo(entry.get("amount").asString());
                 assertThat(row.get(5)).isEqualTo(entry.get("balance_after").asString());
             }
             List<String> shown = rows.stream().skip(2).map(row -> row.get(3)).toList();
-            assertThat(shown).containsExactly("plain", "rent, November", "the \"best\" shop", "two\nlines",
-                    "'=HYPERLINK(\"http://evil\")", "'+1 bonus", "'-minus", "'@SUM(A1)", "café ü 💶");
+            assertThat(shown)
+                    .containsExactly(
+                            "plain",
+                            "rent, November",
+                            "the \"best\" shop",
+                            "two\nlines",
+                            "'=HYPERLINK(\"http://evil\")",
+                            "'+1 bonus",
+                            "'-minus",
+                            "'@SUM(A1)",
+                            "café ü 💶");
             assertThat(rows.get(2).get(4)).isEqualTo("-1.10");
         }
         assertThat(byAccept.text()).isEqualTo(byFormat.text());
@@ -259,9 +326,12 @@ class StatementApiTest extends ApiTest {
         String window = "from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z";
         Api.Response csv = api.as(bank.admin()).get("/accounts/" + account + "/statement?format=csv&" + window);
         assertThat(csv.text()).isEqualTo(StatementCsv.HEADER + "\r\n");
-        JsonNode json = ok(api.as(bank.admin()).get("/accounts/" + account + "/statement?" + window)).json();
+        JsonNode json = ok(api.as(bank.admin()).get("/accounts/" + account + "/statement?" + window))
+                .json();
         assertThat(json.get("entries")).isEmpty();
-        assertThat(json.get("opening_balance").asString()).isEqualTo("0.00").isEqualTo(json.get("closing_balance").asString());
+        assertThat(json.get("opening_balance").asString())
+                .isEqualTo("0.00")
+                .isEqualTo(json.get("closing_balance").asString());
     }
 
     @Test
@@ -295,8 +365,11 @@ class StatementApiTest extends ApiTest {
         assertThat(csv.status()).isEqualTo(400);
         assertThat(csv.header("Content-Type")).startsWith("application/problem+json");
 
-        assertThat(api.as(bank.admin()).get(path + "from=2025-01-01T00:00:00Z&to=2026-01-02T00:00:00Z").status())
-                .as("exactly 366 days").isEqualTo(200);
+        assertThat(api.as(bank.admin())
+                        .get(path + "from=2025-01-01T00:00:00Z&to=2026-01-02T00:00:00Z")
+                        .status())
+                .as("exactly 366 days")
+                .isEqualTo(200);
         assertThat(api.as(bank.admin()).get(path + "limit=1000").status()).isEqualTo(200);
     }
 
@@ -321,6 +394,7 @@ class StatementApiTest extends ApiTest {
             assertThat(response.status()).as(response.toString()).isEqualTo(404);
             assertThat(response.code()).isEqualTo("not_found");
         }
-        assertThat(api.anonymous().get("/accounts/" + account + "/statement").status()).isEqualTo(401);
+        assertThat(api.anonymous().get("/accounts/" + account + "/statement").status())
+                .isEqualTo(401);
     }
 }

@@ -32,28 +32,36 @@ class StatementQueriesExplainTest extends ApiTest {
     }
 
     private String explain(String sql) {
-        return String.join("\n", db.sql("EXPLAIN " + sql)
-                .param("account", account)
-                .param("from", Timestamp.from(Instant.parse("2026-01-01T00:00:00Z")))
-                .param("to", Timestamp.from(Instant.now().plusSeconds(3600)))
-                .param("instant", Timestamp.from(Instant.now()))
-                .param("after", 1L)
-                .param("limit", 201)
-                .query(String.class).list());
+        return String.join(
+                "\n",
+                db.sql("EXPLAIN " + sql)
+                        .param("account", account)
+                        .param("from", Timestamp.from(Instant.parse("2026-01-01T00:00:00Z")))
+                        .param("to", Timestamp.from(Instant.now().plusSeconds(3600)))
+                        .param("instant", Timestamp.from(Instant.now()))
+                        .param("after", 1L)
+                        .param("limit", 201)
+                        .query(String.class)
+                        .list());
     }
 
     @Test
     void aStatementPageIsOneRangeOfTheAccountTimeIndexJoinedToTransactionsByKey() {
         String plan = explain(StatementRepository.ENTRIES + StatementRepository.AFTER_CURSOR
                 + " ORDER BY e.created_at, e.id LIMIT :limit");
-        assertThat(plan).contains("ledger_entries_account_time_idx").doesNotContain("Seq Scan").doesNotContain("Sort");
+        assertThat(plan)
+                .contains("ledger_entries_account_time_idx")
+                .doesNotContain("Seq Scan")
+                .doesNotContain("Sort");
         assertThat(plan).containsPattern("Index (Only )?Scan using transactions_\\d{4}_\\d{2}_pkey");
     }
 
     @Test
     void aBalanceAtAnInstantIsOneBackwardStepInTheAccountTimeIndex() {
         String plan = explain(StatementRepository.BALANCE_BEFORE);
-        assertThat(plan).containsPattern("Index (Only )?Scan Backward using ledger_entries_account_time_idx")
-                .doesNotContain("Seq Scan").doesNotContain("Sort");
+        assertThat(plan)
+                .containsPattern("Index (Only )?Scan Backward using ledger_entries_account_time_idx")
+                .doesNotContain("Seq Scan")
+                .doesNotContain("Sort");
     }
 }

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Api {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
     private final TokenIssuer issuer;
@@ -77,7 +78,8 @@ public final class Api {
         }
 
         public Response send(String method, String path, Object body) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
@@ -86,7 +88,8 @@ public final class Api {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
                 String text = body instanceof String s ? s : JSON.writeValueAsString(body);
-                request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(text));
             }
             try {
                 return new Response(CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString()));

@@ -10,14 +10,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * Every test class shares one Spring context (same configuration), and tests isolate themselves by
  * opening their own accounts rather than by truncating tables.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "bank.warmup.ms-max=0",
-    "JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
-    "BANK_DATA_DIR=target/test-data",
-    "RATE_LIMIT_PER_SECOND=0",
-    // the hold tests run the sweeper themselves, so they can see a hold past its expiry before it is swept
-    "bank.holds.sweep-interval=PT1H"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "bank.warmup.ms-max=0",
+            "JWT_SECRET_KEY=" + ApiTest.JWT_SECRET,
+            "BANK_DATA_DIR=target/test-data",
+            "RATE_LIMIT_PER_SECOND=0",
+            // the hold tests run the sweeper themselves, so they can see a hold past its expiry before it is swept
+            "bank.holds.sweep-interval=PT1H"
+        })
 @org.springframework.context.annotation.Import(StatementCounter.Wrapping.class)
 public abstract class ApiTest {
 

@@ -1,5 +1,7 @@
 package org.bankapi.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,8 +10,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Shorthands for the tests: open an account, move money, read a balance, each asserting success. */
 public final class Bank {
@@ -59,7 +59,10 @@ public final class Bank {
     }
 
     public Api.Response transfer(String token, long from, long to, String amount) {
-        return api.as(token).post("/transactions", Map.of("type", "transfer", "account_id", from, "target_account_id", to, "amount", amount));
+        return api.as(token)
+                .post(
+                        "/transactions",
+                        Map.of("type", "transfer", "account_id", from, "target_account_id", to, "amount", amount));
     }
 
     public Api.Response deposit(String token, long account, String amount) {
@@ -67,7 +70,8 @@ public final class Bank {
     }
 
     public Api.Response withdraw(String token, long account, String amount) {
-        return api.as(token).post("/transactions", Map.of("type", "withdrawal", "account_id", account, "amount", amount));
+        return api.as(token)
+                .post("/transactions", Map.of("type", "withdrawal", "account_id", account, "amount", amount));
     }
 
     /**

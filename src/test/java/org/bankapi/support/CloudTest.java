@@ -35,14 +35,16 @@ import reactor.core.publisher.Mono;
  * Azure SDK, and a Sentinel ingestion endpoint. Azure AD is the only way in (no HS256 fallback).
  * The context has its own database, so Key Vault-wrapped keys never meet the local-key-file tests.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "bank.warmup.ms-max=0",
-    "AZURE_AD_CLIENT_ID=" + CloudTest.CLIENT_ID,
-    "BANK_DATA_DIR=target/cloud-test-data",
-    "RATE_LIMIT_PER_SECOND=0",
-    "SENTINEL_TOKEN=" + SentinelStandIn.TOKEN,
-    "KEY_VAULT_KEY_NAME=" + CloudTest.KEY_NAME
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "bank.warmup.ms-max=0",
+            "AZURE_AD_CLIENT_ID=" + CloudTest.CLIENT_ID,
+            "BANK_DATA_DIR=target/cloud-test-data",
+            "RATE_LIMIT_PER_SECOND=0",
+            "SENTINEL_TOKEN=" + SentinelStandIn.TOKEN,
+            "KEY_VAULT_KEY_NAME=" + CloudTest.KEY_NAME
+        })
 @Import(CloudTest.KeyVaultTransport.class)
 public abstract class CloudTest {
 
@@ -57,15 +59,21 @@ public abstract class CloudTest {
 
     static {
         try {
-            ISSUER = new MockOAuth2Server(new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(ISSUER_KEYS)));
+            ISSUER = new MockOAuth2Server(
+                    new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(ISSUER_KEYS)));
             ISSUER.start();
             // the issuer's first answer is slow on a cold JVM: warm it before the service asks
-            java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    ISSUER.wellKnownUrl(ISSUER_ID).uri()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            ISSUER.wellKnownUrl(ISSUER_ID).uri())
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding());
             KEY_VAULT = new KeyVaultStandIn(Path.of("target"));
             KEY_VAULT.rotate(KEY_NAME);
             SENTINEL = new SentinelStandIn();
-            try (Connection c = EmbeddedDatabase.get().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = EmbeddedDatabase.get().getPostgresDatabase().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + DATABASE);
             }
         } catch (Exception e) {
@@ -93,9 +101,13 @@ public abstract class CloudTest {
         return token(ISSUER_ID, subject, List.of(CLIENT_ID), Map.of("roles", roles), 3600);
     }
 
-    protected static String token(String issuerId, String subject, List<String> audience, Map<String, Object> claims, long expirySeconds) {
-        return ISSUER.issueToken(issuerId, CLIENT_ID,
-                new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", audience, claims, expirySeconds)).serialize();
+    protected static String token(
+            String issuerId, String subject, List<String> audience, Map<String, Object> claims, long expirySeconds) {
+        return ISSUER.issueToken(
+                        issuerId,
+                        CLIENT_ID,
+                        new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", audience, claims, expirySeconds))
+                .serialize();
     }
 
     protected static String newSubject() {
@@ -121,8 +133,11 @@ public abstract class CloudTest {
 
         private static JWK generate() {
             try {
-                return new RSAKeyGenerator(2048).keyID("kid-" + UUID.randomUUID()).keyUse(KeyUse.SIGNATURE)
-                        .algorithm(com.nimbusds.jose.JWSAlgorithm.RS256).generate();
+                return new RSAKeyGenerator(2048)
+                        .keyID("kid-" + UUID.randomUUID())
+                        .keyUse(KeyUse.SIGNATURE)
+                        .algorithm(com.nimbusds.jose.JWSAlgorithm.RS256)
+                        .generate();
             } catch (JOSEException e) {
                 throw new IllegalStateException(e);
             }
@@ -136,15 +151,17 @@ public abstract class CloudTest {
     static class KeyVaultTransport {
         @Bean
         KeyVaultKey.Transport keyVaultTransport() throws Exception {
-            TokenCredential credential = request -> Mono.just(new AccessToken(KeyVaultStandIn.TOKEN, OffsetDateTime.now().plusHours(1)));
-            var netty = reactor.netty.http.client.HttpClient.create()
-                    .secure(ssl -> {
-                        try {
-                            ssl.sslContext(SslContextBuilder.forClient().trustManager(KEY_VAULT.trustManagers()).build());
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
+            TokenCredential credential = request -> Mono.just(
+                    new AccessToken(KeyVaultStandIn.TOKEN, OffsetDateTime.now().plusHours(1)));
+            var netty = reactor.netty.http.client.HttpClient.create().secure(ssl -> {
+                try {
+                    ssl.sslContext(SslContextBuilder.forClient()
+                            .trustManager(KEY_VAULT.trustManagers())
+                            .build());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             return new KeyVaultKey.Transport(credential, new NettyAsyncHttpClientBuilder(netty).build(), true);
         }
     }

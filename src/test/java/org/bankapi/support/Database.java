@@ -10,8 +10,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 /** Direct SQL on the test database, as an auditor or a superuser would read it, bypassing the service. */
 public final class Database {
 
-    private Database() {
-    }
+    private Database() {}
 
     public static JdbcClient superuser() {
         return JdbcClient.create(dataSource());

@@ -15,8 +15,7 @@ public final class EmbeddedDatabase {
     private static EmbeddedPostgres postgres;
     private static Path dataDirectory;
 
-    private EmbeddedDatabase() {
-    }
+    private EmbeddedDatabase() {}
 
     public static synchronized EmbeddedPostgres get() {
         if (postgres == null) {
@@ -65,7 +64,8 @@ public final class EmbeddedDatabase {
         try {
             postgres.close();
             try (Stream<Path> files = Files.walk(dataDirectory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         } catch (IOException ignored) {
             // the JVM is exiting

@@ -23,8 +23,11 @@ public final class ExplainingDataSource {
 
         /** "Execution Time: 0.123 ms" of the plan, in ms. */
         public double executionMs() {
-            return plan.lines().filter(l -> l.contains("Execution Time:")).findFirst()
-                    .map(l -> Double.parseDouble(l.replaceAll(".*Execution Time: ([0-9.]+) ms.*", "$1"))).orElse(-1.0);
+            return plan.lines()
+                    .filter(l -> l.contains("Execution Time:"))
+                    .findFirst()
+                    .map(l -> Double.parseDouble(l.replaceAll(".*Execution Time: ([0-9.]+) ms.*", "$1")))
+                    .orElse(-1.0);
         }
     }
 
@@ -46,8 +49,7 @@ public final class ExplainingDataSource {
         return all;
     }
 
-    private record Setter(Method method, Object[] args) {
-    }
+    private record Setter(Method method, Object[] args) {}
 
     @SuppressWarnings("unchecked")
     private <T> T wrap(Class<T> type, T target) {
@@ -56,8 +58,11 @@ public final class ExplainingDataSource {
             if (result instanceof Connection c && type == DataSource.class) {
                 return wrap(Connection.class, c);
             }
-            if (type == Connection.class && result instanceof PreparedStatement ps && method.getName().equals("prepareStatement")
-                    && args[0] instanceof String sql && sql.stripLeading().toUpperCase().startsWith("SELECT")) {
+            if (type == Connection.class
+                    && result instanceof PreparedStatement ps
+                    && method.getName().equals("prepareStatement")
+                    && args[0] instanceof String sql
+                    && sql.stripLeading().toUpperCase().startsWith("SELECT")) {
                 return explaining((Connection) target, ps, sql);
             }
             return result;
@@ -66,13 +71,19 @@ public final class ExplainingDataSource {
 
     private PreparedStatement explaining(Connection connection, PreparedStatement target, String sql) {
         List<Setter> setters = new ArrayList<>();
-        return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
+        return (PreparedStatement) Proxy.newProxyInstance(
+                PreparedStatement.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class},
                 (self, method, args) -> {
-                    if (method.getName().startsWith("set") && args != null && args.length >= 2 && args[0] instanceof Integer) {
+                    if (method.getName().startsWith("set")
+                            && args != null
+                            && args.length >= 2
+                            && args[0] instanceof Integer) {
                         setters.add(new Setter(method, args));
                     }
                     if (method.getName().equals("executeQuery") && (args == null || args.length == 0)) {
-                        try (PreparedStatement explain = connection.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
+                        try (PreparedStatement explain =
+                                connection.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
                             for (Setter setter : setters) {
                                 invoke(setter.method(), explain, setter.args());
                             }

@@ -15,7 +15,6 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +41,8 @@ public final class KeyVaultStandIn implements AutoCloseable {
 
     public static final String TOKEN = "key-vault-test-token";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern PATH = Pattern.compile("/keys/([A-Za-z0-9-]+)(?:/([A-Za-z0-9]*))?(?:/(wrapkey|unwrapkey))?/?");
+    private static final Pattern PATH =
+            Pattern.compile("/keys/([A-Za-z0-9-]+)(?:/([A-Za-z0-9]*))?(?:/(wrapkey|unwrapkey))?/?");
 
     private final HttpsServer server;
     private final KeyStore trust;
@@ -51,17 +51,37 @@ public final class KeyVaultStandIn implements AutoCloseable {
     public final AtomicInteger wrapCalls = new AtomicInteger();
     private volatile boolean down;
 
-    private record Version(String version, KeyPair pair) {
-    }
+    private record Version(String version, KeyPair pair) {}
 
     public KeyVaultStandIn(Path workDir) throws Exception {
         Files.createDirectories(workDir);
         Path store = workDir.resolve("kv-" + UUID.randomUUID() + ".p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "kv", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "kv",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (keytool.waitFor() != 0) {
             throw new IllegalStateException("keytool failed: " + output);
@@ -99,7 +119,8 @@ public final class KeyVaultStandIn implements AutoCloseable {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         String version = UUID.randomUUID().toString().replace("-", "");
-        keys.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(new Version(version, generator.generateKeyPair()));
+        keys.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(new Version(version, generator.generateKeyPair()));
         return url() + "/keys/" + name + "/" + version;
     }
 
@@ -111,14 +132,22 @@ public final class KeyVaultStandIn implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (down) {
-                send(exchange, 503, Map.of("error", Map.of("code", "ServiceUnavailable", "message", "down for the test")));
+                send(
+                        exchange,
+                        503,
+                        Map.of("error", Map.of("code", "ServiceUnavailable", "message", "down for the test")));
                 return;
             }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !auth.equals("Bearer " + TOKEN)) {
-                exchange.getResponseHeaders().add("WWW-Authenticate",
-                        "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://vault.azure.net\"");
-                send(exchange, 401, Map.of("error", Map.of("code", "Unauthorized", "message", "bearer token required")));
+                exchange.getResponseHeaders()
+                        .add(
+                                "WWW-Authenticate",
+                                "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://vault.azure.net\"");
+                send(
+                        exchange,
+                        401,
+                        Map.of("error", Map.of("code", "Unauthorized", "message", "bearer token required")));
                 return;
             }
             Matcher m = PATH.matcher(exchange.getRequestURI().getPath());
@@ -128,8 +157,12 @@ public final class KeyVaultStandIn implements AutoCloseable {
             }
             String name = m.group(1);
             List<Version> versions = keys.get(name);
-            Version version = m.group(2) == null || m.group(2).isEmpty() ? versions.getLast()
-                    : versions.stream().filter(v -> v.version().equals(m.group(2))).findFirst().orElse(null);
+            Version version = m.group(2) == null || m.group(2).isEmpty()
+                    ? versions.getLast()
+                    : versions.stream()
+                            .filter(v -> v.version().equals(m.group(2)))
+                            .findFirst()
+                            .orElse(null);
             if (version == null) {
                 send(exchange, 404, Map.of("error", Map.of("code", "KeyNotFound", "message", "no such version")));
                 return;
@@ -144,17 +177,24 @@ public final class KeyVaultStandIn implements AutoCloseable {
                 key.put("key_ops", List.of("wrapKey", "unwrapKey"));
                 key.put("n", b64(unsigned(pub.getModulus())));
                 key.put("e", b64(unsigned(pub.getPublicExponent())));
-                send(exchange, 200, Map.of("key", key, "attributes", Map.of("enabled", true, "recoveryLevel", "Recoverable")));
+                send(
+                        exchange,
+                        200,
+                        Map.of("key", key, "attributes", Map.of("enabled", true, "recoveryLevel", "Recoverable")));
                 return;
             }
             JsonNode request = JSON.readTree(body);
             if (!"RSA-OAEP-256".equals(request.path("alg").asString())) {
-                send(exchange, 400, Map.of("error", Map.of("code", "BadParameter", "message", "alg must be RSA-OAEP-256")));
+                send(
+                        exchange,
+                        400,
+                        Map.of("error", Map.of("code", "BadParameter", "message", "alg must be RSA-OAEP-256")));
                 return;
             }
             byte[] value = Base64.getUrlDecoder().decode(request.path("value").asString());
             Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");
-            OAEPParameterSpec oaep = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+            OAEPParameterSpec oaep =
+                    new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
             byte[] result;
             if ("wrapkey".equals(operation)) {
                 wrapCalls.incrementAndGet();
@@ -200,5 +240,4 @@ public final class KeyVaultStandIn implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
-
 }

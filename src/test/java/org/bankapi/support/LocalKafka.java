@@ -18,8 +18,7 @@ public final class LocalKafka {
     public static final int PARTITIONS = 3;
     private static EmbeddedKafkaKraftBroker broker;
 
-    private LocalKafka() {
-    }
+    private LocalKafka() {}
 
     /** Starts the broker on first call; returns its bootstrap servers ({@code 127.0.0.1:port}). */
     public static synchronized String start() {

@@ -16,8 +16,7 @@ import java.util.Base64;
  */
 public final class LocalServices {
 
-    private LocalServices() {
-    }
+    private LocalServices() {}
 
     public static void start() {
         Path dataDir = Path.of(value("BANK_DATA_DIR", "data")).toAbsolutePath();

@@ -50,6 +50,5 @@ public record PrometheusText(List<Sample> samples) {
         return samples.stream().anyMatch(s -> s.name().equals(name));
     }
 
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 }

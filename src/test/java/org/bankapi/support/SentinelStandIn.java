@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SentinelStandIn implements AutoCloseable {
 
     public static final String TOKEN = "sentinel-test-token";
-    public static final String PATH = "/dataCollectionRules/dcr-00000000000000000000000000000000/streams/Custom-BankAudit_CL";
+    public static final String PATH =
+            "/dataCollectionRules/dcr-00000000000000000000000000000000/streams/Custom-BankAudit_CL";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpServer server;

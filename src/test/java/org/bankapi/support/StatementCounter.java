@@ -27,8 +27,7 @@ public final class StatementCounter {
     public static final String REQUEST_ID_PREFIX = "count-";
     private static final Map<String, List<String>> BY_REQUEST = new ConcurrentHashMap<>();
 
-    private StatementCounter() {
-    }
+    private StatementCounter() {}
 
     /** The statements executed while serving the request with this X-Request-Id. */
     public static List<String> statementsOf(String requestId) {
@@ -38,7 +37,9 @@ public final class StatementCounter {
     private static void record(String sql) {
         String requestId = MDC.get(RequestIdFilter.MDC_KEY);
         if (requestId != null && requestId.startsWith(REQUEST_ID_PREFIX)) {
-            BY_REQUEST.computeIfAbsent(requestId, id -> new CopyOnWriteArrayList<>()).add(sql);
+            BY_REQUEST
+                    .computeIfAbsent(requestId, id -> new CopyOnWriteArrayList<>())
+                    .add(sql);
         }
     }
 
@@ -64,15 +65,21 @@ public final class StatementCounter {
     @SuppressWarnings("unchecked")
     private static <T> T wrap(Class<T> type, T target, String preparedSql) {
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
-            if (type != DataSource.class && type != Connection.class && method.getName().startsWith("execute")) {
+            if (type != DataSource.class
+                    && type != Connection.class
+                    && method.getName().startsWith("execute")) {
                 record(preparedSql != null ? preparedSql : String.valueOf(args == null ? "?" : args[0]));
             }
             Object result = invoke(method, target, args);
             if (result instanceof Connection c && type == DataSource.class) {
                 return wrap(Connection.class, c, null);
             }
-            if (type == Connection.class && result instanceof Statement && Statement.class.isAssignableFrom(method.getReturnType())) {
-                String sql = result instanceof PreparedStatement && args != null && args[0] instanceof String text ? text : null;
+            if (type == Connection.class
+                    && result instanceof Statement
+                    && Statement.class.isAssignableFrom(method.getReturnType())) {
+                String sql = result instanceof PreparedStatement && args != null && args[0] instanceof String text
+                        ? text
+                        : null;
                 return wrap((Class<Object>) method.getReturnType(), result, sql);
             }
             return result;

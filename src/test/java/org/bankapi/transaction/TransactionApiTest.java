@@ -31,7 +31,8 @@ class TransactionApiTest extends ApiTest {
         assertThat(tx.get("currency").asString()).isEqualTo("EUR");
         assertThat(tx.get("account_id").asLong()).isEqualTo(a);
         assertThat(tx.get("target_account_id").isNull()).isTrue();
-        assertThat(deposit.header("Location")).isEqualTo("/transactions/" + tx.get("id").asLong());
+        assertThat(deposit.header("Location"))
+                .isEqualTo("/transactions/" + tx.get("id").asLong());
 
         assertThat(bank.withdraw(token, a, "20.05").status()).isEqualTo(201);
         Api.Response transfer = bank.transfer(token, a, b, "30.02");
@@ -54,7 +55,11 @@ class TransactionApiTest extends ApiTest {
         assertThat(refused.json().get("status").asInt()).isEqualTo(422);
         assertThat(refused.json().get("title").asString()).isNotBlank();
         assertThat(bank.balance(a)).isEqualTo("10.00");
-        assertThat(api.as(bank.admin()).get("/transactions?account_id=" + a).json().get("items")).hasSize(1);
+        assertThat(api.as(bank.admin())
+                        .get("/transactions?account_id=" + a)
+                        .json()
+                        .get("items"))
+                .hasSize(1);
     }
 
     @Test
@@ -68,8 +73,8 @@ class TransactionApiTest extends ApiTest {
         Api.Response missing = bank.transfer(bank.admin(), eur, 999_999_999L, "1");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.code()).isEqualTo("not_found");
-        Api.Response wrongCurrency = api.as(bank.admin()).post("/transactions",
-                Map.of("type", "deposit", "account_id", eur, "amount", "1", "currency", "USD"));
+        Api.Response wrongCurrency = api.as(bank.admin())
+                .post("/transactions", Map.of("type", "deposit", "account_id", eur, "amount", "1", "currency", "USD"));
         assertThat(wrongCurrency.status()).isEqualTo(422);
         assertThat(wrongCurrency.code()).isEqualTo("currency_mismatch");
         assertThat(bank.balance(eur)).isEqualTo("10.00");
@@ -101,13 +106,18 @@ class TransactionApiTest extends ApiTest {
         long own = bank.openAccount(alice, "10");
         long other = bank.openAccount(Bank.newOwner(), "10");
         long stranger = bank.openAccount(Bank.newOwner(), "10");
-        long incoming = bank.transfer(bank.admin(), other, own, "1").json().get("id").asLong();
-        long foreign = bank.transfer(bank.admin(), other, stranger, "1").json().get("id").asLong();
+        long incoming =
+                bank.transfer(bank.admin(), other, own, "1").json().get("id").asLong();
+        long foreign = bank.transfer(bank.admin(), other, stranger, "1")
+                .json()
+                .get("id")
+                .asLong();
         String token = api.token(alice, "customer");
 
         assertThat(api.as(token).get("/transactions/" + incoming).status()).isEqualTo(200);
         assertThat(api.as(token).get("/transactions/" + foreign).status()).isEqualTo(403);
-        assertThat(api.as(token).get("/transactions?account_id=" + other).status()).isEqualTo(403);
+        assertThat(api.as(token).get("/transactions?account_id=" + other).status())
+                .isEqualTo(403);
         JsonNode mine = api.as(token).get("/transactions").json().get("items");
         List<Long> ids = new ArrayList<>();
         mine.forEach(t -> ids.add(t.get("id").asLong()));
@@ -126,27 +136,41 @@ class TransactionApiTest extends ApiTest {
         }
         bank.transfer(bank.admin(), b, a, "7");
 
-        JsonNode all = api.as(bank.admin()).get("/transactions?account_id=" + a).json().get("items");
+        JsonNode all =
+                api.as(bank.admin()).get("/transactions?account_id=" + a).json().get("items");
         assertThat(all).hasSize(5);
         assertThat(all.get(0).get("type").asString()).isEqualTo("transfer");
         for (int i = 1; i < all.size(); i++) {
-            assertThat(all.get(i).get("id").asLong()).isLessThan(all.get(i - 1).get("id").asLong());
+            assertThat(all.get(i).get("id").asLong())
+                    .isLessThan(all.get(i - 1).get("id").asLong());
         }
-        JsonNode deposits = api.as(bank.admin()).get("/transactions?account_id=" + a + "&type=deposit").json().get("items");
+        JsonNode deposits = api.as(bank.admin())
+                .get("/transactions?account_id=" + a + "&type=deposit")
+                .json()
+                .get("items");
         assertThat(deposits).hasSize(4);
         deposits.forEach(t -> assertThat(t.get("type").asString()).isEqualTo("deposit"));
 
-        JsonNode page1 = api.as(bank.admin()).get("/transactions?account_id=" + a + "&limit=2").json();
-        JsonNode page2 = api.as(bank.admin()).get("/transactions?account_id=" + a + "&limit=2&cursor="
-                + page1.get("next_cursor").asString()).json();
-        JsonNode page3 = api.as(bank.admin()).get("/transactions?account_id=" + a + "&limit=2&cursor="
-                + page2.get("next_cursor").asString()).json();
-        assertThat(page1.get("items").get(0).get("id").asLong()).isEqualTo(all.get(0).get("id").asLong());
-        assertThat(page2.get("items").get(0).get("id").asLong()).isEqualTo(all.get(2).get("id").asLong());
+        JsonNode page1 = api.as(bank.admin())
+                .get("/transactions?account_id=" + a + "&limit=2")
+                .json();
+        JsonNode page2 = api.as(bank.admin())
+                .get("/transactions?account_id=" + a + "&limit=2&cursor="
+                        + page1.get("next_cursor").asString())
+                .json();
+        JsonNode page3 = api.as(bank.admin())
+                .get("/transactions?account_id=" + a + "&limit=2&cursor="
+                        + page2.get("next_cursor").asString())
+                .json();
+        assertThat(page1.get("items").get(0).get("id").asLong())
+                .isEqualTo(all.get(0).get("id").asLong());
+        assertThat(page2.get("items").get(0).get("id").asLong())
+                .isEqualTo(all.get(2).get("id").asLong());
         assertThat(page3.get("items")).hasSize(1);
         assertThat(page3.get("next_cursor").isNull()).isTrue();
 
-        JsonNode adminPage = api.as(bank.admin()).get("/transactions?limit=1&type=transfer").json();
+        JsonNode adminPage =
+                api.as(bank.admin()).get("/transactions?limit=1&type=transfer").json();
         assertThat(adminPage.get("items")).hasSize(1);
         assertThat(adminPage.get("items").get(0).get("type").asString()).isEqualTo("transfer");
     }
@@ -166,12 +190,18 @@ class TransactionApiTest extends ApiTest {
         assertThat(reversal.json().get("amount").asString()).isEqualTo("40.00");
         assertThat(bank.balance(a)).isEqualTo("100.00");
         assertThat(bank.balance(b)).isEqualTo("0.00");
-        assertThat(api.as(bank.admin()).get("/transactions/" + transfer).json().get("status").asString()).isEqualTo("reversed");
+        assertThat(api.as(bank.admin())
+                        .get("/transactions/" + transfer)
+                        .json()
+                        .get("status")
+                        .asString())
+                .isEqualTo("reversed");
 
         Api.Response again = api.as(bank.admin()).post("/transactions/" + transfer + "/reverse", null);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.code()).isEqualTo("already_reversed");
-        Api.Response ofReversal = api.as(bank.admin()).post("/transactions/" + reversal.json().get("id").asLong() + "/reverse", null);
+        Api.Response ofReversal = api.as(bank.admin())
+                .post("/transactions/" + reversal.json().get("id").asLong() + "/reverse", null);
         assertThat(ofReversal.status()).isEqualTo(422);
         assertThat(bank.balance(a)).isEqualTo("100.00");
     }
@@ -185,7 +215,12 @@ class TransactionApiTest extends ApiTest {
         bank.withdraw(bank.admin(), a, "10");
         Api.Response refused = api.as(bank.admin()).post("/transactions/" + deposit + "/reverse", null);
         assertThat(refused.code()).isEqualTo("insufficient_funds");
-        assertThat(api.as(bank.admin()).get("/transactions/" + deposit).json().get("status").asString()).isEqualTo("completed");
+        assertThat(api.as(bank.admin())
+                        .get("/transactions/" + deposit)
+                        .json()
+                        .get("status")
+                        .asString())
+                .isEqualTo("completed");
     }
 
     @Test
@@ -197,6 +232,9 @@ class TransactionApiTest extends ApiTest {
         long deposit = bank.deposit(bank.admin(), a, "1").json().get("id").asLong();
         Api.Response refused = api.as(api.token(alice, "customer")).post("/transactions/" + deposit + "/reverse", null);
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(api.as(bank.admin()).post("/transactions/424242424242/reverse", null).status()).isEqualTo(404);
+        assertThat(api.as(bank.admin())
+                        .post("/transactions/424242424242/reverse", null)
+                        .status())
+                .isEqualTo(404);
     }
 }

@@ -19,7 +19,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 /** The start-up warm-up holds readiness back while it runs, then lets it go, and never changes a row. */
-@TestPropertySource(properties = {"bank.warmup.ms-max=120000", "bank.warmup.workers=2", "bank.warmup.round-ms-target=0"})
+@TestPropertySource(
+        properties = {"bank.warmup.ms-max=120000", "bank.warmup.workers=2", "bank.warmup.round-ms-target=0"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WarmupTest extends ApiTest {
 
@@ -32,15 +33,20 @@ class WarmupTest extends ApiTest {
     @Order(1)
     void readinessIsOutOfServiceUntilTheWarmupHasFinished() throws Exception {
         Api api = api();
-        assertThat(warmup.awaitFinished(Duration.ZERO)).as("a two-minute warm-up is still running").isFalse();
+        assertThat(warmup.awaitFinished(Duration.ZERO))
+                .as("a two-minute warm-up is still running")
+                .isFalse();
         assertThat(api.anonymous().get("/health/ready").status()).isEqualTo(503);
-        assertThat(api.anonymous().get("/health/ready").json().path("status").asString()).isEqualTo("OUT_OF_SERVICE");
+        assertThat(api.anonymous().get("/health/ready").json().path("status").asString())
+                .isEqualTo("OUT_OF_SERVICE");
 
         warmup.stop();
         assertThat(warmup.awaitFinished(Duration.ofSeconds(30))).isTrue();
         assertThat(api.anonymous().get("/health/ready").status()).isEqualTo(200);
         assertThat(api.anonymous().get("/health/ready").text()).contains("UP");
-        assertThat(warmup.requests()).as("the warm-up went through the HTTP read paths").isPositive();
+        assertThat(warmup.requests())
+                .as("the warm-up went through the HTTP read paths")
+                .isPositive();
     }
 
     @Test
@@ -86,7 +92,9 @@ class WarmupTest extends ApiTest {
         assertThat(tables).contains("accounts_low", "audit_log", "idempotency_keys", "ledger_entries");
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String table : tables) {
-            counts.put(table, jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
+            counts.put(
+                    table,
+                    jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
         }
         return counts;
     }

@@ -62,7 +62,8 @@ class DatabaseRestartTest extends ApiTest {
             clients.shutdownNow();
         }
 
-        List<Integer> statuses = attempts.stream().map(a -> a.response().status()).toList();
+        List<Integer> statuses =
+                attempts.stream().map(a -> a.response().status()).toList();
         assertThat(statuses).as("statuses").isSubsetOf(201, 503).contains(201, 503);
         for (Attempt attempt : attempts) {
             if (attempt.response().status() == 503) {
@@ -75,7 +76,9 @@ class DatabaseRestartTest extends ApiTest {
             if (attempt.key() != null && attempt.response().status() == 503) {
                 Api.Response retry = deposit(api, bank, attempt.account(), attempt.key());
                 assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
-                assertThat(retry.header("Idempotent-Replayed")).as("a 503 applied nothing").isNull();
+                assertThat(retry.header("Idempotent-Replayed"))
+                        .as("a 503 applied nothing")
+                        .isNull();
             }
         }
         JdbcClient db = Database.superuser();
@@ -84,11 +87,18 @@ class DatabaseRestartTest extends ApiTest {
                     .filter(a -> a.account() == account)
                     .filter(a -> a.response().status() == 201 || a.key() != null)
                     .count();
-            long balance = db.sql("SELECT balance_minor FROM accounts WHERE id = :id").param("id", account).query(Long.class).single();
+            long balance = db.sql("SELECT balance_minor FROM accounts WHERE id = :id")
+                    .param("id", account)
+                    .query(Long.class)
+                    .single();
             long entries = db.sql("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE account_id = :id")
-                    .param("id", account).query(Long.class).single();
+                    .param("id", account)
+                    .query(Long.class)
+                    .single();
             assertThat(balance).as("balance of " + account).isEqualTo(100_00 + booked * 100);
-            assertThat(entries).as("the entries of " + account + " replay to its balance").isEqualTo(balance);
+            assertThat(entries)
+                    .as("the entries of " + account + " replay to its balance")
+                    .isEqualTo(balance);
         }
     }
 
@@ -100,6 +110,5 @@ class DatabaseRestartTest extends ApiTest {
         return call.post("/transactions", Map.of("type", "deposit", "account_id", account, "amount", "1"));
     }
 
-    private record Attempt(long account, String key, Api.Response response) {
-    }
+    private record Attempt(long account, String key, Api.Response response) {}
 }

@@ -29,14 +29,17 @@ class TransientFailuresTest {
 
     @Test
     void aTerminatedBackendIsTransient() throws Exception {
-        try (Connection victim = Database.connect(); Connection admin = Database.connect()) {
+        try (Connection victim = Database.connect();
+                Connection admin = Database.connect()) {
             int pid = pid(victim);
             try (Statement s = admin.createStatement()) {
                 s.execute("SELECT pg_terminate_backend(" + pid + ")");
             }
             Throwable failure = catchThrowable(() -> victim.createStatement().execute("SELECT 1"));
             assertThat(failure).isInstanceOf(SQLException.class);
-            assertThat(TransientFailures.isTransient(failure)).as(failure.toString()).isTrue();
+            assertThat(TransientFailures.isTransient(failure))
+                    .as(failure.toString())
+                    .isTrue();
             Throwable closed = catchThrowable(() -> victim.createStatement().execute("SELECT 1"));
             assertThat(((SQLException) closed).getSQLState()).startsWith("08");
             assertThat(TransientFailures.isTransient(closed)).isTrue();
@@ -49,12 +52,18 @@ class TransientFailuresTest {
             JdbcClient jdbc = JdbcClient.create(pool);
             TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(pool));
             Throwable failure = catchThrowable(() -> transactions.executeWithoutResult(status -> {
-                int pid = jdbc.sql("SELECT pg_backend_pid()").query(Integer.class).single();
-                Database.superuser().sql("SELECT pg_terminate_backend(" + pid + ")").query(Boolean.class).single();
+                int pid =
+                        jdbc.sql("SELECT pg_backend_pid()").query(Integer.class).single();
+                Database.superuser()
+                        .sql("SELECT pg_terminate_backend(" + pid + ")")
+                        .query(Boolean.class)
+                        .single();
                 status.setRollbackOnly();
             }));
             assertThat(failure).isInstanceOf(TransactionSystemException.class);
-            assertThat(TransientFailures.isTransient(failure)).as(failure.toString()).isTrue();
+            assertThat(TransientFailures.isTransient(failure))
+                    .as(failure.toString())
+                    .isTrue();
         }
     }
 
@@ -70,9 +79,11 @@ class TransientFailuresTest {
             assertThat(timeout).isInstanceOf(QueryTimeoutException.class);
             assertThat(TransientFailures.isTransient(timeout)).isTrue();
 
-            jdbc.sql("CREATE TABLE IF NOT EXISTS transient_failures_probe (id int)").update();
+            jdbc.sql("CREATE TABLE IF NOT EXISTS transient_failures_probe (id int)")
+                    .update();
             Throwable lock = catchThrowable(() -> transactions.executeWithoutResult(outer -> {
-                jdbc.sql("LOCK TABLE transient_failures_probe IN ACCESS EXCLUSIVE MODE").update();
+                jdbc.sql("LOCK TABLE transient_failures_probe IN ACCESS EXCLUSIVE MODE")
+                        .update();
                 TransactionTemplate inner = new TransactionTemplate(new DataSourceTransactionManager(pool));
                 inner.setPropagationBehavior(TransactionTemplate.PROPAGATION_REQUIRES_NEW);
                 inner.executeWithoutResult(status -> {
@@ -83,17 +94,21 @@ class TransientFailuresTest {
             // Spring leaves 55P03 uncategorized here: only its SQLState says it is a lock timeout
             assertThat(lock).isInstanceOf(org.springframework.dao.DataAccessException.class);
             assertThat(((org.springframework.dao.DataAccessException) lock).getMostSpecificCause())
-                    .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("55P03");
+                    .isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("55P03");
             assertThat(TransientFailures.isTransient(lock)).isTrue();
         }
     }
 
     @Test
     void anExhaustedPoolIsTransient() throws Exception {
-        try (HikariDataSource pool = pool(1, 250); Connection held = pool.getConnection()) {
+        try (HikariDataSource pool = pool(1, 250);
+                Connection held = pool.getConnection()) {
             TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(pool));
-            Throwable failure = catchThrowable(() -> transactions.executeWithoutResult(status -> { }));
-            assertThat(failure).isInstanceOf(CannotCreateTransactionException.class)
+            Throwable failure = catchThrowable(() -> transactions.executeWithoutResult(status -> {}));
+            assertThat(failure)
+                    .isInstanceOf(CannotCreateTransactionException.class)
                     .hasRootCauseInstanceOf(SQLTransientConnectionException.class);
             assertThat(TransientFailures.isTransient(failure)).isTrue();
             assertThat(held.isValid(1)).isTrue();
@@ -110,48 +125,65 @@ class TransientFailuresTest {
 
     @Test
     void aCommitOverriddenByAFailedRollbackIsTransientThroughEitherException() {
-        TransactionSystemException overridden = new TransactionSystemException("Commit exception overridden by rollback exception",
+        TransactionSystemException overridden = new TransactionSystemException(
+                "Commit exception overridden by rollback exception",
                 new PSQLException("This connection has been closed.", PSQLState.CONNECTION_DOES_NOT_EXIST));
-        overridden.initApplicationException(new PSQLException("An I/O error occurred while sending to the backend.",
-                PSQLState.CONNECTION_FAILURE));
+        overridden.initApplicationException(
+                new PSQLException("An I/O error occurred while sending to the backend.", PSQLState.CONNECTION_FAILURE));
         assertThat(TransientFailures.isTransient(overridden)).isTrue();
 
-        TransactionSystemException onlyTheApplicationException = new TransactionSystemException("Could not commit JDBC transaction");
-        onlyTheApplicationException.initApplicationException(new SQLException("terminating connection due to administrator command", "57P01"));
+        TransactionSystemException onlyTheApplicationException =
+                new TransactionSystemException("Could not commit JDBC transaction");
+        onlyTheApplicationException.initApplicationException(
+                new SQLException("terminating connection due to administrator command", "57P01"));
         assertThat(TransientFailures.isTransient(onlyTheApplicationException)).isTrue();
 
-        assertThat(TransientFailures.isTransient(new TransactionSystemException("JDBC rollback failed"))).isTrue();
-        assertThat(TransientFailures.isTransient(new IllegalStateException("wrapped",
-                new RuntimeException(new SQLException("the database system is starting up", "57P03")))))
+        assertThat(TransientFailures.isTransient(new TransactionSystemException("JDBC rollback failed")))
                 .isTrue();
-        assertThat(TransientFailures.isTransient(new PSQLException("could not serialize", PSQLState.SERIALIZATION_FAILURE))).isTrue();
-        assertThat(TransientFailures.isTransient(new SQLException("deadlock detected", "40P01"))).isTrue();
+        assertThat(TransientFailures.isTransient(new IllegalStateException(
+                        "wrapped",
+                        new RuntimeException(new SQLException("the database system is starting up", "57P03")))))
+                .isTrue();
+        assertThat(TransientFailures.isTransient(
+                        new PSQLException("could not serialize", PSQLState.SERIALIZATION_FAILURE)))
+                .isTrue();
+        assertThat(TransientFailures.isTransient(new SQLException("deadlock detected", "40P01")))
+                .isTrue();
     }
 
     @Test
     void theSummaryNamesTheClassesAndTheSqlStateButNoStatement() {
-        TransactionSystemException failure = new TransactionSystemException("JDBC rollback failed",
+        TransactionSystemException failure = new TransactionSystemException(
+                "JDBC rollback failed",
                 new PSQLException("This connection has been closed.", PSQLState.CONNECTION_DOES_NOT_EXIST));
         assertThat(TransientFailures.summary(failure)).isEqualTo("TransactionSystemException <- PSQLException [08003]");
-        assertThat(TransientFailures.summary(new IllegalStateException("SELECT secret"))).isEqualTo("IllegalStateException");
+        assertThat(TransientFailures.summary(new IllegalStateException("SELECT secret")))
+                .isEqualTo("IllegalStateException");
     }
 
     @Test
     void bugsAndRefusalsAreNotTransient() {
         JdbcClient jdbc = Database.superuser();
-        Throwable grammar = catchThrowable(() -> jdbc.sql("SELECT * FROM no_such_table_here").query().listOfRows());
+        Throwable grammar = catchThrowable(
+                () -> jdbc.sql("SELECT * FROM no_such_table_here").query().listOfRows());
         assertThat(grammar).isInstanceOf(BadSqlGrammarException.class);
         assertThat(TransientFailures.isTransient(grammar)).isFalse();
-        jdbc.sql("CREATE TABLE IF NOT EXISTS transient_failures_unique (id int PRIMARY KEY)").update();
-        jdbc.sql("INSERT INTO transient_failures_unique VALUES (1) ON CONFLICT DO NOTHING").update();
-        Throwable duplicate = catchThrowable(() -> jdbc.sql("INSERT INTO transient_failures_unique VALUES (1)").update());
+        jdbc.sql("CREATE TABLE IF NOT EXISTS transient_failures_unique (id int PRIMARY KEY)")
+                .update();
+        jdbc.sql("INSERT INTO transient_failures_unique VALUES (1) ON CONFLICT DO NOTHING")
+                .update();
+        Throwable duplicate = catchThrowable(() ->
+                jdbc.sql("INSERT INTO transient_failures_unique VALUES (1)").update());
         assertThat(duplicate).isInstanceOf(DataIntegrityViolationException.class);
         assertThat(TransientFailures.isTransient(duplicate)).isFalse();
 
-        assertThat(TransientFailures.isTransient(new IllegalStateException("a bug"))).isFalse();
-        assertThat(TransientFailures.isTransient(new ProblemException(409, "insufficient_funds", "no"))).isFalse();
-        assertThat(TransientFailures.isTransient(new TransactionSystemException("Could not commit JDBC transaction",
-                new SQLException("division by zero", "22012")))).isFalse();
+        assertThat(TransientFailures.isTransient(new IllegalStateException("a bug")))
+                .isFalse();
+        assertThat(TransientFailures.isTransient(new ProblemException(409, "insufficient_funds", "no")))
+                .isFalse();
+        assertThat(TransientFailures.isTransient(new TransactionSystemException(
+                        "Could not commit JDBC transaction", new SQLException("division by zero", "22012"))))
+                .isFalse();
         assertThat(TransientFailures.isTransient(null)).isFalse();
         RuntimeException cycle = new RuntimeException("a");
         RuntimeException other = new RuntimeException("b", cycle);
@@ -160,7 +192,8 @@ class TransientFailuresTest {
     }
 
     private static int pid(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+        try (Statement s = connection.createStatement();
+                var rs = s.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -175,7 +208,8 @@ class TransientFailuresTest {
     }
 
     static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
