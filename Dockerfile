@@ -78,7 +78,9 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=5 \
 # exec: the JVM is PID 1 and receives SIGTERM for a graceful shutdown.
 # Arguments after the image name pick the subcommand: serve (default), consume, init-db, token, rotate-keys.
 # -XX:AOTCache: the cache the train stage wrote (absent in this stage: the JVM then starts without it).
-ENTRYPOINT ["sh", "-c", "exec java -XX:AOTCache=/app/app.aot $JAVA_OPTS -jar /app/app.jar \"$@\"", "--"]
+# -Dspring.aot.enabled=true: the bean definitions the build computed (process-aot) for serve; the
+# other subcommands turn it off themselves.
+ENTRYPOINT ["sh", "-c", "exec java -XX:AOTCache=/app/app.aot -Dspring.aot.enabled=true $JAVA_OPTS -jar /app/app.jar \"$@\"", "--"]
 CMD ["serve"]
 
 ############################ train ############################
@@ -100,7 +102,7 @@ export DATABASE_URL=postgresql://bank:train@127.0.0.1:5432/train PORT=8000 BANK_
   CONSUMER_ENABLED=false RATE_LIMIT_PER_SECOND=0 \
   JWT_SECRET_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 # shellcheck disable=SC2086
-java -XX:AOTCacheOutput=/app/app.aot $JAVA_OPTS -jar /app/app.jar serve > /tmp/train.log 2>&1 &
+java -XX:AOTCacheOutput=/app/app.aot -Dspring.aot.enabled=true $JAVA_OPTS -jar /app/app.jar serve > /tmp/train.log 2>&1 &
 pid=$!
 i=0
 until curl -fs -o /dev/null http://127.0.0.1:8000/health/ready; do

@@ -402,7 +402,7 @@ if [ "${AOT:-1}" = 1 ]; then
   aot_jar="$aot_dir/$(basename "$SVC_JAR")"
   new_db train
   # the training run: start (the warm-up runs), a few seconds of transfers and reads, stop; the JVM writes the cache at exit
-  start_app train "$db" -XX:AOTCacheOutput="$aot_dir/app.aot" -jar "$aot_jar"
+  start_app train "$db" -XX:AOTCacheOutput="$aot_dir/app.aot" -Dspring.aot.enabled=true -jar "$aot_jar"
   open_accounts 20 1000.00 "$BENCH_TMP/train.ids" || fail "opening the training accounts"
   run_wrk train "$BENCH_TMP/transfer.lua" 4 3 BENCH_IDS="$BENCH_TMP/train.ids" BENCH_KEYED=1 BENCH_RUN=t > /dev/null
   run_wrk train-reads "$BENCH_TMP/get.lua" 4 2 BENCH_IDS="$BENCH_TMP/train.ids" BENCH_PATH='/accounts/{id}' > /dev/null
@@ -411,7 +411,7 @@ if [ "${AOT:-1}" = 1 ]; then
   [ -f "$aot_dir/app.aot" ] || fail "the training run wrote no AOT cache (target/bench/app-train.log)"
   for i in $(seq 1 "$start_runs"); do
     new_db start
-    start_app "aot$i" "$db" -XX:AOTCache="$aot_dir/app.aot" -jar "$aot_jar"
+    start_app "aot$i" "$db" -XX:AOTCache="$aot_dir/app.aot" -Dspring.aot.enabled=true -jar "$aot_jar"
     stop_app
     echo "aot $START_TIMES" >> "$OUT/startup.txt"
     svc_log "start-up $i, extracted jar with AOT cache: live/ready $START_TIMES s"

@@ -31,6 +31,12 @@ public class BankingApplication {
     /** {@code -Dbank.startup-steps=true} records Spring's start-up steps as JFR events (with -XX:StartFlightRecording). */
     static final String STARTUP_STEPS_PROPERTY = "bank.startup-steps";
 
+    /** Set by Spring's AOT processor while the build generates the bean definitions of {@code serve}. */
+    static final String AOT_PROCESSING_PROPERTY = "spring.aot.processing";
+
+    /** {@code -Dspring.aot.enabled=true} starts from the build's pre-computed bean definitions. */
+    static final String AOT_ENABLED_PROPERTY = "spring.aot.enabled";
+
     static final List<String> COMMANDS = List.of("serve", "consume", "init-db", "token", "rotate-keys");
 
     public static void main(String[] args) {
@@ -67,6 +73,10 @@ public class BankingApplication {
                     "KAFKA_BOOTSTRAP_SERVERS", "is required by consume (host:port[,host:port])");
         }
         DatabaseUrl database = requireDatabase(settings);
+        if (!"serve".equals(command)) {
+            // the build froze the conditions of `serve` (a web server, no consume-mode filter)
+            System.setProperty(AOT_ENABLED_PROPERTY, "false");
+        }
         SpringApplication app = new SpringApplication(BankingApplication.class);
         if (Boolean.getBoolean(STARTUP_STEPS_PROPERTY)) {
             // each start-up step (bean creation, configuration parsing, ...) becomes a JFR event: see
@@ -104,6 +114,10 @@ public class BankingApplication {
 
     /** DATABASE_URL must be set and reachable before anything else starts. */
     static DatabaseUrl requireDatabase(Settings settings) {
+        if (Boolean.getBoolean(AOT_PROCESSING_PROPERTY)) {
+            // the build's process-aot step only registers bean definitions: nothing connects
+            return DatabaseUrl.parse("postgresql://aot@127.0.0.1:1/aot");
+        }
         DatabaseUrl database = settings.database();
         if (database == null) {
             throw new ConfigurationException("DATABASE_URL", "is required (postgresql://user:pass@host:port/db)");
