@@ -1,7 +1,11 @@
 package org.bankapi.audit;
 
+import static org.bankapi.db.SqlArrays.bigints;
+import static org.bankapi.db.SqlArrays.byteas;
+
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +19,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * One instance at a time holds a PostgreSQL advisory lock, so instances never fork the chain.
  * Rows become visible in commit order, not id order (a request that took id 10 may commit after
  * id 11): the sealer seals whatever is committed and unsealed, oldest id first, so a late row is
- * sealed in the next round instead of being skipped. Usually it looks only at the recent ids; every
- * {@value #FULL_SCAN_EVERY} rounds it scans the whole log for stragglers.
+ * sealed in the next round instead of being skipped. Each round reads the rows above the newest
+ * sealed id and looks for stragglers among the last {@value #STRAGGLER_WINDOW_IDS} ids; every
+ * {@value #WIDE_SCAN_EVERY} rounds among the last {@value #WIDE_WINDOW_IDS}, every
+ * {@value #FULL_SCAN_EVERY} rounds in the whole log: the cost of a round stays flat as the log grows.
  */
 @Component
 public class AuditSealer {
@@ -24,8 +30,10 @@ public class AuditSealer {
     private static final Logger log = LoggerFactory.getLogger(AuditSealer.class);
     static final long ADVISORY_LOCK_KEY = 0x6261_6e6b_6175_6469L; // "bankaudi"
     static final int BATCH_SIZE_MAX = 1000;
-    static final long RECENT_IDS_WINDOW = 100_000;
-    static final int FULL_SCAN_EVERY = 300;
+    static final long STRAGGLER_WINDOW_IDS = 2_000;
+    static final long WIDE_WINDOW_IDS = 100_000;
+    static final int WIDE_SCAN_EVERY = 40;
+    static final int FULL_SCAN_EVERY = 1_200;
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -56,10 +64,13 @@ public class AuditSealer {
      * the lock). Each sealed batch's newest seal is forwarded (to Sentinel) as an external anchor.
      */
     public synchronized int sealAll() {
-        boolean fullScan = rounds++ % FULL_SCAN_EVERY == 0;
+        int round = rounds++;
+        long window = round % FULL_SCAN_EVERY == 0
+                ? Long.MAX_VALUE
+                : round % WIDE_SCAN_EVERY == 0 ? WIDE_WINDOW_IDS : STRAGGLER_WINDOW_IDS;
         int total = 0;
         while (true) {
-            Tip sealed = transactions.execute(tx -> sealBatch(fullScan));
+            Tip sealed = transactions.execute(tx -> sealBatch(window));
             if (sealed == null || sealed.count() <= 0) {
                 return total;
             }
@@ -89,7 +100,8 @@ public class AuditSealer {
 
     private record Tip(long seq, byte[] hash, long entryId, int count) {}
 
-    private Tip sealBatch(boolean fullScan) {
+    /** Seals up to {@link #BATCH_SIZE_MAX} rows: unsealed ones within {@code windowIds} below the newest sealed id, then newer ones. */
+    private Tip sealBatch(long windowIds) {
         Boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)")
                 .param("key", ADVISORY_LOCK_KEY)
                 .query(Boolean.class)
@@ -101,35 +113,55 @@ public class AuditSealer {
                 .query((rs, n) -> new Tip(rs.getLong(1), rs.getBytes(2), rs.getLong(3), 0))
                 .optional()
                 .orElse(new Tip(0, AuditChain.GENESIS, 0, 0));
-        long from = fullScan ? 0 : Math.max(0, tip.entryId() - RECENT_IDS_WINDOW);
-        List<AuditChain.Entry> entries = jdbc.sql("""
+        long newest = jdbc.sql("SELECT coalesce(max(entry_id), 0) FROM audit_seals")
+                .query(Long.class)
+                .single();
+        long from = Math.max(0, newest - Math.min(windowIds, newest));
+        // stragglers: committed after a higher id was sealed; only they need the anti-join
+        List<AuditChain.Entry> entries = new ArrayList<>(jdbc.sql("""
                 SELECT a.* FROM audit_log a
-                 WHERE a.id > :from AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.entry_id = a.id)
+                 WHERE a.id > :from AND a.id < :newest
+                   AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.entry_id = a.id)
                  ORDER BY a.id LIMIT :max""")
                 .param("from", from)
+                .param("newest", newest)
                 .param("max", BATCH_SIZE_MAX)
                 .query((rs, n) -> AuditChain.read(rs))
-                .list();
-        long seq = tip.seq();
-        byte[] previous = tip.hash();
-        Timestamp now = Timestamp.from(clock.instant());
-        for (AuditChain.Entry entry : entries) {
-            byte[] hash = AuditChain.hash(previous, entry);
-            seq++;
-            jdbc.sql(
-                            "INSERT INTO audit_seals (seal_seq, entry_id, prev_hash, hash, sealed_at) VALUES (:seq, :entry, :prev, :hash, :now)")
-                    .param("seq", seq)
-                    .param("entry", entry.id())
-                    .param("prev", previous)
-                    .param("hash", hash)
-                    .param("now", now)
-                    .update();
-            previous = hash;
+                .list());
+        entries.addAll(jdbc.sql("SELECT a.* FROM audit_log a WHERE a.id > :newest ORDER BY a.id LIMIT :max")
+                .param("newest", newest)
+                .param("max", BATCH_SIZE_MAX - entries.size())
+                .query((rs, n) -> AuditChain.read(rs))
+                .list());
+        if (entries.isEmpty()) {
+            return new Tip(tip.seq(), tip.hash(), tip.entryId(), 0);
         }
-        return new Tip(
-                seq,
-                previous,
-                entries.isEmpty() ? tip.entryId() : entries.getLast().id(),
-                entries.size());
+        long[] seqs = new long[entries.size()];
+        long[] entryIds = new long[entries.size()];
+        byte[][] previous = new byte[entries.size()][];
+        byte[][] hashes = new byte[entries.size()][];
+        byte[] last = tip.hash();
+        for (int i = 0; i < entries.size(); i++) {
+            AuditChain.Entry entry = entries.get(i);
+            seqs[i] = tip.seq() + 1 + i;
+            entryIds[i] = entry.id();
+            previous[i] = last;
+            hashes[i] = AuditChain.hash(last, entry);
+            last = hashes[i];
+        }
+        int inserted = jdbc.sql("""
+                INSERT INTO audit_seals (seal_seq, entry_id, prev_hash, hash, sealed_at)
+                SELECT v.seq, v.entry_id, v.prev_hash, v.hash, :now
+                  FROM unnest(:seqs, :entryIds, :previous, :hashes) AS v(seq, entry_id, prev_hash, hash)""")
+                .param("seqs", bigints(seqs))
+                .param("entryIds", bigints(entryIds))
+                .param("previous", byteas(previous))
+                .param("hashes", byteas(hashes))
+                .param("now", Timestamp.from(clock.instant()))
+                .update();
+        if (inserted != entries.size()) {
+            throw new IllegalStateException("sealed " + inserted + " of " + entries.size() + " audit rows");
+        }
+        return new Tip(seqs[seqs.length - 1], last, entryIds[entryIds.length - 1], entries.size());
     }
 }
