@@ -69,6 +69,57 @@ class HmacDecodingTest {
         assertThatThrownBy(() -> decoder.decode("e30.e30.")).isInstanceOf(BadJwtException.class);
     }
 
+    @Test
+    void aVerifiedTokenIsVerifiedAgainOnlyAfterItExpiresOrItsTimeHereEnds() {
+        JwtDecoder real = new SecurityConfig()
+                .jwtDecoder(settings(), java.util.Optional.empty(), new org.springframework.mock.env.MockEnvironment());
+        java.util.concurrent.atomic.AtomicInteger verifications = new java.util.concurrent.atomic.AtomicInteger();
+        Instant start = Instant.now();
+        java.util.concurrent.atomic.AtomicReference<Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(start);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        BankJwtDecoder decoder = new BankJwtDecoder(
+                token -> {
+                    verifications.incrementAndGet();
+                    return real.decode(token);
+                },
+                null,
+                clock);
+        TokenIssuer issuer = new TokenIssuer(SECRET, null);
+        String shortLived = issuer.issue("alice", "customer", Duration.ofMinutes(2), start);
+        String longLived = issuer.issue("bob", "customer", Duration.ofHours(1), start);
+
+        assertThat(decoder.decode(shortLived).getSubject()).isEqualTo("alice");
+        assertThat(decoder.decode(shortLived).getSubject()).isEqualTo("alice");
+        assertThat(decoder.decode(longLived).getSubject()).isEqualTo("bob");
+        assertThat(verifications).hasValue(2);
+
+        now.set(start.plus(Duration.ofMinutes(2)).plusSeconds(1)); // alice's token has expired
+        assertThat(decoder.decode(longLived).getSubject()).isEqualTo("bob");
+        assertThat(verifications).hasValue(2);
+        decoder.decode(shortLived); // the decoder's own validator decides (within its clock skew)
+        assertThat(verifications).hasValue(3);
+
+        now.set(start.plus(BankJwtDecoder.VERIFIED_TTL).plusSeconds(1));
+        decoder.decode(longLived);
+        assertThat(verifications).hasValue(4);
+    }
+
     private static org.bankapi.config.Settings settings() {
         java.util.Map<String, String> env =
                 java.util.Map.of("JWT_SECRET_KEY", new String(SECRET, StandardCharsets.UTF_8));
