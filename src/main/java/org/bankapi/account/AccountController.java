@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
@@ -14,7 +15,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -37,10 +37,9 @@ class AccountController {
             responseCode = "201",
             description = "Opened (or replayed: Idempotent-Replayed: true)",
             content = @Content(schema = @Schema(implementation = AccountView.class)))
-    ResponseEntity<Object> open(
-            @RequestBody OpenAccountRequest request,
-            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
-        return accounts.open(Caller.current(), request, claim).toResponse();
+    ResponseEntity<Object> open(@RequestBody OpenAccountRequest request, HttpServletRequest http) {
+        return accounts.open(Caller.current(), request, IdempotencyClaim.ATTRIBUTE.get(http))
+                .toResponse();
     }
 
     @GetMapping("/{id}")

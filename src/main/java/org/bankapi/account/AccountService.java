@@ -22,12 +22,12 @@ import org.bankapi.ledger.PostingEngine;
 import org.bankapi.ledger.StoredReply;
 import org.bankapi.ledger.Submission;
 import org.bankapi.money.Money;
+import org.bankapi.observability.LogFields;
 import org.bankapi.problem.ProblemException;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
 import org.bankapi.web.Reply;
-import org.bankapi.web.RequestIdFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -75,7 +75,7 @@ public class AccountService {
     public Reply<AccountView> open(Caller caller, OpenAccountRequest request, IdempotencyClaim claim) {
         caller.requireAdmin();
         OpenAccountRequest.Checked checked = request.check();
-        Origin origin = new Origin(caller.subject(), RequestIdFilter.currentRequestId());
+        Origin origin = new Origin(caller.subject(), LogFields.requestId());
         Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Command.Open open =
                 new Command.Open(() -> insertWithFreshId(checked, createdAt, origin), checked.initialDeposit());

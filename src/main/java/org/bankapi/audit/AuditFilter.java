@@ -10,16 +10,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
+import org.bankapi.observability.AnsweredProblem;
 import org.bankapi.observability.LogFields;
-import org.bankapi.web.ProblemResponses;
 import org.bankapi.web.Reply;
-import org.bankapi.web.RequestIdFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -29,9 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Security so that it sees the 401s (bounded per second by {@link UnauthenticatedThrottle}); the
  * caller is the {@code user.id} the logging filter put in the MDC.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 20)
-class AuditFilter extends OncePerRequestFilter {
+public class AuditFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(AuditFilter.class);
     private static final Set<String> CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
@@ -41,7 +34,7 @@ class AuditFilter extends OncePerRequestFilter {
     private final UnauthenticatedThrottle unauthenticated = new UnauthenticatedThrottle();
     private final Counter suppressed;
 
-    AuditFilter(AuditLog audit, Clock clock, MeterRegistry registry) {
+    public AuditFilter(AuditLog audit, Clock clock, MeterRegistry registry) {
         this.audit = audit;
         this.clock = clock;
         this.suppressed = Counter.builder("audit.unauthenticated.suppressed")
@@ -71,12 +64,12 @@ class AuditFilter extends OncePerRequestFilter {
                     }
                 } else if (CHANGING.contains(request.getMethod())) {
                     // the caller as the log lines name it (set after authentication, cleared by the outermost filter)
-                    String principal = MDC.get(LogFields.USER_ID);
+                    String principal = LogFields.userId();
                     if (status >= 400) {
                         write(request, principal, status >= 500 ? AuditEvent.FAILED : AuditEvent.REFUSED, code(status));
-                    } else if (request.getAttribute(AuditLog.RECORDED) == null) {
+                    } else if (AuditLog.RECORDED.get(request) == null) {
                         // a replayed Idempotency-Key moved nothing: say so, so it never reads as a second booking
-                        boolean replayed = "true".equals(response.getHeader(Reply.REPLAYED_HEADER));
+                        boolean replayed = Reply.wasReplayed(response);
                         write(request, principal, AuditEvent.SUCCEEDED, replayed ? "idempotent_replay" : null);
                     }
                 }
@@ -97,7 +90,7 @@ class AuditFilter extends OncePerRequestFilter {
             HttpServletRequest request, String principal, String outcome, String code, Map<String, Object> details) {
         audit.record(new AuditEvent(
                 clock.instant(),
-                MDC.get(RequestIdFilter.MDC_KEY),
+                LogFields.requestId(),
                 principal == null ? "anonymous" : principal,
                 request.getMethod() + " " + request.getRequestURI(),
                 request.getRequestURI(),
@@ -106,9 +99,9 @@ class AuditFilter extends OncePerRequestFilter {
                 details));
     }
 
-    /** Every problem body passes through {@link ProblemResponses}, which notes its code on this thread. */
+    /** Every problem body notes its code in {@link AnsweredProblem}, whichever layer answered. */
     private static String code(int status) {
-        String code = ProblemResponses.answeredCode();
+        String code = AnsweredProblem.code();
         return code != null ? code : "http_" + status;
     }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.bankapi.db.SqlArrays;
-import org.bankapi.web.RequestIdFilter;
-import org.slf4j.MDC;
+import org.bankapi.observability.LogFields;
+import org.bankapi.web.RequestKey;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
 import org.springframework.security.core.Authentication;
@@ -16,8 +16,6 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class AuditLog {
 
-    /** Request attribute set once a request's change has been audited inside its transaction. */
-    static final String RECORDED = AuditLog.class.getName() + ".recorded";
+    /** Set on a request once its change has been audited inside its transaction; the audit filter then adds no row. */
+    static final RequestKey<Boolean> RECORDED = RequestKey.of(AuditLog.class, "recorded", Boolean.class);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -47,7 +45,7 @@ public class AuditLog {
     public void succeeded(String action, String resource, Map<String, Object> details) {
         record(new AuditEvent(
                 clock.instant(),
-                MDC.get(RequestIdFilter.MDC_KEY),
+                LogFields.requestId(),
                 currentPrincipal(),
                 action,
                 resource,
@@ -62,10 +60,7 @@ public class AuditLog {
      * transaction that made it, by whichever thread booked it; the audit filter then adds no row.
      */
     public void markRecorded() {
-        RequestAttributes request = RequestContextHolder.getRequestAttributes();
-        if (request != null) {
-            request.setAttribute(RECORDED, Boolean.TRUE, RequestAttributes.SCOPE_REQUEST);
-        }
+        RECORDED.setOnCurrentRequest(Boolean.TRUE);
     }
 
     public void record(AuditEvent event) {

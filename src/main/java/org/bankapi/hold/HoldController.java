@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.security.Caller;
 import org.bankapi.transaction.TransactionView;
@@ -14,7 +15,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -37,10 +37,9 @@ class HoldController {
             responseCode = "201",
             description = "Placed (or replayed: Idempotent-Replayed: true)",
             content = @Content(schema = @Schema(implementation = HoldView.class)))
-    ResponseEntity<Object> place(
-            @RequestBody PlaceHoldRequest request,
-            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
-        return holds.place(Caller.current(), request, claim).toResponse();
+    ResponseEntity<Object> place(@RequestBody PlaceHoldRequest request, HttpServletRequest http) {
+        return holds.place(Caller.current(), request, IdempotencyClaim.ATTRIBUTE.get(http))
+                .toResponse();
     }
 
     @GetMapping("/{id}")
@@ -66,10 +65,9 @@ class HoldController {
             description = "The booked transaction, with hold_id",
             content = @Content(schema = @Schema(implementation = TransactionView.class)))
     ResponseEntity<Object> capture(
-            @PathVariable long id,
-            @RequestBody(required = false) CaptureHoldRequest request,
-            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
-        return holds.capture(Caller.current(), id, request, claim).toResponse();
+            @PathVariable long id, @RequestBody(required = false) CaptureHoldRequest request, HttpServletRequest http) {
+        return holds.capture(Caller.current(), id, request, IdempotencyClaim.ATTRIBUTE.get(http))
+                .toResponse();
     }
 
     @PostMapping("/{id}/void")
@@ -78,9 +76,8 @@ class HoldController {
             responseCode = "200",
             description = "The hold, now voided",
             content = @Content(schema = @Schema(implementation = HoldView.class)))
-    ResponseEntity<Object> voidHold(
-            @PathVariable long id,
-            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
-        return holds.voidHold(Caller.current(), id, claim).toResponse();
+    ResponseEntity<Object> voidHold(@PathVariable long id, HttpServletRequest http) {
+        return holds.voidHold(Caller.current(), id, IdempotencyClaim.ATTRIBUTE.get(http))
+                .toResponse();
     }
 }

@@ -15,13 +15,13 @@ import org.bankapi.ledger.Outcome;
 import org.bankapi.ledger.PostingEngine;
 import org.bankapi.ledger.StoredReply;
 import org.bankapi.ledger.Submission;
+import org.bankapi.observability.LogFields;
 import org.bankapi.problem.ProblemException;
 import org.bankapi.security.Caller;
 import org.bankapi.transaction.TransactionView;
 import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
 import org.bankapi.web.Reply;
-import org.bankapi.web.RequestIdFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -134,7 +134,7 @@ public class HoldService {
     private Outcome submit(Caller caller, Command command, IdempotencyClaim claim, int status) {
         Outcome outcome = engine.submit(new Submission(
                 command,
-                new Origin(caller.subject(), RequestIdFilter.currentRequestId()),
+                new Origin(caller.subject(), LogFields.requestId()),
                 claim,
                 booking -> new Submission.Reply(
                         status,

@@ -18,15 +18,12 @@ import org.bankapi.web.CachedBodyRequest;
 import org.bankapi.web.MoneyPaths;
 import org.bankapi.web.ProblemResponses;
 import org.bankapi.web.Reply;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
-import org.springframework.web.util.WebUtils;
 
 /**
  * Idempotency-Key for the POSTs that change state. Money requests (open, move, reverse, holds) hand their
@@ -34,9 +31,7 @@ import org.springframework.web.util.WebUtils;
  * them. Other changes (close) are claimed, handled and stored here in one database transaction. Either
  * way the key and the change commit together or not at all, and a refused request (4xx) leaves no key.
  */
-@Component
-@Order(0)
-class IdempotencyFilter extends OncePerRequestFilter {
+public class IdempotencyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "Idempotency-Key";
 
@@ -44,7 +39,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     private final TransactionTemplate inTransaction;
     private final Clock clock;
 
-    IdempotencyFilter(KeyClaims keys, TransactionTemplate inTransaction, Clock clock) {
+    public IdempotencyFilter(KeyClaims keys, TransactionTemplate inTransaction, Clock clock) {
         this.keys = keys;
         this.inTransaction = inTransaction;
         this.clock = clock;
@@ -62,8 +57,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        CachedBodyRequest cached = WebUtils.getNativeRequest(request, CachedBodyRequest.class);
-        if (authentication == null || !authentication.isAuthenticated() || cached == null) {
+        byte[] body = CachedBodyRequest.bodyOf(request);
+        if (authentication == null || !authentication.isAuthenticated() || body == null) {
             chain.doFilter(request, response);
             return;
         }
@@ -76,11 +71,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
             return;
         }
         IdempotencyClaim claim = new IdempotencyClaim(
-                authentication.getName(),
-                key.value(),
-                hash(request.getMethod(), request.getRequestURI(), cached.body()));
+                authentication.getName(), key.value(), hash(request.getMethod(), request.getRequestURI(), body));
         if (MoneyPaths.bookedByEngine(request.getRequestURI())) {
-            request.setAttribute(IdempotencyClaim.ATTRIBUTE, claim);
+            IdempotencyClaim.ATTRIBUTE.set(request, claim);
             chain.doFilter(request, response);
             return;
         }

@@ -1,6 +1,7 @@
 package org.bankapi.ledger;
 
 import java.util.Arrays;
+import org.bankapi.web.RequestKey;
 
 /**
  * An Idempotency-Key as the engine claims it, in the same database transaction as the booking:
@@ -9,7 +10,8 @@ import java.util.Arrays;
 public record IdempotencyClaim(String principal, String key, byte[] requestHash) {
 
     /** The request attribute under which the idempotency filter hands a money request's claim to its controller. */
-    public static final String ATTRIBUTE = "org.bankapi.ledger.IdempotencyClaim";
+    public static final RequestKey<IdempotencyClaim> ATTRIBUTE =
+            RequestKey.of(IdempotencyClaim.class, "claim", IdempotencyClaim.class);
 
     public IdempotencyClaim {
         if (principal == null || key == null || requestHash == null) {

@@ -6,20 +6,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.MDC;
-import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Puts the authenticated principal ({@code sub}) in the MDC as {@code user.id}, so every later log line
- * of the request names it. Runs after Spring Security (order -100); the outcome filter clears it.
+ * of the request names it (and the audit filter, after the chain returns); the outcome filter clears it.
  */
-@Component
-@Order(-50)
-class PrincipalLogFilter extends OncePerRequestFilter {
+public class PrincipalLogFilter extends OncePerRequestFilter {
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

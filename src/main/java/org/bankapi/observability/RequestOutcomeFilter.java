@@ -7,13 +7,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.bankapi.web.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -21,28 +17,26 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * answered (controller advice, security, body limit, idempotency, rate limit), and logs one
  * structured line for it. Runs just inside the request-id filter so every refusal carries the id.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
-class RequestOutcomeFilter extends OncePerRequestFilter {
+public class RequestOutcomeFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(RequestOutcomeFilter.class);
 
     private final MeterRegistry registry;
 
-    RequestOutcomeFilter(MeterRegistry registry) {
+    public RequestOutcomeFilter(MeterRegistry registry) {
         this.registry = registry;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        ProblemResponses.takeAnsweredCode();
+        AnsweredProblem.take();
         boolean failed = true;
         try {
             chain.doFilter(request, response);
             failed = false;
         } finally {
-            String code = ProblemResponses.takeAnsweredCode();
+            String code = AnsweredProblem.take();
             int status = failed ? 500 : response.getStatus();
             if (code == null && failed) {
                 code = "internal_error";

@@ -11,10 +11,8 @@ import org.bankapi.web.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.core.annotation.Order;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -22,15 +20,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * before idempotency: {@code 429 rate_limited} with Retry-After. Shared through Redis when REDIS_URL is
  * set; 0 turns it off.
  */
-@Component
-@Order(-40)
-class RateLimitFilter extends OncePerRequestFilter implements DisposableBean {
+public class RateLimitFilter extends OncePerRequestFilter implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 
     private final RateLimiter limiter;
 
-    RateLimitFilter(Settings settings) {
+    public RateLimitFilter(Settings settings) {
         int rate = settings.rateLimitPerSecond();
         if (rate == 0) {
             limiter = null;

@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
@@ -13,7 +14,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -36,10 +36,10 @@ class TransactionController {
             responseCode = "201",
             description = "Booked (or replayed: Idempotent-Replayed: true)",
             content = @Content(schema = @Schema(implementation = TransactionView.class)))
-    ResponseEntity<Object> create(
-            @RequestBody CreateTransactionRequest request,
-            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
-        return transactions.create(Caller.current(), request, claim).toResponse();
+    ResponseEntity<Object> create(@RequestBody CreateTransactionRequest request, HttpServletRequest http) {
+        return transactions
+                .create(Caller.current(), request, IdempotencyClaim.ATTRIBUTE.get(http))
+                .toResponse();
     }
 
     @GetMapping
@@ -67,9 +67,9 @@ class TransactionController {
             description = "The reversal (or replayed: Idempotent-Replayed: true)",
             content = @Content(schema = @Schema(implementation = TransactionView.class)))
     ResponseEntity<Object> reverse(
-            @PathVariable long id,
-            @RequestBody(required = false) ReverseRequest request,
-            @RequestAttribute(name = IdempotencyClaim.ATTRIBUTE, required = false) IdempotencyClaim claim) {
-        return transactions.reverse(Caller.current(), id, request, claim).toResponse();
+            @PathVariable long id, @RequestBody(required = false) ReverseRequest request, HttpServletRequest http) {
+        return transactions
+                .reverse(Caller.current(), id, request, IdempotencyClaim.ATTRIBUTE.get(http))
+                .toResponse();
     }
 }

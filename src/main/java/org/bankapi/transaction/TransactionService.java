@@ -15,12 +15,12 @@ import org.bankapi.ledger.StoredReply;
 import org.bankapi.ledger.Submission;
 import org.bankapi.ledger.TransactionQueries;
 import org.bankapi.ledger.TransactionType;
+import org.bankapi.observability.LogFields;
 import org.bankapi.problem.ProblemException;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
 import org.bankapi.web.Reply;
-import org.bankapi.web.RequestIdFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -108,7 +108,7 @@ public class TransactionService {
     private Reply<TransactionView> book(Caller caller, Command command, IdempotencyClaim claim) {
         Outcome outcome = engine.submit(new Submission(
                 command,
-                new Origin(caller.subject(), RequestIdFilter.currentRequestId()),
+                new Origin(caller.subject(), LogFields.requestId()),
                 claim,
                 booking -> Submission.Reply.created(
                         location(booking.transaction()), json.writeValueAsBytes(view(booking)))));

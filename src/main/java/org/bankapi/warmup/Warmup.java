@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bankapi.account.AccountView;
 import org.bankapi.account.OpenAccountRequest;
 import org.bankapi.config.Settings;
+import org.bankapi.observability.AnsweredProblem;
 import org.bankapi.security.TokenIssuer;
 import org.bankapi.transaction.CreateTransactionRequest;
 import org.bankapi.transaction.TransactionView;
@@ -228,7 +229,7 @@ public class Warmup implements HealthIndicator {
         ProblemDetail problem =
                 ProblemResponses.problem(422, "insufficient_funds", "warm-up", Map.of("amount", "warm-up"));
         json.writeValueAsBytes(problem);
-        ProblemResponses.takeAnsweredCode();
+        AnsweredProblem.take();
     }
 
     private JsonNode get(HttpClient http, String url, String token) {

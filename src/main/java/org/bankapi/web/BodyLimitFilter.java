@@ -6,14 +6,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Refuses bodies over 64 KiB with 413 before anything parses them, and keeps accepted bodies re-readable. */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class BodyLimitFilter extends OncePerRequestFilter {
 
     public static final int BODY_BYTES_MAX = 64 * 1024;

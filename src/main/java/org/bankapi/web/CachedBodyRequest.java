@@ -8,8 +8,13 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import org.springframework.web.util.WebUtils;
 
-/** A request whose body was read once, within the size limit, and can be read again (for hashing, then parsing). */
+/**
+ * A request whose body was read once, within the size limit, and can be read again (for hashing, then
+ * parsing): the body limit filter wraps the request in it, and later filters read the body through
+ * {@link #bodyOf}, never by looking for the wrapper themselves.
+ */
 public final class CachedBodyRequest extends HttpServletRequestWrapper {
 
     private final byte[] body;
@@ -19,8 +24,10 @@ public final class CachedBodyRequest extends HttpServletRequestWrapper {
         this.body = body;
     }
 
-    public byte[] body() {
-        return body.clone();
+    /** The body the body limit filter read from {@code request} (or a request wrapping it), or null if it read none. */
+    public static byte[] bodyOf(HttpServletRequest request) {
+        CachedBodyRequest cached = WebUtils.getNativeRequest(request, CachedBodyRequest.class);
+        return cached == null ? null : cached.body.clone();
     }
 
     @Override

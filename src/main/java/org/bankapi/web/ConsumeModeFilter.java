@@ -5,19 +5,12 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The {@code consume} process runs the fraud consumer alone: its HTTP port serves only health and
  * metrics (for the orchestrator and Prometheus), never the money API.
  */
-@Component
-@ConditionalOnProperty(name = "bank.command", havingValue = "consume")
-@Order(Ordered.HIGHEST_PRECEDENCE + 5)
 public class ConsumeModeFilter extends OncePerRequestFilter {
 
     static boolean operational(String path) {

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.MDC;
+import org.bankapi.observability.AnsweredProblem;
+import org.bankapi.observability.LogFields;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -24,18 +25,17 @@ public final class ProblemResponses {
     public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
     public static final String NOT_APPLIED_RETRY = "the request was not applied; retry it";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** The code of the problem this thread answered with last: read (and cleared) once per request for metrics and logs. */
-    private static final ThreadLocal<String> ANSWERED = new ThreadLocal<>();
 
     private ProblemResponses() {}
 
+    /** Every problem body is built here, so this is the one place its code is noted for metrics, logs and audit. */
     public static ProblemDetail problem(int status, String code, String detail, Map<String, String> fieldErrors) {
-        ANSWERED.set(code);
+        AnsweredProblem.note(code);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(status), detail);
         problem.setType(URI.create("/problems/" + code));
         problem.setTitle(title(code));
         problem.setProperty("code", code);
-        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+        String requestId = LogFields.requestId();
         if (requestId != null) {
             problem.setProperty("request_id", requestId);
         }
@@ -73,7 +73,7 @@ public final class ProblemResponses {
             return;
         }
         response.reset();
-        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+        String requestId = LogFields.requestId();
         if (requestId != null) {
             response.setHeader(RequestIdFilter.HEADER, requestId);
         }
@@ -81,22 +81,6 @@ public final class ProblemResponses {
                 org.springframework.http.HttpHeaders.RETRY_AFTER,
                 Integer.toString(TransientFailures.RETRY_AFTER_SECONDS));
         write(response, 503, TEMPORARILY_UNAVAILABLE, NOT_APPLIED_RETRY);
-    }
-
-    /**
-     * The code of the problem built on this thread since the last call, or null; every problem body
-     * (controller advice and filters alike) passes through {@link #problem}, so this is the one place
-     * refusals are counted from.
-     */
-    /** The same code without clearing it, for filters inside the one that takes it (the audit). */
-    public static String answeredCode() {
-        return ANSWERED.get();
-    }
-
-    public static String takeAnsweredCode() {
-        String code = ANSWERED.get();
-        ANSWERED.remove();
-        return code;
     }
 
     static String title(String code) {

@@ -63,6 +63,11 @@ public final class Reply<T> {
                 .body(stored);
     }
 
+    /** True when {@code response} is a replay of the response stored with its Idempotency-Key. */
+    public static boolean wasReplayed(HttpServletResponse response) {
+        return "true".equals(response.getHeader(REPLAYED_HEADER));
+    }
+
     /** Writes a stored response straight to the servlet response, for a filter that replays before any controller. */
     public static void writeReplay(
             int status, String contentType, String location, byte[] body, HttpServletResponse response)

@@ -7,24 +7,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.bankapi.observability.LogFields;
 import org.slf4j.MDC;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Gives every request an id (the client's X-Request-Id when it is sane) for the response and every log line. */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestIdFilter extends OncePerRequestFilter {
 
     public static final String HEADER = "X-Request-Id";
-    public static final String MDC_KEY = "http.request.id";
-
-    /** The id of the request this thread serves, or null outside a request. */
-    public static String currentRequestId() {
-        return MDC.get(MDC_KEY);
-    }
 
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -36,11 +26,11 @@ public class RequestIdFilter extends OncePerRequestFilter {
             requestId = UUID.randomUUID().toString();
         }
         response.setHeader(HEADER, requestId);
-        MDC.put(MDC_KEY, requestId);
+        MDC.put(LogFields.REQUEST_ID, requestId);
         try {
             chain.doFilter(request, response);
         } finally {
-            MDC.remove(MDC_KEY);
+            MDC.remove(LogFields.REQUEST_ID);
         }
     }
 }

@@ -7,18 +7,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The last guard for transient database failures that escape a filter rather than a controller
  * (which {@link ApiExceptionHandler} answers): they become the same 503 with Retry-After instead of
- * the servlet container's 500. Runs just inside the request-id and outcome filters.
+ * the servlet container's 500.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 public class TransientFailureFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(TransientFailureFilter.class);

@@ -11,8 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
-import org.bankapi.web.RequestIdFilter;
-import org.slf4j.MDC;
+import org.bankapi.observability.LogFields;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -35,7 +34,7 @@ public final class StatementCounter {
     }
 
     private static void record(String sql) {
-        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+        String requestId = LogFields.requestId();
         if (requestId != null && requestId.startsWith(REQUEST_ID_PREFIX)) {
             BY_REQUEST
                     .computeIfAbsent(requestId, id -> new CopyOnWriteArrayList<>())

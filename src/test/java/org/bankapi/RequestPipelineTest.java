@@ -1,0 +1,59 @@
+package org.bankapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.catalina.Container;
+import org.apache.catalina.core.StandardContext;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.bankapi.support.ApiTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
+
+/** The filters as the running server applies them are the table of {@link RequestPipeline} and docs/request-pipeline.md. */
+class RequestPipelineTest extends ApiTest {
+
+    @Autowired
+    ServletWebServerApplicationContext context;
+
+    /** The filter mappings of the one web application, in the order Tomcat runs them for a request. */
+    private List<String> filtersInTomcatsOrder() {
+        TomcatWebServer server = (TomcatWebServer) context.getWebServer();
+        Container[] contexts = server.getTomcat().getHost().findChildren();
+        assertThat(contexts).hasSize(1);
+        return Arrays.stream(((StandardContext) contexts[0]).findFilterMaps())
+                .map(FilterMap::getFilterName)
+                .toList();
+    }
+
+    @Test
+    void aRequestMeetsTheFiltersInTheDocumentedOrder() {
+        assertThat(filtersInTomcatsOrder())
+                .containsExactly(
+                        "requestIdFilter",
+                        "characterEncodingFilter",
+                        "webMvcObservationFilter",
+                        "requestOutcomeFilter",
+                        "transientFailureFilter",
+                        "bodyLimitFilter",
+                        "auditFilter",
+                        "formContentFilter",
+                        "requestContextFilter",
+                        "springSecurityFilterChain",
+                        "principalLogFilter",
+                        "rateLimitFilter",
+                        "idempotencyFilter",
+                        "Tomcat WebSocket (JSR356) Filter");
+    }
+
+    @Test
+    void theConsumeProcessRefusesAfterTheTransientFailureGuardAndBeforeTheBodyIsRead() {
+        int consumeMode = new RequestPipeline().consumeModeFilter().getOrder();
+        assertThat(consumeMode)
+                .isGreaterThan(RequestPipeline.TRANSIENT_FAILURES)
+                .isLessThan(RequestPipeline.BODY_LIMIT);
+    }
+}
