@@ -11,7 +11,6 @@ import java.util.Properties;
 import java.util.function.Function;
 import org.bankapi.config.ConfigurationException;
 import org.bankapi.config.DatabaseUrl;
-import org.bankapi.config.Settings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -68,7 +67,7 @@ public class BankingApplication {
     }
 
     static ConfigurableApplicationContext start(String command, Settings settings, String[] args) {
-        if ("consume".equals(command) && settings.kafkaBootstrapServers() == null) {
+        if ("consume".equals(command) && settings.kafka().bootstrapServers() == null) {
             throw new ConfigurationException(
                     "KAFKA_BOOTSTRAP_SERVERS", "is required by consume (host:port[,host:port])");
         }
@@ -91,7 +90,7 @@ public class BankingApplication {
         if (database.password() != null) {
             properties.put("spring.datasource.password", database.password());
         }
-        properties.put("server.port", settings.port());
+        properties.put("server.port", settings.process().port());
         properties.put("bank.command", command);
         if ("rotate-keys".equals(command)) {
             properties.put("spring.main.web-application-type", "none");
@@ -118,7 +117,7 @@ public class BankingApplication {
             // the build's process-aot step only registers bean definitions: nothing connects
             return DatabaseUrl.parse("postgresql://aot@127.0.0.1:1/aot");
         }
-        DatabaseUrl database = settings.database();
+        DatabaseUrl database = settings.process().database();
         if (database == null) {
             throw new ConfigurationException("DATABASE_URL", "is required (postgresql://user:pass@host:port/db)");
         }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Locale;
 import org.bankapi.config.ConfigurationException;
 import org.bankapi.config.DatabaseUrl;
-import org.bankapi.config.Settings;
 import org.bankapi.security.TokenIssuer;
 import org.flywaydb.core.Flyway;
 
@@ -17,7 +16,7 @@ final class Commands {
 
     /** {@code token --sub alice --role admin|customer [--ttl 1h]}: prints an HS256 token signed with JWT_SECRET_KEY. */
     static int token(Settings settings, String[] args, PrintStream out) {
-        if (!settings.hmacTokensEnabled()) {
+        if (!settings.tokens().hmacTokensEnabled()) {
             throw new ConfigurationException("JWT_SECRET_KEY", "is required to sign tokens (at least 32 bytes)");
         }
         String sub = null;
@@ -41,7 +40,8 @@ final class Commands {
             return 64;
         }
         out.println(
-                new TokenIssuer(settings.jwtSecret(), settings.azureClientId()).issue(sub, role, ttl, Instant.now()));
+                new TokenIssuer(settings.tokens().jwtSecret(), settings.tokens().azureClientId())
+                        .issue(sub, role, ttl, Instant.now()));
         return 0;
     }
 

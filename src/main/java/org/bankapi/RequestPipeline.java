@@ -5,17 +5,17 @@ import jakarta.servlet.Filter;
 import java.time.Clock;
 import org.bankapi.audit.AuditFilter;
 import org.bankapi.audit.AuditLog;
-import org.bankapi.config.Settings;
+import org.bankapi.config.ProcessSettings;
 import org.bankapi.idempotency.IdempotencyFilter;
 import org.bankapi.ledger.KeyClaims;
 import org.bankapi.observability.PrincipalLogFilter;
 import org.bankapi.observability.RequestOutcomeFilter;
 import org.bankapi.ratelimit.RateLimitFilter;
+import org.bankapi.ratelimit.RateLimitSettings;
 import org.bankapi.web.BodyLimitFilter;
 import org.bankapi.web.ConsumeModeFilter;
 import org.bankapi.web.RequestIdFilter;
 import org.bankapi.web.TransientFailureFilter;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -87,10 +87,12 @@ class RequestPipeline {
         return at(TRANSIENT_FAILURES, new TransientFailureFilter());
     }
 
+    /** Registered in the consume process only. */
     @Bean
-    @ConditionalOnProperty(name = "bank.command", havingValue = "consume")
-    FilterRegistrationBean<ConsumeModeFilter> consumeModeFilter() {
-        return at(CONSUME_MODE, new ConsumeModeFilter());
+    FilterRegistrationBean<ConsumeModeFilter> consumeModeFilter(ProcessSettings process) {
+        FilterRegistrationBean<ConsumeModeFilter> registration = at(CONSUME_MODE, new ConsumeModeFilter());
+        registration.setEnabled(process.consumes());
+        return registration;
     }
 
     @Bean
@@ -109,7 +111,7 @@ class RequestPipeline {
     }
 
     @Bean
-    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(Settings settings) {
+    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitSettings settings) {
         return at(RATE_LIMIT, new RateLimitFilter(settings));
     }
 

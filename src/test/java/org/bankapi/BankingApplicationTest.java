@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.bankapi.config.Settings;
 import org.bankapi.support.EmbeddedDatabase;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.catalina.Container;
 import org.apache.catalina.core.StandardContext;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
@@ -51,7 +52,11 @@ class RequestPipelineTest extends ApiTest {
 
     @Test
     void theConsumeProcessRefusesAfterTheTransientFailureGuardAndBeforeTheBodyIsRead() {
-        int consumeMode = new RequestPipeline().consumeModeFilter().getOrder();
+        var consume = new RequestPipeline()
+                .consumeModeFilter(
+                        Settings.from(Map.of("bank.command", "consume")::get).process());
+        assertThat(consume.isEnabled()).isTrue();
+        int consumeMode = consume.getOrder();
         assertThat(consumeMode)
                 .isGreaterThan(RequestPipeline.TRANSIENT_FAILURES)
                 .isLessThan(RequestPipeline.BODY_LIMIT);

@@ -2,8 +2,9 @@ package org.bankapi;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.bankapi.config.Settings;
+import org.bankapi.config.ProcessSettings;
 import org.bankapi.security.TokenIssuer;
+import org.bankapi.security.TokenSettings;
 import org.bankapi.support.LocalServices;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -28,9 +29,9 @@ public class TestBankingApplication {
     static class LocalStartBanner {
 
         @Bean
-        ApplicationListener<ApplicationReadyEvent> printTokens(Settings settings) {
+        ApplicationListener<ApplicationReadyEvent> printTokens(TokenSettings tokens, ProcessSettings process) {
             return event -> {
-                TokenIssuer issuer = new TokenIssuer(settings.jwtSecret(), settings.azureClientId());
+                TokenIssuer issuer = new TokenIssuer(tokens.jwtSecret(), tokens.azureClientId());
                 Duration ttl = Duration.ofHours(12);
                 String base = "http://localhost:"
                         + event.getApplicationContext().getEnvironment().getProperty("local.server.port");
@@ -40,7 +41,7 @@ public class TestBankingApplication {
                 System.out.println(String.join(
                         "\n",
                         line,
-                        " Banking Transaction API is running (local start, data in " + settings.dataDir() + ")",
+                        " Banking Transaction API is running (local start, data in " + process.dataDir() + ")",
                         "   Swagger UI : " + base + "/docs   (Authorize with a token below)",
                         "   Metrics    : " + base + "/metrics",
                         "   Admin token (sub=admin, 12 h):",

@@ -48,7 +48,7 @@ public class AuditSealer {
         this.forwarder = forwarder;
     }
 
-    @Scheduled(fixedDelayString = "${bank.audit.seal-interval-ms:250}", initialDelay = 1000)
+    @Scheduled(fixedDelayString = "#{@auditSettings.sealInterval()}", initialDelay = 1000)
     void scheduled() {
         try {
             sealAll();

@@ -1,11 +1,8 @@
 package org.bankapi.cache;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
-import org.bankapi.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -21,27 +18,22 @@ class CacheConfig {
     private static final Logger log = LoggerFactory.getLogger(CacheConfig.class);
 
     @Bean(destroyMethod = "close")
-    BalanceStore balanceStore(
-            Settings settings,
-            @Value("${bank.cache.ttl:5m}") Duration ttl,
-            @Value("${bank.cache.redis-timeout:200ms}") Duration timeout,
-            @Value("${bank.cache.redis-connect-timeout:1s}") Duration connectTimeout,
-            @Value("${bank.cache.local-entries-max:100000}") int localEntriesMax) {
-        if (settings.redisUrl() == null) {
+    BalanceStore balanceStore(CacheSettings cache) {
+        if (cache.redisUrl() == null) {
             log.info("No REDIS_URL: balances are cached in this process");
-            return new LocalBalanceStore(ttl, localEntriesMax, System::nanoTime);
+            return new LocalBalanceStore(cache.ttl(), cache.localEntriesMax(), System::nanoTime);
         }
         log.info(
                 "Balances are cached in Redis at {}:{}",
-                settings.redisUrl().getHost(),
-                settings.redisUrl().getPort());
-        return RedisBalanceStore.connect(settings.redisUrl(), timeout, connectTimeout, ttl);
+                cache.redisUrl().getHost(),
+                cache.redisUrl().getPort());
+        return RedisBalanceStore.connect(
+                cache.redisUrl(), cache.redisTimeout(), cache.redisConnectTimeout(), cache.ttl());
     }
 
     @Bean
-    BalanceCache balanceCache(
-            BalanceStore store, MeterRegistry registry, @Value("${bank.cache.break:2s}") Duration breakDuration) {
-        return new BalanceCache(store, breakDuration, registry);
+    BalanceCache balanceCache(BalanceStore store, MeterRegistry registry, CacheSettings cache) {
+        return new BalanceCache(store, cache.breakDuration(), registry);
     }
 
     @Bean

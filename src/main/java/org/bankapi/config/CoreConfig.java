@@ -1,22 +1,17 @@
 package org.bankapi.config;
 
 import java.time.Clock;
+import org.bankapi.crypto.CryptoSettings;
 import org.bankapi.crypto.KeyEncryptionKey;
 import org.bankapi.crypto.KeyVaultKey;
 import org.bankapi.crypto.LocalKeyFile;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
-/** The beans every feature shares: the checked settings, the clock, the key-encryption key. */
+/** The beans every feature shares: the clock, the key-encryption key. */
 @Configuration
 public class CoreConfig {
-
-    @Bean
-    Settings settings(Environment environment) {
-        return Settings.from(environment::getProperty);
-    }
 
     @Bean
     @ConditionalOnMissingBean
@@ -31,9 +26,9 @@ public class CoreConfig {
     @Bean
     @ConditionalOnMissingBean
     KeyEncryptionKey keyEncryptionKey(
-            Settings settings, org.springframework.beans.factory.ObjectProvider<KeyVaultKey.Transport> transport) {
-        java.nio.file.Path keyDirectory = settings.dataDir().resolve("keys");
-        if (settings.keyVaultUrl() == null) {
+            CryptoSettings crypto, org.springframework.beans.factory.ObjectProvider<KeyVaultKey.Transport> transport) {
+        java.nio.file.Path keyDirectory = crypto.keyDirectory();
+        if (crypto.keyVaultUrl() == null) {
             return new LocalKeyFile(keyDirectory);
         }
         KeyVaultKey.Transport chosen = transport.getIfAvailable(() ->
@@ -54,6 +49,6 @@ public class CoreConfig {
                 return local;
             }
         };
-        return new KeyVaultKey(settings.keyVaultUrl(), settings.keyVaultKeyName(), chosen, legacy);
+        return new KeyVaultKey(crypto.keyVaultUrl(), crypto.keyVaultKeyName(), chosen, legacy);
     }
 }

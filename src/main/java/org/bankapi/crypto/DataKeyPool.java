@@ -14,7 +14,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -54,13 +53,10 @@ public final class DataKeyPool implements SmartLifecycle, MeterBinder {
     private volatile Thread refiller;
     private volatile boolean running;
 
-    /** Pre-wraps only in a serving instance: {@code consume} and {@code rotate-keys} open no accounts. */
+    /** Pre-wraps only in a serving instance (the settings say 0 elsewhere). */
     @Autowired
-    DataKeyPool(
-            KeyEncryptionKey kek,
-            @Value("${bank.crypto.data-key-pool-size-max:64}") int sizeMax,
-            @Value("${bank.command:serve}") String command) {
-        this(kek, "serve".equals(command) ? sizeMax : 0);
+    DataKeyPool(KeyEncryptionKey kek, CryptoSettings crypto) {
+        this(kek, crypto.dataKeyPoolSizeMax());
     }
 
     DataKeyPool(KeyEncryptionKey kek, int sizeMax) {

@@ -16,14 +16,13 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.bankapi.config.Settings;
+import org.bankapi.config.ProcessSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Kafka client configuration, from {@link Settings} only (never spring.kafka.* defaults): without
+ * Kafka client configuration, from {@link KafkaSettings} only (never spring.kafka.* defaults): without
  * KAFKA_BOOTSTRAP_SERVERS there is no client at all, and one warning says that events wait in the outbox.
  * Timeouts are short so that an absent broker makes the relay back off rather than hang.
  */
@@ -37,12 +36,12 @@ public class KafkaClients {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaClients.class);
 
-    private final Settings settings;
-    private final String command;
+    private final KafkaSettings settings;
+    private final ProcessSettings process;
 
-    KafkaClients(Settings settings, @Value("${bank.command:serve}") String command) {
+    KafkaClients(KafkaSettings settings, ProcessSettings process) {
         this.settings = settings;
-        this.command = command;
+        this.process = process;
         if (!configured()) {
             log.warn(
                     "KAFKA_BOOTSTRAP_SERVERS is not set: transaction events stay in the outbox until a broker is configured, "
@@ -51,24 +50,24 @@ public class KafkaClients {
     }
 
     public boolean configured() {
-        return settings.kafkaBootstrapServers() != null;
+        return settings.bootstrapServers() != null;
     }
 
     /** The relay publishes in {@code serve}; {@code consume} runs the consumer alone. */
     public boolean relayEnabled() {
-        return configured() && !"consume".equals(command);
+        return configured() && !process.consumes();
     }
 
     public boolean consumerEnabled() {
-        return configured() && ("consume".equals(command) || settings.consumerEnabled());
+        return configured() && (process.consumes() || settings.consumerEnabled());
     }
 
     public String topic() {
-        return settings.kafkaTopic();
+        return settings.topic();
     }
 
     public String deadLetterTopic() {
-        return settings.kafkaTopic() + ".DLT";
+        return settings.topic() + ".DLT";
     }
 
     /** An idempotent producer that waits for all in-sync replicas (the fraud consumer's dead letters). */
@@ -136,9 +135,9 @@ public class KafkaClients {
     public boolean ensureTopics() {
         Map<String, Object> props = common("bank-admin");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        Optional<Short> replication = Optional.of((short) settings.kafkaReplicationFactor());
+        Optional<Short> replication = Optional.of((short) settings.replicationFactor());
         Map<String, String> configs =
-                Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.kafkaMinInsyncReplicas()));
+                Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas()));
         try (Admin admin = Admin.create(props)) {
             var result = admin.createTopics(List.of(
                     new NewTopic(topic(), Optional.empty(), replication).configs(configs),
@@ -164,7 +163,7 @@ public class KafkaClients {
 
     private Map<String, Object> common(String clientId) {
         Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);

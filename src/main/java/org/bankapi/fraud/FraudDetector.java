@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.bankapi.config.Settings;
 import org.bankapi.event.TransactionEvent;
 import org.bankapi.sentinel.SentinelForwarder;
 import org.slf4j.Logger;
@@ -32,13 +31,13 @@ class FraudDetector {
     private final SentinelForwarder sentinel;
 
     FraudDetector(
-            Settings settings,
+            FraudRules rules,
             FraudAlertRepository alerts,
             TransactionTemplate transactions,
             Clock clock,
             MeterRegistry registry,
             SentinelForwarder sentinel) {
-        this.rules = FraudRules.of(settings);
+        this.rules = rules;
         this.alerts = alerts;
         this.transactions = transactions;
         this.clock = clock;

@@ -5,13 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.bankapi.config.Settings;
 import org.bankapi.event.TransactionEvent;
 
 /**
  * The fraud rules, in plain Java: an amount above the threshold (in major units of any currency,
  * as the seed's rule), and more than {@code velocityMax} transactions naming one account within
- * {@code velocityWindow}. Reversals are the bank's own corrections and are never flagged.
+ * {@code velocityWindow}. Reversals are the bank's own corrections and are never flagged. The three
+ * are the fraud feature's settings: FRAUD_THRESHOLD, FRAUD_VELOCITY_MAX, FRAUD_VELOCITY_WINDOW.
  */
 public record FraudRules(BigDecimal amountThreshold, int velocityMax, Duration velocityWindow) {
 
@@ -22,10 +22,6 @@ public record FraudRules(BigDecimal amountThreshold, int velocityMax, Duration v
                 || velocityWindow.isZero()) {
             throw new IllegalArgumentException("fraud rules need a positive threshold, maximum and window");
         }
-    }
-
-    public static FraudRules of(Settings settings) {
-        return new FraudRules(settings.fraudThreshold(), settings.fraudVelocityMax(), settings.fraudVelocityWindow());
     }
 
     public boolean applies(TransactionEvent.Received event) {

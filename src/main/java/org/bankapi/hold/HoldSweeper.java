@@ -38,8 +38,8 @@ class HoldSweeper {
     }
 
     @Scheduled(
-            fixedDelayString = "${bank.holds.sweep-interval:PT1S}",
-            initialDelayString = "${bank.holds.sweep-interval:PT1S}")
+            fixedDelayString = "#{@holdSettings.sweepInterval()}",
+            initialDelayString = "#{@holdSettings.sweepInterval()}")
     int sweep() {
         List<Long> expired = queries.expiredPending(clock.instant(), SWEEP_HOLDS_MAX);
         if (expired.isEmpty()) {

@@ -21,7 +21,7 @@ import org.bankapi.problem.ProblemException;
 import org.bankapi.web.TransientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -49,11 +49,12 @@ public class PostingEngine implements SmartLifecycle {
     private volatile boolean closed;
     private Thread thread;
 
-    PostingEngine(
-            BatchWriter writer,
-            MeterRegistry registry,
-            @Value("${bank.posting.batch-size-max:256}") int batchSizeMax,
-            @Value("${bank.posting.queue-size-max:4096}") int queueSizeMax) {
+    @Autowired
+    PostingEngine(BatchWriter writer, MeterRegistry registry, PostingSettings posting) {
+        this(writer, registry, posting.batchSizeMax(), posting.queueSizeMax());
+    }
+
+    PostingEngine(BatchWriter writer, MeterRegistry registry, int batchSizeMax, int queueSizeMax) {
         if (batchSizeMax < 1 || queueSizeMax < 1) {
             throw new IllegalArgumentException("bank.posting.batch-size-max and queue-size-max must be positive");
         }

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.util.Duration;
 import net.logstash.logback.appender.LogstashTcpSocketAppender;
-import org.bankapi.config.Settings;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
@@ -25,16 +24,16 @@ class LogstashShipping implements InitializingBean, DisposableBean {
     /** How long a shutdown waits for queued lines to reach Logstash (the library's default is a minute). */
     static final int SHUTDOWN_GRACE_S = 2;
 
-    private final Settings settings;
+    private final LogstashSettings settings;
     private LogstashTcpSocketAppender appender;
 
-    LogstashShipping(Settings settings) {
+    LogstashShipping(LogstashSettings settings) {
         this.settings = settings;
     }
 
     @Override
     public void afterPropertiesSet() {
-        if (settings.logstashHost() == null || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+        if (!settings.enabled() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
         StructuredLogEncoder encoder = new StructuredLogEncoder();
@@ -44,7 +43,7 @@ class LogstashShipping implements InitializingBean, DisposableBean {
         LogstashTcpSocketAppender tcp = new LogstashTcpSocketAppender();
         tcp.setName(APPENDER_NAME);
         tcp.setContext(context);
-        tcp.addDestination(settings.logstashHost() + ":" + settings.logstashPort());
+        tcp.addDestination(settings.host() + ":" + settings.port());
         tcp.setEncoder(encoder);
         tcp.setRingBufferSize(RING_BUFFER_SIZE);
         tcp.setAppendTimeout(Duration.buildByMilliseconds(0));
@@ -57,7 +56,7 @@ class LogstashShipping implements InitializingBean, DisposableBean {
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(tcp);
         appender = tcp;
         LoggerFactory.getLogger(LogstashShipping.class)
-                .info("Shipping logs to Logstash at {}:{}", settings.logstashHost(), settings.logstashPort());
+                .info("Shipping logs to Logstash at {}:{}", settings.host(), settings.port());
     }
 
     @Override

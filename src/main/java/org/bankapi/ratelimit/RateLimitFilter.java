@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.bankapi.config.Settings;
 import org.bankapi.web.MoneyPaths;
 import org.bankapi.web.ProblemResponses;
 import org.slf4j.Logger;
@@ -26,8 +25,8 @@ public class RateLimitFilter extends OncePerRequestFilter implements DisposableB
 
     private final RateLimiter limiter;
 
-    public RateLimitFilter(Settings settings) {
-        int rate = settings.rateLimitPerSecond();
+    public RateLimitFilter(RateLimitSettings settings) {
+        int rate = settings.perSecond();
         if (rate == 0) {
             limiter = null;
             log.info("Rate limit is off (RATE_LIMIT_PER_SECOND=0)");

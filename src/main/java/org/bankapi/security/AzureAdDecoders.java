@@ -2,7 +2,6 @@ package org.bankapi.security;
 
 import java.time.Duration;
 import java.util.List;
-import org.bankapi.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
@@ -31,7 +30,7 @@ class AzureAdDecoders implements SecurityConfig.AzureAdDecoderFactory {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     @Override
-    public JwtDecoder create(Settings settings) {
+    public JwtDecoder create(TokenSettings settings) {
         String issuer = settings.azureIssuerUri() != null
                 ? settings.azureIssuerUri()
                 : "https://login.microsoftonline.com/" + settings.azureTenantId() + "/v2.0";

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import javax.crypto.spec.SecretKeySpec;
-import org.bankapi.config.Settings;
 import org.bankapi.web.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,11 +83,8 @@ public class SecurityConfig {
 
     @Bean
     @ConditionalOnWebApplication
-    JwtDecoder jwtDecoder(
-            Settings settings,
-            java.util.Optional<AzureAdDecoderFactory> azureAd,
-            org.springframework.core.env.Environment environment) {
-        if (settings.hmacTokensEnabled() && !environment.getProperty("bank.local-start", Boolean.class, false)) {
+    JwtDecoder jwtDecoder(TokenSettings settings, java.util.Optional<AzureAdDecoderFactory> azureAd) {
+        if (settings.hmacTokensEnabled() && !settings.localStart()) {
             log.warn(
                     "The HS256 fallback (JWT_SECRET_KEY) is on outside the local start: anyone holding the secret can mint admin tokens; use Azure AD in production");
         }
@@ -146,6 +142,6 @@ public class SecurityConfig {
 
     /** The seam for Azure AD's RS256 validation (tenant issuer and JWKS). */
     public interface AzureAdDecoderFactory {
-        JwtDecoder create(Settings settings);
+        JwtDecoder create(TokenSettings settings);
     }
 }

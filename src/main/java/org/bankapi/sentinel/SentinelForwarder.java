@@ -14,7 +14,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.bankapi.audit.AuditForwarder;
-import org.bankapi.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -49,8 +48,8 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
     private volatile boolean running = true;
 
     @org.springframework.beans.factory.annotation.Autowired
-    public SentinelForwarder(Settings settings, MeterRegistry meters) {
-        this(settings.sentinelEndpoint(), settings.sentinelToken(), meters, 500);
+    public SentinelForwarder(SentinelSettings settings, MeterRegistry meters) {
+        this(settings.endpoint(), settings.token(), meters, 500);
     }
 
     SentinelForwarder(URI endpoint, String token, MeterRegistry meters, long backoffBaseMs) {

@@ -16,15 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bankapi.account.AccountView;
 import org.bankapi.account.OpenAccountRequest;
-import org.bankapi.config.Settings;
+import org.bankapi.config.ProcessSettings;
 import org.bankapi.observability.AnsweredProblem;
 import org.bankapi.security.TokenIssuer;
+import org.bankapi.security.TokenSettings;
 import org.bankapi.transaction.CreateTransactionRequest;
 import org.bankapi.transaction.TransactionView;
 import org.bankapi.web.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -52,10 +52,10 @@ public class Warmup implements HealthIndicator {
     /** A worker stops once this many rounds in a row took less than {@code bank.warmup.round-ms-target}. */
     static final int FAST_ROUNDS_ENOUGH = 50;
 
-    private final Settings settings;
+    private final TokenSettings tokenSettings;
     private final JsonMapper json;
     private final Clock clock;
-    private final String command;
+    private final boolean serving;
     private final long msMax;
     private final int workers;
     private final long roundNanosTarget;
@@ -67,21 +67,14 @@ public class Warmup implements HealthIndicator {
 
     private volatile boolean started;
 
-    Warmup(
-            Settings settings,
-            JsonMapper json,
-            Clock clock,
-            @Value("${bank.command:serve}") String command,
-            @Value("${bank.warmup.ms-max:1500}") long msMax,
-            @Value("${bank.warmup.workers:2}") int workers,
-            @Value("${bank.warmup.round-ms-target:5}") long roundMsTarget) {
-        this.settings = settings;
+    Warmup(TokenSettings tokenSettings, JsonMapper json, Clock clock, ProcessSettings process, WarmupSettings warmup) {
+        this.tokenSettings = tokenSettings;
         this.json = json;
         this.clock = clock;
-        this.command = command;
-        this.msMax = Math.max(0, msMax);
-        this.workers = Math.max(1, workers);
-        this.roundNanosTarget = TimeUnit.MILLISECONDS.toNanos(Math.max(0, roundMsTarget));
+        this.serving = process.serves();
+        this.msMax = Math.max(0, warmup.msMax());
+        this.workers = Math.max(1, warmup.workers());
+        this.roundNanosTarget = TimeUnit.MILLISECONDS.toNanos(Math.max(0, warmup.roundMsTarget()));
         if (!enabled()) {
             finished.countDown();
         }
@@ -89,7 +82,7 @@ public class Warmup implements HealthIndicator {
 
     /** Off for {@code bank.warmup.ms-max=0} and outside {@code serve} (the consume process serves no API). */
     boolean enabled() {
-        return msMax > 0 && "serve".equals(command);
+        return msMax > 0 && serving;
     }
 
     @EventListener
@@ -184,10 +177,10 @@ public class Warmup implements HealthIndicator {
 
     /** Short-lived tokens for the loopback reads; none without the HS256 secret (Azure AD tokens cannot be minted here). */
     private Tokens tokens(Duration budget) {
-        if (!settings.hmacTokensEnabled()) {
+        if (!tokenSettings.hmacTokensEnabled()) {
             return new Tokens(null, null);
         }
-        TokenIssuer issuer = new TokenIssuer(settings.jwtSecret(), settings.azureClientId());
+        TokenIssuer issuer = new TokenIssuer(tokenSettings.jwtSecret(), tokenSettings.azureClientId());
         Instant now = clock.instant();
         Duration ttl = budget.plusMinutes(1);
         return new Tokens(issuer.issue(SUBJECT, "admin", ttl, now), issuer.issue(SUBJECT, "customer", ttl, now));

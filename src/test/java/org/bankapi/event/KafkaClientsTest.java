@@ -17,7 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.bankapi.config.Settings;
+import org.bankapi.Settings;
 import org.bankapi.support.LocalKafka;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,8 @@ class KafkaClientsTest {
         Map<String, String> env = new java.util.HashMap<>(more);
         env.put("KAFKA_BOOTSTRAP_SERVERS", LocalKafka.start());
         env.put("KAFKA_TOPIC", topic);
-        return new KafkaClients(Settings.from(env::get), "serve");
+        Settings settings = Settings.from(env::get);
+        return new KafkaClients(settings.kafka(), settings.process());
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
-import org.bankapi.config.Settings;
+import org.bankapi.Settings;
 import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.junit.jupiter.api.Test;
@@ -98,7 +98,7 @@ class LogstashShippingTest extends ApiTest {
     private static LogstashShipping shipping(int port) {
         Settings settings =
                 Settings.from(Map.of("LOGSTASH_HOST", "127.0.0.1", "LOGSTASH_PORT", Integer.toString(port))::get);
-        LogstashShipping shipping = new LogstashShipping(settings);
+        LogstashShipping shipping = new LogstashShipping(settings.logstash());
         shipping.afterPropertiesSet();
         assertThat(shipping.appender()).isNotNull();
         return shipping;

@@ -37,8 +37,7 @@ class HmacDecodingTest {
 
     @Test
     void aRememberedHeaderStillNeedsAGoodSignature() {
-        JwtDecoder decoder = new SecurityConfig()
-                .jwtDecoder(settings(), java.util.Optional.empty(), new org.springframework.mock.env.MockEnvironment());
+        JwtDecoder decoder = new SecurityConfig().jwtDecoder(settings(), java.util.Optional.empty());
         TokenIssuer issuer = new TokenIssuer(SECRET, null);
         String first = issuer.issue("alice", "customer", Duration.ofMinutes(5), Instant.now());
         String second = issuer.issue("bob", "admin", Duration.ofMinutes(5), Instant.now());
@@ -71,8 +70,7 @@ class HmacDecodingTest {
 
     @Test
     void aVerifiedTokenIsVerifiedAgainOnlyAfterItExpiresOrItsTimeHereEnds() {
-        JwtDecoder real = new SecurityConfig()
-                .jwtDecoder(settings(), java.util.Optional.empty(), new org.springframework.mock.env.MockEnvironment());
+        JwtDecoder real = new SecurityConfig().jwtDecoder(settings(), java.util.Optional.empty());
         java.util.concurrent.atomic.AtomicInteger verifications = new java.util.concurrent.atomic.AtomicInteger();
         Instant start = Instant.now();
         java.util.concurrent.atomic.AtomicReference<Instant> now =
@@ -120,9 +118,9 @@ class HmacDecodingTest {
         assertThat(verifications).hasValue(4);
     }
 
-    private static org.bankapi.config.Settings settings() {
+    private static TokenSettings settings() {
         java.util.Map<String, String> env =
                 java.util.Map.of("JWT_SECRET_KEY", new String(SECRET, StandardCharsets.UTF_8));
-        return org.bankapi.config.Settings.from(env::get);
+        return org.bankapi.Settings.from(env::get).tokens();
     }
 }

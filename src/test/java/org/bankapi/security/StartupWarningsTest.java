@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.Optional;
-import org.bankapi.config.Settings;
+import org.bankapi.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -17,7 +17,9 @@ class StartupWarningsTest {
     private static final String SECRET = "a-development-secret-of-at-least-32-bytes";
 
     private static void decoder(Map<String, String> env, MockEnvironment environment) {
-        new SecurityConfig().jwtDecoder(Settings.from(env::get), Optional.empty(), environment);
+        Settings settings =
+                Settings.from(name -> env.containsKey(name) ? env.get(name) : environment.getProperty(name));
+        new SecurityConfig().jwtDecoder(settings.tokens(), Optional.empty());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.bankapi.config;
+package org.bankapi;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -8,42 +8,80 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.Function;
+import org.bankapi.audit.AuditSettings;
+import org.bankapi.cache.CacheSettings;
+import org.bankapi.config.ConfigurationException;
+import org.bankapi.config.DatabaseUrl;
+import org.bankapi.config.ProcessSettings;
+import org.bankapi.crypto.CryptoSettings;
+import org.bankapi.event.KafkaSettings;
+import org.bankapi.fraud.FraudRules;
+import org.bankapi.hold.HoldSettings;
+import org.bankapi.ledger.PostingSettings;
+import org.bankapi.observability.LogstashSettings;
+import org.bankapi.ratelimit.RateLimitSettings;
+import org.bankapi.security.TokenSettings;
+import org.bankapi.sentinel.SentinelSettings;
+import org.bankapi.warmup.WarmupSettings;
+import org.springframework.format.annotation.DurationFormat;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
 /**
- * Every environment variable of the contract, parsed and checked in one place before anything
- * starts, so that bad configuration stops the start with one line naming the variable.
+ * Every environment variable and {@code bank.*} property of the contract, parsed and checked in one
+ * place before anything starts, so that bad configuration stops the start with one line naming the
+ * variable; each feature then gets its own record of them as a bean ({@link SettingsConfig}).
  */
 public record Settings(
-        int port,
-        DatabaseUrl database,
-        URI redisUrl,
-        String kafkaBootstrapServers,
-        String kafkaTopic,
-        int kafkaReplicationFactor,
-        int kafkaMinInsyncReplicas,
-        byte[] jwtSecret,
-        String azureTenantId,
-        String azureClientId,
-        String azureIssuerUri,
-        URI keyVaultUrl,
-        URI sentinelEndpoint,
-        String sentinelToken,
-        BigDecimal fraudThreshold,
-        int fraudVelocityMax,
-        Duration fraudVelocityWindow,
-        boolean consumerEnabled,
-        int rateLimitPerSecond,
-        String logstashHost,
-        Integer logstashPort,
-        Path dataDir,
-        String keyVaultKeyName) {
+        ProcessSettings process,
+        TokenSettings tokens,
+        SentinelSettings sentinel,
+        LogstashSettings logstash,
+        KafkaSettings kafka,
+        CacheSettings cache,
+        RateLimitSettings rateLimit,
+        CryptoSettings crypto,
+        FraudRules fraud,
+        PostingSettings posting,
+        WarmupSettings warmup,
+        AuditSettings audit,
+        HoldSettings holds) {
 
     public static final int JWT_SECRET_BYTES_MIN = 32;
-    public static final String KEY_VAULT_KEY_NAME_DEFAULT = "bank-kek";
     public static final int KAFKA_REPLICATION_FACTOR_MAX = 32;
 
     public static Settings from(Function<String, String> env) {
         Reader r = new Reader(env);
+        TokenSettings tokens = tokens(r);
+        SentinelSettings sentinel = sentinel(r);
+        LogstashSettings logstash = logstash(r);
+        KafkaSettings kafka = kafka(r);
+        ProcessSettings process = process(r);
+        URI redis = r.uri("REDIS_URL", "redis", "rediss");
+        return new Settings(
+                process,
+                tokens,
+                sentinel,
+                logstash,
+                kafka,
+                cache(r, redis),
+                new RateLimitSettings(r.integer("RATE_LIMIT_PER_SECOND", 200, 0, 1_000_000), redis),
+                crypto(r, process),
+                new FraudRules(
+                        r.positiveDecimal("FRAUD_THRESHOLD", new BigDecimal("10000")),
+                        r.integer("FRAUD_VELOCITY_MAX", 10, 1, 1_000_000),
+                        r.duration("FRAUD_VELOCITY_WINDOW", Duration.ofSeconds(60))),
+                new PostingSettings(
+                        r.integer("bank.posting.batch-size-max", 256, 1, Integer.MAX_VALUE),
+                        r.integer("bank.posting.queue-size-max", 4096, 1, Integer.MAX_VALUE)),
+                new WarmupSettings(
+                        r.longInteger("bank.warmup.ms-max", 1500),
+                        r.integer("bank.warmup.workers", 2, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                        r.longInteger("bank.warmup.round-ms-target", 5)),
+                new AuditSettings(r.springDuration("bank.audit.seal-interval-ms", Duration.ofMillis(250))),
+                new HoldSettings(r.springDuration("bank.holds.sweep-interval", Duration.ofSeconds(1))));
+    }
+
+    private static TokenSettings tokens(Reader r) {
         String jwt = r.text("JWT_SECRET_KEY");
         if (jwt != null && jwt.getBytes(StandardCharsets.UTF_8).length < JWT_SECRET_BYTES_MIN) {
             throw new ConfigurationException(
@@ -62,19 +100,34 @@ public record Settings(
             throw new ConfigurationException(
                     "AZURE_AD_CLIENT_ID", "is required when AZURE_AD_TENANT_ID or AZURE_AD_ISSUER_URI is set");
         }
-        String sentinelToken = r.text("SENTINEL_TOKEN");
-        URI sentinel = r.uri("SENTINEL_ENDPOINT", "http", "https");
-        if (sentinel != null && sentinelToken == null) {
+        return new TokenSettings(
+                jwt == null ? null : jwt.getBytes(StandardCharsets.UTF_8),
+                tenant,
+                client,
+                issuer,
+                r.bool("bank.local-start", false));
+    }
+
+    private static SentinelSettings sentinel(Reader r) {
+        String token = r.text("SENTINEL_TOKEN");
+        URI endpoint = r.uri("SENTINEL_ENDPOINT", "http", "https");
+        if (endpoint != null && token == null) {
             throw new ConfigurationException("SENTINEL_TOKEN", "is required when SENTINEL_ENDPOINT is set");
         }
-        String logstashHost = r.text("LOGSTASH_HOST");
-        Integer logstashPort = r.text("LOGSTASH_PORT") == null ? null : r.integer("LOGSTASH_PORT", 0, 1, 65535);
-        if ((logstashHost == null) != (logstashPort == null)) {
+        return new SentinelSettings(endpoint, token);
+    }
+
+    private static LogstashSettings logstash(Reader r) {
+        String host = r.text("LOGSTASH_HOST");
+        Integer port = r.text("LOGSTASH_PORT") == null ? null : r.integer("LOGSTASH_PORT", 0, 1, 65535);
+        if ((host == null) != (port == null)) {
             throw new ConfigurationException(
-                    logstashHost == null ? "LOGSTASH_HOST" : "LOGSTASH_PORT",
-                    "LOGSTASH_HOST and LOGSTASH_PORT go together");
+                    host == null ? "LOGSTASH_HOST" : "LOGSTASH_PORT", "LOGSTASH_HOST and LOGSTASH_PORT go together");
         }
-        String database = r.text("DATABASE_URL");
+        return new LogstashSettings(host, port);
+    }
+
+    private static KafkaSettings kafka(Reader r) {
         int replicationFactor = r.integer("KAFKA_REPLICATION_FACTOR", 1, 1, KAFKA_REPLICATION_FACTOR_MAX);
         int minInsyncReplicas = r.integer("KAFKA_MIN_INSYNC_REPLICAS", 1, 1, KAFKA_REPLICATION_FACTOR_MAX);
         if (minInsyncReplicas > replicationFactor) {
@@ -82,48 +135,42 @@ public record Settings(
                     "KAFKA_MIN_INSYNC_REPLICAS",
                     "must not exceed KAFKA_REPLICATION_FACTOR (" + minInsyncReplicas + " > " + replicationFactor + ")");
         }
-        return new Settings(
-                r.integer("PORT", 8000, 0, 65535),
-                database == null ? null : DatabaseUrl.parse(database),
-                r.uri("REDIS_URL", "redis", "rediss"),
+        return new KafkaSettings(
                 r.bootstrapServers("KAFKA_BOOTSTRAP_SERVERS"),
                 r.topic("KAFKA_TOPIC", "transactions"),
                 replicationFactor,
                 minInsyncReplicas,
-                jwt == null ? null : jwt.getBytes(StandardCharsets.UTF_8),
-                tenant,
-                client,
-                issuer,
-                r.uri("KEY_VAULT_URL", "https", "http"),
-                sentinel,
-                sentinelToken,
-                r.positiveDecimal("FRAUD_THRESHOLD", new BigDecimal("10000")),
-                r.integer("FRAUD_VELOCITY_MAX", 10, 1, 1_000_000),
-                r.duration("FRAUD_VELOCITY_WINDOW", Duration.ofSeconds(60)),
-                r.bool("CONSUMER_ENABLED", true),
-                r.integer("RATE_LIMIT_PER_SECOND", 200, 0, 1_000_000),
-                logstashHost,
-                logstashPort,
-                Path.of(r.text("BANK_DATA_DIR") == null ? "data" : r.text("BANK_DATA_DIR"))
-                        .toAbsolutePath(),
-                r.keyName("KEY_VAULT_KEY_NAME", KEY_VAULT_KEY_NAME_DEFAULT));
+                r.bool("CONSUMER_ENABLED", true));
     }
 
-    public boolean hmacTokensEnabled() {
-        return jwtSecret != null;
+    private static ProcessSettings process(Reader r) {
+        String command = r.text("bank.command");
+        String database = r.text("DATABASE_URL");
+        String dataDir = r.text("BANK_DATA_DIR");
+        return new ProcessSettings(
+                command == null ? ProcessSettings.SERVE : command,
+                r.integer("PORT", 8000, 0, 65535),
+                database == null ? null : DatabaseUrl.parse(database),
+                Path.of(dataDir == null ? "data" : dataDir).toAbsolutePath());
     }
 
-    public boolean azureAdEnabled() {
-        return azureTenantId != null || azureIssuerUri != null;
+    private static CacheSettings cache(Reader r, URI redis) {
+        return new CacheSettings(
+                redis,
+                r.springDuration("bank.cache.ttl", Duration.ofMinutes(5)),
+                r.springDuration("bank.cache.redis-timeout", Duration.ofMillis(200)),
+                r.springDuration("bank.cache.redis-connect-timeout", Duration.ofSeconds(1)),
+                r.integer("bank.cache.local-entries-max", 100_000, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                r.springDuration("bank.cache.break", Duration.ofSeconds(2)));
     }
 
-    @Override
-    public String toString() {
-        return "Settings[port=" + port + ", database=" + database + ", kafka=" + kafkaBootstrapServers + ", topic="
-                + kafkaTopic
-                + ", redis=" + (redisUrl != null) + ", azureAd=" + azureAdEnabled() + ", hmacTokens="
-                + hmacTokensEnabled()
-                + ", keyVault=" + keyVaultUrl + ", dataDir=" + dataDir + "]";
+    /** The data-key pool pre-wraps only in {@code serve}: {@code consume} and {@code rotate-keys} open no accounts. */
+    private static CryptoSettings crypto(Reader r, ProcessSettings process) {
+        URI vault = r.uri("KEY_VAULT_URL", "https", "http");
+        String keyName = r.keyName("KEY_VAULT_KEY_NAME", CryptoSettings.KEY_VAULT_KEY_NAME_DEFAULT);
+        int poolSizeMax = r.integer("bank.crypto.data-key-pool-size-max", 64, 0, Integer.MAX_VALUE);
+        return new CryptoSettings(
+                vault, keyName, process.dataDir().resolve("keys"), process.serves() ? poolSizeMax : 0);
     }
 
     private record Reader(Function<String, String> env) {
@@ -144,6 +191,18 @@ public record Settings(
                     throw new ConfigurationException(name, "must be between " + min + " and " + max + ", not " + value);
                 }
                 return parsed;
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(name, "must be a whole number, not '" + value + "'");
+            }
+        }
+
+        long longInteger(String name, long fallback) {
+            String value = text(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Long.parseLong(value);
             } catch (NumberFormatException e) {
                 throw new ConfigurationException(name, "must be a whole number, not '" + value + "'");
             }
@@ -206,6 +265,20 @@ public record Settings(
                 throw new ConfigurationException(name, "must be longer than zero");
             }
             return parsed;
+        }
+
+        /** A {@code bank.*} duration in Spring's forms (200ms, 5m, PT5M; a bare number is milliseconds). */
+        Duration springDuration(String name, Duration fallback) {
+            String value = text(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return DurationFormatterUtils.detectAndParse(value, DurationFormat.Unit.MILLIS);
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                throw new ConfigurationException(
+                        name, "must be a duration such as 200ms, 5m or PT5M, not '" + value + "'");
+            }
         }
 
         URI uri(String name, String... schemes) {
