@@ -73,7 +73,7 @@ public class BankingApplication {
         }
         DatabaseUrl database = requireDatabase(settings);
         if (!"serve".equals(command)) {
-            // the build froze the conditions of `serve` (a web server, no consume-mode filter)
+            // the build froze the conditions of `serve` (rotate-keys, for one, runs without a web server)
             System.setProperty(AOT_ENABLED_PROPERTY, "false");
         }
         SpringApplication app = new SpringApplication(BankingApplication.class);
