@@ -33,6 +33,8 @@ public class KafkaClients {
     static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
     /** An open relay transaction is aborted by the broker after this, if its relay died and none took over. */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
+    /** A killed instance's fraud partitions move to another after this (Kafka's default: 45 s). */
+    static final Duration CONSUMER_SESSION_TIMEOUT = Duration.ofSeconds(15);
 
     private static final Logger log = LoggerFactory.getLogger(KafkaClients.class);
 
@@ -121,6 +123,8 @@ public class KafkaClients {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) CONSUMER_SESSION_TIMEOUT.toMillis());
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) CONSUMER_SESSION_TIMEOUT.toMillis() / 3);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

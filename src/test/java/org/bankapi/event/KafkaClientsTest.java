@@ -57,6 +57,17 @@ class KafkaClientsTest {
     }
 
     @Test
+    void aLostFraudConsumersPartitionsMoveWithinFifteenSecondsNotKafkasFortyFive() {
+        Map<String, Object> props =
+                clients("events-a", Map.of()).consumerProperties("fraud", KafkaClients.FRAUD_GROUP_ID);
+        assertThat((Integer) props.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))
+                .isEqualTo(15_000);
+        assertThat((Integer) props.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG))
+                .as("three heartbeats per session, as Kafka advises")
+                .isEqualTo(5_000);
+    }
+
+    @Test
     void createsMissingTopicsWithTheConfiguredReplicationAndMinimumInSyncReplicas() throws Exception {
         String topic = "created-" + UUID.randomUUID();
         KafkaClients kafka = clients(topic, Map.of("KAFKA_REPLICATION_FACTOR", "1", "KAFKA_MIN_INSYNC_REPLICAS", "1"));
