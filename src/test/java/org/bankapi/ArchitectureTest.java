@@ -27,7 +27,9 @@ class ArchitectureTest {
     void moneyRulesArePlainJava() {
         noClasses()
                 .that()
-                .resideInAnyPackage("org.bankapi.money..", "org.bankapi.problem..")
+                .resideInAnyPackage("org.bankapi.money..")
+                .or()
+                .haveFullyQualifiedName("org.bankapi.web.error.ProblemException")
                 .or()
                 .haveSimpleNameEndingWith("Rules")
                 .should()

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import org.bankapi.money.Currencies;
 import org.bankapi.money.InvalidAmountException;
 import org.bankapi.money.Money;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /**
  * The body of POST /accounts. Amounts come as a JSON string or number and are read exactly; an

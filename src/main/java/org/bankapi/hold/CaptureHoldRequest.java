@@ -4,7 +4,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import org.bankapi.money.InvalidAmountException;
 import org.bankapi.money.Money;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /** The optional body of POST /holds/{id}/capture: how much to capture (default: the whole hold). */
 public record CaptureHoldRequest(

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bankapi.ledger.Command;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /** The body of POST /holds. The amount is read exactly from a JSON string or number. */
 public record PlaceHoldRequest(

@@ -1,6 +1,6 @@
 package org.bankapi.idempotency;
 
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /** A client's Idempotency-Key: 1 to 255 printable ASCII characters. */
 record IdempotencyKey(String value) {

@@ -5,7 +5,7 @@ import java.util.Currency;
 import org.bankapi.money.Currencies;
 import org.bankapi.money.InvalidAmountException;
 import org.bankapi.money.Money;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /** What a client asked the posting engine to do; checked as far as it can be without the database. */
 public sealed interface Command {

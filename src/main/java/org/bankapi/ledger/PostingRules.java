@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bankapi.money.Money;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /**
  * The money rules, in plain Java: a movement needs two different open accounts of its currency and

@@ -1,6 +1,6 @@
 package org.bankapi.security;
 
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;

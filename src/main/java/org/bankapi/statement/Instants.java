@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /**
  * RFC 3339 instants of query parameters, read strictly (date, time and an offset or Z) and brought to

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bankapi.ledger.Command;
 import org.bankapi.ledger.TransactionType;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /** The body of POST /transactions. The amount is read exactly from a JSON string or number. */
 public record CreateTransactionRequest(

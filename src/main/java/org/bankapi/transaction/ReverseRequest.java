@@ -1,6 +1,6 @@
 package org.bankapi.transaction;
 
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /** The optional body of POST /transactions/{id}/reverse. */
 public record ReverseRequest(String description) {

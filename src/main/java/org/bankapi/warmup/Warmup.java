@@ -22,7 +22,7 @@ import org.bankapi.security.TokenIssuer;
 import org.bankapi.security.TokenSettings;
 import org.bankapi.transaction.CreateTransactionRequest;
 import org.bankapi.transaction.TransactionView;
-import org.bankapi.web.ProblemResponses;
+import org.bankapi.web.error.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;

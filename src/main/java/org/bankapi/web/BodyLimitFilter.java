@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import org.bankapi.web.error.ProblemResponses;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Refuses bodies over 64 KiB with 413 before anything parses them, and keeps accepted bodies re-readable. */

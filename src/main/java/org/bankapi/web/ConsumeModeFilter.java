@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.bankapi.web.error.ProblemResponses;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**

@@ -5,7 +5,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 
 /**
  * {@code ?limit=&cursor=} checked: limit 1 to 200 (default 50); the cursor is the opaque form of

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Currency;
 import java.util.Map;
 import org.bankapi.money.Money;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.error.ProblemException;
 import org.junit.jupiter.api.Test;
 
 class PostingRulesTest {

@@ -1,4 +1,4 @@
-package org.bankapi.problem;
+package org.bankapi.web.error;
 
 import java.util.Map;
 

@@ -1,11 +1,11 @@
-package org.bankapi.web;
+package org.bankapi.web.error;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.bankapi.money.InvalidAmountException;
-import org.bankapi.problem.ProblemException;
+import org.bankapi.web.TransientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;

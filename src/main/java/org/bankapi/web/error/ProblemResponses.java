@@ -1,4 +1,4 @@
-package org.bankapi.web;
+package org.bankapi.web.error;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.bankapi.observability.AnsweredProblem;
 import org.bankapi.observability.LogFields;
+import org.bankapi.web.RequestIdFilter;
+import org.bankapi.web.TransientFailures;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
