@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.bankapi.config.ConfigurationException;
-import org.bankapi.config.KeyVaultStartupCheck;
 import org.bankapi.support.Api;
 import org.bankapi.support.CloudTest;
 import org.bankapi.support.KeyVaultStandIn;

@@ -1,7 +1,6 @@
-package org.bankapi.config;
+package org.bankapi.crypto;
 
-import org.bankapi.crypto.KeyEncryptionKey;
-import org.bankapi.crypto.KeyVaultKey;
+import org.bankapi.config.ConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
