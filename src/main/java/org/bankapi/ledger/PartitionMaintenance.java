@@ -1,4 +1,4 @@
-package org.bankapi.db;
+package org.bankapi.ledger;
 
 import java.sql.Date;
 import java.time.Clock;
