@@ -3,10 +3,13 @@ package org.bankapi.fraud;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.bankapi.audit.AuditForwarder;
 import org.bankapi.event.TransactionEvent;
-import org.bankapi.sentinel.SentinelForwarder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -16,7 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Checks one transaction event against the rules and stores its alerts, once per transaction and
  * rule, in one database transaction that has committed when {@link #handle} returns (so the
  * consumer commits the Kafka offset only after the alerts are stored). Stored alerts are then
- * forwarded to Sentinel, asynchronously, beside the audit events.
+ * forwarded (to Sentinel) through the audit's forwarder, asynchronously, beside the audit events.
  */
 @Service
 class FraudDetector {
@@ -28,7 +31,7 @@ class FraudDetector {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final MeterRegistry registry;
-    private final SentinelForwarder sentinel;
+    private final AuditForwarder forwarder;
 
     FraudDetector(
             FraudRules rules,
@@ -36,13 +39,13 @@ class FraudDetector {
             TransactionTemplate transactions,
             Clock clock,
             MeterRegistry registry,
-            SentinelForwarder sentinel) {
+            AuditForwarder forwarder) {
         this.rules = rules;
         this.alerts = alerts;
         this.transactions = transactions;
         this.clock = clock;
         this.registry = registry;
-        this.sentinel = sentinel;
+        this.forwarder = forwarder;
         for (FraudRule rule : FraudRule.values()) {
             counter(rule);
         }
@@ -82,14 +85,30 @@ class FraudDetector {
         });
         for (FraudRule rule : stored) {
             counter(rule).increment();
-            sentinel.forwardFraudAlert(
+            forwarder.forward(forwardedAlert(
                     event.transactionId(),
                     rule.wireName(),
                     event.amount().toPlainString(),
                     event.amount().currency().getCurrencyCode(),
-                    clock.instant());
+                    clock.instant()));
         }
         return stored;
+    }
+
+    /** One alert as the forwarder takes it, in the same stream (and shape) as the audit events. */
+    static Map<String, Object> forwardedAlert(
+            long transactionId, String rule, String amount, String currency, Instant createdAt) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("TimeGenerated", createdAt.toString());
+        event.put("EventType", "fraud_alert");
+        event.put("Action", "fraud.flagged");
+        event.put("Resource", "/transactions/" + transactionId);
+        event.put("Outcome", "flagged");
+        event.put("Code", rule);
+        event.put(
+                "Details",
+                Map.of("transaction_id", transactionId, "rule", rule, "amount", amount, "currency", currency));
+        return event;
     }
 
     private Counter counter(FraudRule rule) {

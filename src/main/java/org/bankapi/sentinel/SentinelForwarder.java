@@ -93,22 +93,6 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
         }
     }
 
-    /** For the fraud detector: one alert, in the same Sentinel stream as the audit events. */
-    public void forwardFraudAlert(
-            long transactionId, String rule, String amount, String currency, java.time.Instant createdAt) {
-        Map<String, Object> event = new java.util.LinkedHashMap<>();
-        event.put("TimeGenerated", createdAt.toString());
-        event.put("EventType", "fraud_alert");
-        event.put("Action", "fraud.flagged");
-        event.put("Resource", "/transactions/" + transactionId);
-        event.put("Outcome", "flagged");
-        event.put("Code", rule);
-        event.put(
-                "Details",
-                Map.of("transaction_id", transactionId, "rule", rule, "amount", amount, "currency", currency));
-        forward(event);
-    }
-
     public int queueSize() {
         synchronized (queue) {
             return queue.size();

@@ -111,13 +111,4 @@ class SentinelTest extends CloudTest {
             }
         }
     }
-
-    @Test
-    void fraudAlertsTravelTheSameWay() throws Exception {
-        forwarder.forwardFraudAlert(424242L, "amount_above_threshold", "15000.00", "EUR", Instant.now());
-        eventually(() -> assertThat(SENTINEL.events).anySatisfy(e -> {
-            assertThat(e.get("EventType").asString()).isEqualTo("fraud_alert");
-            assertThat(e.get("Resource").asString()).isEqualTo("/transactions/424242");
-        }));
-    }
 }
