@@ -5,8 +5,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import org.bankapi.config.ConfigurationException;
@@ -36,8 +36,6 @@ public class BankingApplication {
     /** {@code -Dspring.aot.enabled=true} starts from the build's pre-computed bean definitions. */
     static final String AOT_ENABLED_PROPERTY = "spring.aot.enabled";
 
-    static final List<String> COMMANDS = List.of("serve", "consume", "init-db", "token", "rotate-keys");
-
     public static void main(String[] args) {
         int status = run(args, BankingApplication::lookup);
         if (status != 0) {
@@ -47,15 +45,16 @@ public class BankingApplication {
 
     /** Runs a subcommand; returns the process exit status (0 while a server keeps running). */
     static int run(String[] args, Function<String, String> env) {
-        String command = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : "serve";
-        String[] rest = args.length > 0 && COMMANDS.contains(args[0]) ? Arrays.copyOfRange(args, 1, args.length) : args;
+        Optional<Subcommand> named = args.length > 0 ? Subcommand.named(args[0]) : Optional.empty();
+        Subcommand command = named.orElse(Subcommand.SERVE);
+        String[] rest = named.isPresent() ? Arrays.copyOfRange(args, 1, args.length) : args;
         try {
             Settings settings = Settings.from(env);
             return switch (command) {
-                case "token" -> Commands.token(settings, rest, System.out);
-                case "init-db" -> Commands.initDb(requireDatabase(settings));
-                case "rotate-keys" -> Commands.rotateKeys(start(command, settings, rest), System.out);
-                default -> {
+                case TOKEN -> Commands.token(settings, rest, System.out);
+                case INIT_DB -> Commands.initDb(requireDatabase(settings));
+                case ROTATE_KEYS -> Commands.rotateKeys(start(command, settings, rest), System.out);
+                case SERVE, CONSUME -> {
                     start(command, settings, rest);
                     yield 0;
                 }
@@ -66,13 +65,13 @@ public class BankingApplication {
         }
     }
 
-    static ConfigurableApplicationContext start(String command, Settings settings, String[] args) {
-        if ("consume".equals(command) && settings.kafka().bootstrapServers() == null) {
+    static ConfigurableApplicationContext start(Subcommand command, Settings settings, String[] args) {
+        if (command == Subcommand.CONSUME && settings.kafka().bootstrapServers() == null) {
             throw new ConfigurationException(
                     "KAFKA_BOOTSTRAP_SERVERS", "is required by consume (host:port[,host:port])");
         }
         DatabaseUrl database = requireDatabase(settings);
-        if (!"serve".equals(command)) {
+        if (command != Subcommand.SERVE) {
             // the build froze the conditions of `serve` (rotate-keys, for one, runs without a web server)
             System.setProperty(AOT_ENABLED_PROPERTY, "false");
         }
@@ -91,8 +90,8 @@ public class BankingApplication {
             properties.put("spring.datasource.password", database.password());
         }
         properties.put("server.port", settings.process().port());
-        properties.put("bank.command", command);
-        if ("rotate-keys".equals(command)) {
+        properties.put("bank.command", command.wireName());
+        if (command == Subcommand.ROTATE_KEYS) {
             properties.put("spring.main.web-application-type", "none");
         }
         app.addInitializers(context -> context.getEnvironment()
