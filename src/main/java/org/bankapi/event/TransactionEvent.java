@@ -1,5 +1,6 @@
 package org.bankapi.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.util.UUID;
 import org.bankapi.ledger.LedgerTransaction;
 import org.bankapi.money.InvalidAmountException;
 import org.bankapi.money.Money;
-import org.bankapi.transaction.TransactionView;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -18,10 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The Kafka event of one booked transaction, version {@value #VERSION}: its JSON is a public
  * contract (docs/events.md), so it is built by its own mapper rather than the web layer's.
- * {@code transaction} has the same fields as the API's transaction view.
+ * {@code transaction} has the fields of the API's transaction view, in a record of its own, so the
+ * API's view can change without changing the event.
  */
-public record TransactionEvent(
-        int version, UUID eventId, String eventType, Instant occurredAt, TransactionView transaction) {
+public record TransactionEvent(int version, UUID eventId, String eventType, Instant occurredAt, Payload transaction) {
 
     public static final int VERSION = 1;
     public static final String TYPE_COMPLETED = "transaction.completed";
@@ -30,10 +30,41 @@ public record TransactionEvent(
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .build();
 
+    /** The transaction as the event shows it; {@code reverses} only on reversals, {@code hold_id} only on captures. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Payload(
+            long id,
+            String type,
+            String status,
+            String amount,
+            String currency,
+            long accountId,
+            Long targetAccountId,
+            String description,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long reverses,
+            Instant createdAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long holdId) {
+
+        static Payload of(LedgerTransaction tx) {
+            return new Payload(
+                    tx.id(),
+                    tx.type().wireName(),
+                    tx.status(),
+                    tx.amount().toPlainString(),
+                    tx.amount().currency().getCurrencyCode(),
+                    tx.accountId(),
+                    tx.targetAccountId(),
+                    tx.description(),
+                    tx.reverses(),
+                    tx.createdAt(),
+                    tx.holdId());
+        }
+    }
+
     /** The event of a booked transaction; its id derives from the transaction id, so it is the same on every relay. */
     public static TransactionEvent of(LedgerTransaction tx) {
         UUID eventId = UUID.nameUUIDFromBytes(("transaction:" + tx.id()).getBytes(StandardCharsets.UTF_8));
-        return new TransactionEvent(VERSION, eventId, TYPE_COMPLETED, tx.createdAt(), TransactionView.of(tx));
+        return new TransactionEvent(VERSION, eventId, TYPE_COMPLETED, tx.createdAt(), Payload.of(tx));
     }
 
     /** The Kafka key: the source account, so that one account's events stay in one partition, in order. */
