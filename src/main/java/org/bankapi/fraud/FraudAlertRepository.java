@@ -38,25 +38,6 @@ class FraudAlertRepository {
                 == 1;
     }
 
-    /**
-     * Transactions naming {@code accountId} in (from, the event's transaction], counted over at most
-     * {@code limit} of the newest: ids grow with time per account, since its postings are serialised.
-     */
-    int recentTransactions(long accountId, long upToTransactionId, Instant from, int limit) {
-        return jdbc.sql("""
-                SELECT count(*) FROM (
-                  SELECT created_at FROM transactions
-                   WHERE account_id = :account AND id <= :upTo
-                   ORDER BY id DESC LIMIT :limit) AS recent
-                 WHERE created_at > :from""")
-                .param("account", accountId)
-                .param("upTo", upToTransactionId)
-                .param("limit", limit)
-                .param("from", Timestamp.from(from))
-                .query(Integer.class)
-                .single();
-    }
-
     /** Newest first, keyset on the id. */
     List<FraudAlert> page(Long beforeId, int limit) {
         return jdbc.sql(

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.bankapi.audit.AuditForwarder;
 import org.bankapi.event.TransactionEvent;
+import org.bankapi.ledger.TransactionQueries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -28,6 +29,7 @@ class FraudDetector {
 
     private final FraudRules rules;
     private final FraudAlertRepository alerts;
+    private final TransactionQueries transactionQueries;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -36,12 +38,14 @@ class FraudDetector {
     FraudDetector(
             FraudRules rules,
             FraudAlertRepository alerts,
+            TransactionQueries transactionQueries,
             TransactionTemplate transactions,
             Clock clock,
             MeterRegistry registry,
             AuditForwarder forwarder) {
         this.rules = rules;
         this.alerts = alerts;
+        this.transactionQueries = transactionQueries;
         this.transactions = transactions;
         this.clock = clock;
         this.registry = registry;
@@ -66,7 +70,7 @@ class FraudDetector {
                 event.accountId());
         List<FraudRule> stored = transactions.execute(status -> {
             int recent = rules.applies(event)
-                    ? alerts.recentTransactions(
+                    ? transactionQueries.countRecent(
                             event.accountId(), event.transactionId(), rules.windowStart(event), rules.velocityMax() + 1)
                     : 0;
             List<FraudRule> inserted = new ArrayList<>(2);

@@ -1,5 +1,7 @@
 package org.bankapi.ledger;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -75,6 +77,25 @@ public class TransactionQueries {
         var spec = jdbc.sql("SELECT * FROM transactions WHERE %s ORDER BY id DESC LIMIT :limit".formatted(conditions))
                 .param("limit", limit);
         return bind(spec, type, beforeId).query(LedgerRepository::transaction).list();
+    }
+
+    /**
+     * Transactions from {@code accountId} in (from, transaction {@code upToTransactionId}], counted over at most
+     * {@code limit} of the newest: ids grow with time per account, since its postings are serialised.
+     */
+    public int countRecent(long accountId, long upToTransactionId, Instant from, int limit) {
+        return jdbc.sql("""
+                SELECT count(*) FROM (
+                  SELECT created_at FROM transactions
+                   WHERE account_id = :account AND id <= :upTo
+                   ORDER BY id DESC LIMIT :limit) AS recent
+                 WHERE created_at > :from""")
+                .param("account", accountId)
+                .param("upTo", upToTransactionId)
+                .param("limit", limit)
+                .param("from", Timestamp.from(from))
+                .query(Integer.class)
+                .single();
     }
 
     private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, TransactionType type, Long beforeId) {
