@@ -13,6 +13,7 @@ import org.bankapi.audit.AuditLog;
 import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
 import org.bankapi.crypto.SealedPersonalData;
+import org.bankapi.idempotency.StoredReplies;
 import org.bankapi.ledger.Booking;
 import org.bankapi.ledger.Command;
 import org.bankapi.ledger.IdempotencyClaim;
@@ -47,6 +48,7 @@ public class AccountService {
 
     private final AccountRepository accounts;
     private final PersonalDataVault vault;
+    private final StoredReplies replies;
     private final PostingEngine engine;
     private final JsonMapper json;
     private final Clock clock;
@@ -56,12 +58,14 @@ public class AccountService {
     AccountService(
             AccountRepository accounts,
             PersonalDataVault vault,
+            StoredReplies replies,
             PostingEngine engine,
             Clock clock,
             AuditLog audit,
             JsonMapper json) {
         this.accounts = accounts;
         this.vault = vault;
+        this.replies = replies;
         this.engine = engine;
         this.json = json;
         this.clock = clock;
@@ -186,6 +190,8 @@ public class AccountService {
     public void erasePersonalData(Caller caller, long id) {
         caller.requireAdmin();
         accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
+        // a stored replay of the account's opening holds its personal data too
+        replies.forgetAt(location(id));
         boolean destroyed = vault.erase(id);
         audit.succeeded(
                 "account.personal_data_erased", "/accounts/" + id, java.util.Map.of("key_destroyed", destroyed));

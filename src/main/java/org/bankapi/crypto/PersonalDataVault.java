@@ -240,10 +240,6 @@ public class PersonalDataVault {
         if (accountId == REPLAY_KEY_ACCOUNT) {
             throw new IllegalArgumentException("the replay key is not an account's");
         }
-        // a stored replay of the account's opening holds its personal data too
-        jdbc.sql("DELETE FROM idempotency_keys WHERE location = :location")
-                .param("location", "/accounts/" + accountId)
-                .update();
         int destroyed = jdbc.sql("""
                 UPDATE data_keys SET wrapped_key = NULL, kek_id = NULL, destroyed_at = :now
                  WHERE account_id = :id AND destroyed_at IS NULL""")

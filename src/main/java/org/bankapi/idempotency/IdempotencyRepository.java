@@ -142,6 +142,12 @@ class IdempotencyRepository implements KeyClaims {
                 .update();
     }
 
+    void deleteAt(String location) {
+        jdbc.sql("DELETE FROM idempotency_keys WHERE location = :location")
+                .param("location", location)
+                .update();
+    }
+
     int deleteOlderThan(Instant cutoff) {
         return jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < :cutoff")
                 .param("cutoff", Timestamp.from(cutoff))
