@@ -1,4 +1,4 @@
-package org.bankapi.audit;
+package org.bankapi.ledger;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.springframework.stereotype.Service;
  * traffic and its memory does not grow with the ledger. The SQL is in docs/statements.md.
  */
 @Service
-class LedgerChainVerifier {
+public class LedgerChainVerifier {
 
     static final int BATCH_ACCOUNTS = 500;
 

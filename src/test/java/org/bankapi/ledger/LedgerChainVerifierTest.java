@@ -1,4 +1,4 @@
-package org.bankapi.audit;
+package org.bankapi.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
