@@ -1,9 +1,9 @@
-package org.bankapi.statement;
+package org.bankapi.ledger;
 
 import java.time.Instant;
 
 /** One ledger entry of an account with what a statement shows of its transaction; amounts in minor units, signed. */
-record StatementEntry(
+public record StatementEntry(
         long entryId,
         long transactionId,
         String type,

@@ -1,4 +1,4 @@
-package org.bankapi.statement;
+package org.bankapi.ledger;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Service;
 
 /**
  * Reads of one account's ledger entries in time order, through ledger_entries_account_time_idx:
  * a window is one index range (keyset on created_at, id), a balance at an instant one backward step
  * to the last entry before it, whose balance_after is the answer.
  */
-@Repository
-class StatementRepository {
+@Service
+public class StatementQueries {
 
     /** Rows the CSV export asks the driver for at a time, so a year's history never sits in memory. */
     static final int CSV_FETCH_ROWS = 500;
@@ -39,13 +39,13 @@ class StatementRepository {
 
     private final JdbcClient jdbc;
 
-    StatementRepository(JdbcClient jdbc) {
+    StatementQueries(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    record AccountHeader(Currency currency, Instant createdAt) {}
+    public record AccountHeader(Currency currency, Instant createdAt) {}
 
-    Optional<AccountHeader> header(long accountId) {
+    public Optional<AccountHeader> header(long accountId) {
         return jdbc.sql("SELECT currency, created_at FROM accounts WHERE id = :id AND kind = 'customer'")
                 .param("id", accountId)
                 .query((rs, n) -> new AccountHeader(
@@ -55,7 +55,7 @@ class StatementRepository {
     }
 
     /** The balance after the last entry booked strictly before {@code instant} (0 without one). */
-    long balanceBefore(long accountId, Instant instant) {
+    public long balanceBefore(long accountId, Instant instant) {
         return jdbc.sql(BALANCE_BEFORE)
                 .param("account", accountId)
                 .param("instant", Timestamp.from(instant))
@@ -65,7 +65,7 @@ class StatementRepository {
     }
 
     /** One page of the window's entries, oldest first, after the entry {@code afterEntryId} when given. */
-    List<StatementEntry> page(long accountId, Instant from, Instant to, Long afterEntryId, int limit) {
+    public List<StatementEntry> page(long accountId, Instant from, Instant to, Long afterEntryId, int limit) {
         String after = afterEntryId == null ? "" : AFTER_CURSOR;
         var spec = jdbc.sql(ENTRIES + after + " ORDER BY e.created_at, e.id LIMIT :limit")
                 .param("account", accountId)
@@ -75,21 +75,21 @@ class StatementRepository {
         if (afterEntryId != null) {
             spec = spec.param("after", afterEntryId);
         }
-        return spec.query(StatementRepository::entry).list();
+        return spec.query(StatementQueries::entry).list();
     }
 
     /**
      * Every entry of the window, oldest first, fetched {@value #CSV_FETCH_ROWS} rows at a time. The
      * caller consumes and closes the stream inside a transaction (PostgreSQL keeps a cursor only there).
      */
-    Stream<StatementEntry> stream(long accountId, Instant from, Instant to) {
+    public Stream<StatementEntry> stream(long accountId, Instant from, Instant to) {
         return jdbc
                 .sql(ENTRIES + " ORDER BY e.created_at, e.id")
                 .withFetchSize(CSV_FETCH_ROWS)
                 .param("account", accountId)
                 .param("from", Timestamp.from(from))
                 .param("to", Timestamp.from(to))
-                .query(StatementRepository::entry)
+                .query(StatementQueries::entry)
                 .stream();
     }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.Currency;
 import java.util.function.Consumer;
+import org.bankapi.ledger.StatementEntry;
 import org.bankapi.money.Money;
 
 /**

@@ -6,6 +6,8 @@ import java.util.Currency;
 import java.util.List;
 import java.util.stream.Stream;
 import org.bankapi.account.AccountService;
+import org.bankapi.ledger.StatementEntry;
+import org.bankapi.ledger.StatementQueries;
 import org.bankapi.money.Money;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
@@ -30,17 +32,14 @@ class StatementService {
     static final int LIMIT_MAX = 1000;
 
     private final AccountService accounts;
-    private final StatementRepository repository;
+    private final StatementQueries queries;
     private final Clock clock;
     private final TransactionTemplate snapshot;
 
     StatementService(
-            AccountService accounts,
-            StatementRepository repository,
-            Clock clock,
-            PlatformTransactionManager transactions) {
+            AccountService accounts, StatementQueries queries, Clock clock, PlatformTransactionManager transactions) {
         this.accounts = accounts;
-        this.repository = repository;
+        this.queries = queries;
         this.clock = clock;
         this.snapshot = new TransactionTemplate(transactions);
         this.snapshot.setReadOnly(true);
@@ -55,10 +54,10 @@ class StatementService {
         Currency currency = visibleCurrency(caller, accountId);
         StatementWindow window = StatementWindow.of(request.from(), request.to(), clock);
         PageRequest page = PageRequest.of(request.limit(), request.cursor(), LIMIT_DEFAULT, LIMIT_MAX);
-        long opening = repository.balanceBefore(accountId, window.fromMicros());
-        long closing = repository.balanceBefore(accountId, window.toMicros());
+        long opening = queries.balanceBefore(accountId, window.fromMicros());
+        long closing = queries.balanceBefore(accountId, window.toMicros());
         List<StatementEntry> rows =
-                repository.page(accountId, window.fromMicros(), window.toMicros(), page.afterId(), page.fetchSize());
+                queries.page(accountId, window.fromMicros(), window.toMicros(), page.afterId(), page.fetchSize());
         Page<StatementView.Line> lines = page.page(rows, StatementEntry::entryId, entry -> line(entry, currency));
         return new StatementView(
                 accountId,
@@ -84,7 +83,7 @@ class StatementService {
                 currency,
                 action -> snapshot.executeWithoutResult(status -> {
                     try (Stream<StatementEntry> entries =
-                            repository.stream(accountId, window.fromMicros(), window.toMicros())) {
+                            queries.stream(accountId, window.fromMicros(), window.toMicros())) {
                         entries.forEach(action);
                     }
                 }));
@@ -93,8 +92,8 @@ class StatementService {
     @Transactional(readOnly = true)
     public BalanceAtView balanceAt(Caller caller, long accountId, String atText) {
         accounts.requireVisible(caller, accountId);
-        StatementRepository.AccountHeader account =
-                repository.header(accountId).orElseThrow(() -> ProblemException.notFound("account " + accountId));
+        StatementQueries.AccountHeader account =
+                queries.header(accountId).orElseThrow(() -> ProblemException.notFound("account " + accountId));
         if (atText == null || atText.isBlank()) {
             throw ProblemException.validation("at", "is required");
         }
@@ -106,16 +105,14 @@ class StatementService {
             throw ProblemException.validation("at", "lies before the account was opened (" + account.createdAt() + ")");
         }
         // booked at or before at: strictly before the next stored microsecond
-        long balance =
-                repository.balanceBefore(accountId, Instants.floorMicros(at).plusNanos(1000));
+        long balance = queries.balanceBefore(accountId, Instants.floorMicros(at).plusNanos(1000));
         return new BalanceAtView(
                 accountId, account.currency().getCurrencyCode(), decimal(balance, account.currency()), at);
     }
 
     private Currency visibleCurrency(Caller caller, long accountId) {
         accounts.requireVisible(caller, accountId);
-        return repository
-                .header(accountId)
+        return queries.header(accountId)
                 .orElseThrow(() -> ProblemException.notFound("account " + accountId))
                 .currency();
     }

@@ -1,4 +1,4 @@
-package org.bankapi.statement;
+package org.bankapi.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The plans of the statement queries, as the repository sends them: one index range or one backward step, never a scan. */
+/** The plans of the statement queries, as StatementQueries sends them: one index range or one backward step, never a scan. */
 class StatementQueriesExplainTest extends ApiTest {
 
     private final JdbcClient db = Database.superuser();
@@ -47,8 +47,8 @@ class StatementQueriesExplainTest extends ApiTest {
 
     @Test
     void aStatementPageIsOneRangeOfTheAccountTimeIndexJoinedToTransactionsByKey() {
-        String plan = explain(StatementRepository.ENTRIES + StatementRepository.AFTER_CURSOR
-                + " ORDER BY e.created_at, e.id LIMIT :limit");
+        String plan = explain(
+                StatementQueries.ENTRIES + StatementQueries.AFTER_CURSOR + " ORDER BY e.created_at, e.id LIMIT :limit");
         assertThat(plan)
                 .contains("ledger_entries_account_time_idx")
                 .doesNotContain("Seq Scan")
@@ -58,7 +58,7 @@ class StatementQueriesExplainTest extends ApiTest {
 
     @Test
     void aBalanceAtAnInstantIsOneBackwardStepInTheAccountTimeIndex() {
-        String plan = explain(StatementRepository.BALANCE_BEFORE);
+        String plan = explain(StatementQueries.BALANCE_BEFORE);
         assertThat(plan)
                 .containsPattern("Index (Only )?Scan Backward using ledger_entries_account_time_idx")
                 .doesNotContain("Seq Scan")
