@@ -14,6 +14,9 @@ import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
 import org.bankapi.crypto.SealedPersonalData;
 import org.bankapi.idempotency.StoredReplies;
+import org.bankapi.ledger.AccountRecords;
+import org.bankapi.ledger.AccountRow;
+import org.bankapi.ledger.AccountStatus;
 import org.bankapi.ledger.Booking;
 import org.bankapi.ledger.Command;
 import org.bankapi.ledger.IdempotencyClaim;
@@ -46,7 +49,7 @@ public class AccountService {
     static final long ID_MAX_EXCLUSIVE = 1L << 53;
     private static final int ID_ATTEMPTS_MAX = 5;
 
-    private final AccountRepository accounts;
+    private final AccountRecords accounts;
     private final PersonalDataVault vault;
     private final StoredReplies replies;
     private final PostingEngine engine;
@@ -56,7 +59,7 @@ public class AccountService {
     private final SecureRandom random = new SecureRandom();
 
     AccountService(
-            AccountRepository accounts,
+            AccountRecords accounts,
             PersonalDataVault vault,
             StoredReplies replies,
             PostingEngine engine,
@@ -116,7 +119,7 @@ public class AccountService {
                 checked.currency().getCurrencyCode(),
                 balance,
                 balance,
-                "open",
+                AccountStatus.OPEN.wireName(),
                 createdAt);
     }
 
@@ -178,7 +181,7 @@ public class AccountService {
                 })
                 .orElseThrow(() -> {
                     AccountRow row = accounts.find(id).orElseThrow(() -> ProblemException.notFound("account " + id));
-                    if (!"open".equals(row.status())) {
+                    if (row.status() != AccountStatus.OPEN) {
                         return ProblemException.rule("account_closed", "account " + id + " is already closed");
                     }
                     return ProblemException.rule("balance_not_zero", "account " + id + " still holds " + row.balance());
@@ -235,7 +238,7 @@ public class AccountService {
                 row.balance().toPlainString(),
                 Money.ofMinor(row.balanceMinor() - row.activeHeldMinor(), row.currency())
                         .toPlainString(),
-                row.status(),
+                row.status().wireName(),
                 row.createdAt());
     }
 }

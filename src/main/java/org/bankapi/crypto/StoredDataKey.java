@@ -12,6 +12,16 @@ public record StoredDataKey(String kekId, byte[] wrappedKey) {
                 + ".wrapped_key AS data_key_wrapped_key";
     }
 
+    /**
+     * The join that brings each row's data key along, as {@code alias}: one probe of the primary key
+     * per row, by {@code accountId} (the LIMIT keeps the planner from hashing the whole data_keys
+     * table for a small page).
+     */
+    public static String lateralJoin(String accountId, String alias) {
+        return " LEFT JOIN LATERAL (SELECT * FROM data_keys d WHERE d.account_id = " + accountId + " LIMIT 1) AS "
+                + alias + " ON TRUE";
+    }
+
     /** The key from a row selected with {@link #columns}; null when the account has no data_keys row at all. */
     public static StoredDataKey of(java.sql.ResultSet rs) throws java.sql.SQLException {
         rs.getLong("data_key_account_id");

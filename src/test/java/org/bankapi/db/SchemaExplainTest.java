@@ -6,7 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
-import org.bankapi.account.AccountReadsOn;
+import org.bankapi.ledger.AccountReadsOn;
 import org.bankapi.ledger.TransactionQueriesOn;
 import org.bankapi.ledger.TransactionType;
 import org.bankapi.support.ApiTest;

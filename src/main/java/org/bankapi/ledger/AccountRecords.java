@@ -1,4 +1,4 @@
-package org.bankapi.account;
+package org.bankapi.ledger;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,15 +11,16 @@ import java.util.Optional;
 import org.bankapi.crypto.SealedPersonalData;
 import org.bankapi.crypto.StoredDataKey;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Service;
 
 /**
- * SQL of the accounts table for customer accounts; balances are only ever written by the ledger.
- * A read of accounts brings each account's data_keys row along (a join on its primary key), so
+ * SQL of the accounts table for the account feature (opening, reading, listing, closing customer
+ * accounts); balances are written only by the posting path. A read of accounts brings each account's
+ * data_keys row along (a join on its primary key, as crypto's {@link StoredDataKey} words it), so
  * showing an account or a page of them is one query: the vault needs no lookup of its own.
  */
-@Repository
-class AccountRepository {
+@Service
+public class AccountRecords {
 
     private static final String COLUMNS =
             "id, owner_id, holder_name, email, currency, balance_minor, balance_version, held_minor, status, created_at";
@@ -31,22 +32,18 @@ class AccountRepository {
     private static final String ROW =
             "a.id, a.owner_id, a.holder_name, a.email, a.currency, a.balance_minor, a.balance_version,"
                     + " a.status, a.created_at, " + ACTIVE_HELD + ", " + StoredDataKey.columns("k");
-    /**
-     * Each account's data key by its primary key, one probe per account row (the LIMIT keeps the
-     * planner from hashing the whole data_keys table for a small page).
-     */
-    private static final String WITH_DATA_KEY =
-            " LEFT JOIN LATERAL (SELECT * FROM data_keys d WHERE d.account_id = a.id LIMIT 1) AS k ON TRUE";
+
+    private static final String WITH_DATA_KEY = StoredDataKey.lateralJoin("a.id", "k");
 
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    AccountRepository(JdbcClient jdbc, Clock clock) {
+    AccountRecords(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
     }
 
-    void insert(long id, String ownerId, SealedPersonalData personalData, Currency currency, Instant now) {
+    public void insert(long id, String ownerId, SealedPersonalData personalData, Currency currency, Instant now) {
         jdbc.sql("""
                 INSERT INTO accounts (id, kind, owner_id, holder_name, email, currency, created_at)
                 VALUES (:id, 'customer', :owner, :holderName, :email, :currency, :now)""")
@@ -59,16 +56,16 @@ class AccountRepository {
                 .update();
     }
 
-    Optional<AccountRow> find(long id) {
+    public Optional<AccountRow> find(long id) {
         return jdbc.sql("SELECT " + ROW + " FROM accounts a" + WITH_DATA_KEY
                         + " WHERE a.id = :id AND a.kind = 'customer'")
                 .param("id", id)
                 .param("now", Timestamp.from(clock.instant()))
-                .query(AccountRepository::row)
+                .query(AccountRecords::row)
                 .optional();
     }
 
-    List<AccountRow> page(String owner, Long afterId, int limit) {
+    public List<AccountRow> page(String owner, Long afterId, int limit) {
         String where = (owner == null ? "a.kind = 'customer'" : "a.owner_id = :owner AND a.kind = 'customer'")
                 + (afterId == null ? "" : " AND a.id > :after");
         var spec = jdbc.sql("SELECT " + ROW + " FROM accounts a" + WITH_DATA_KEY + " WHERE " + where
@@ -81,25 +78,25 @@ class AccountRepository {
         if (afterId != null) {
             spec = spec.param("after", afterId);
         }
-        return spec.query(AccountRepository::row).list();
+        return spec.query(AccountRecords::row).list();
     }
 
     /** The owner of a customer account, for visibility checks: no personal data is read. */
-    Optional<String> ownerOf(long id) {
+    public Optional<String> ownerOf(long id) {
         return jdbc.sql("SELECT owner_id FROM accounts WHERE id = :id AND kind = 'customer'")
                 .param("id", id)
                 .query(String.class)
                 .optional();
     }
 
-    Optional<Currency> currencyOf(long id) {
+    public Optional<Currency> currencyOf(long id) {
         return jdbc.sql("SELECT currency FROM accounts WHERE id = :id AND kind = 'customer'")
                 .param("id", id)
                 .query((rs, n) -> Currency.getInstance(rs.getString(1)))
                 .optional();
     }
 
-    List<Long> idsOwnedBy(String owner) {
+    public List<Long> idsOwnedBy(String owner) {
         return jdbc.sql("SELECT id FROM accounts WHERE owner_id = :owner AND kind = 'customer'")
                 .param("owner", owner)
                 .query(Long.class)
@@ -107,14 +104,14 @@ class AccountRepository {
     }
 
     /** Closes an open, empty account under its row lock; empty when some condition did not hold. */
-    Optional<AccountRow> closeIfEmpty(long id, Instant now) {
+    public Optional<AccountRow> closeIfEmpty(long id, Instant now) {
         return jdbc.sql("WITH a AS (UPDATE accounts SET status = 'closed', closed_at = :now"
                         + " WHERE id = :id AND kind = 'customer' AND status = 'open' AND balance_minor = 0 RETURNING "
                         + COLUMNS + ")"
                         + " SELECT " + ROW + " FROM a" + WITH_DATA_KEY)
                 .param("id", id)
                 .param("now", Timestamp.from(now))
-                .query(AccountRepository::row)
+                .query(AccountRecords::row)
                 .optional();
     }
 
@@ -127,7 +124,7 @@ class AccountRepository {
                 rs.getLong("balance_minor"),
                 rs.getLong("balance_version"),
                 rs.getLong("active_held_minor"),
-                rs.getString("status"),
+                AccountStatus.fromWire(rs.getString("status")),
                 rs.getTimestamp("created_at").toInstant(),
                 StoredDataKey.of(rs));
     }

@@ -1,4 +1,4 @@
-package org.bankapi.account;
+package org.bankapi.ledger;
 
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -6,14 +6,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** The service's own account reads on another database (the EXPLAIN tests' volume database). */
 public final class AccountReadsOn {
 
-    private final AccountRepository repository;
+    private final AccountRecords repository;
 
-    private AccountReadsOn(AccountRepository repository) {
+    private AccountReadsOn(AccountRecords repository) {
         this.repository = repository;
     }
 
     public static AccountReadsOn database(JdbcClient jdbc) {
-        return new AccountReadsOn(new AccountRepository(jdbc, java.time.Clock.systemUTC()));
+        return new AccountReadsOn(new AccountRecords(jdbc, java.time.Clock.systemUTC()));
     }
 
     /** Reads one account with its data key; true when it exists. */

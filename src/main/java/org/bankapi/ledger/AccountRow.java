@@ -1,4 +1,4 @@
-package org.bankapi.account;
+package org.bankapi.ledger;
 
 import java.time.Instant;
 import java.util.Currency;
@@ -10,7 +10,7 @@ import org.bankapi.money.Money;
  * A customer account as stored: personal data still sealed, with its data key as stored (null: none)
  * and the sum of its pending holds not yet expired.
  */
-record AccountRow(
+public record AccountRow(
         long id,
         String ownerId,
         SealedPersonalData personalData,
@@ -18,11 +18,11 @@ record AccountRow(
         long balanceMinor,
         long balanceVersion,
         long activeHeldMinor,
-        String status,
+        AccountStatus status,
         Instant createdAt,
         StoredDataKey dataKey) {
 
-    AccountRow {
+    public AccountRow {
         if (balanceMinor < 0) {
             throw new IllegalStateException("account " + id + " has a negative balance: ledger corrupt");
         }
@@ -30,12 +30,12 @@ record AccountRow(
             throw new IllegalStateException("account " + id + " holds " + activeHeldMinor + " of " + balanceMinor
                     + ": available balance negative, ledger corrupt");
         }
-        if ("closed".equals(status) && balanceMinor != 0) {
+        if (status == AccountStatus.CLOSED && balanceMinor != 0) {
             throw new IllegalStateException("closed account " + id + " holds money: ledger corrupt");
         }
     }
 
-    Money balance() {
+    public Money balance() {
         return Money.ofMinor(balanceMinor, currency);
     }
 }
