@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.function.Function;
 import org.bankapi.config.ConfigurationException;
 import org.bankapi.config.DatabaseUrl;
+import org.bankapi.config.Subcommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;

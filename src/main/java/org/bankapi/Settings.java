@@ -13,6 +13,7 @@ import org.bankapi.cache.CacheSettings;
 import org.bankapi.config.ConfigurationException;
 import org.bankapi.config.DatabaseUrl;
 import org.bankapi.config.ProcessSettings;
+import org.bankapi.config.Subcommand;
 import org.bankapi.crypto.CryptoSettings;
 import org.bankapi.event.KafkaSettings;
 import org.bankapi.fraud.FraudRules;
@@ -148,7 +149,10 @@ public record Settings(
         String database = r.text("DATABASE_URL");
         String dataDir = r.text("BANK_DATA_DIR");
         return new ProcessSettings(
-                command == null ? ProcessSettings.SERVE : command,
+                command == null
+                        ? Subcommand.SERVE
+                        : Subcommand.named(command)
+                                .orElseThrow(() -> new ConfigurationException("bank.command", "is not a subcommand")),
                 r.integer("PORT", 8000, 0, 65535),
                 database == null ? null : DatabaseUrl.parse(database),
                 Path.of(dataDir == null ? "data" : dataDir).toAbsolutePath());

@@ -89,7 +89,7 @@ class SettingsTest {
     @Test
     void givesEachFeatureItsPropertiesDefaultsWhenNothingIsSet() {
         Settings s = settings(Map.of());
-        assertThat(s.process().command()).isEqualTo("serve");
+        assertThat(s.process().command().wireName()).isEqualTo("serve");
         assertThat(s.posting()).isEqualTo(new org.bankapi.ledger.PostingSettings(256, 4096));
         assertThat(s.cache().ttl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.cache().redisTimeout()).isEqualTo(Duration.ofMillis(200));
