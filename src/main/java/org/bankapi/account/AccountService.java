@@ -1,18 +1,13 @@
 package org.bankapi.account;
 
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import org.bankapi.audit.AuditEvent;
 import org.bankapi.audit.AuditLog;
 import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
-import org.bankapi.crypto.SealedPersonalData;
 import org.bankapi.idempotency.StoredReplies;
 import org.bankapi.ledger.AccountRecords;
 import org.bankapi.ledger.AccountRow;
@@ -43,11 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class AccountService {
 
     private static final Logger log = LoggerFactory.getLogger(AccountService.class);
-    /** Customer account ids: random in [1000, 2^53), exact in JavaScript, spread over both partitions. */
-    static final long ID_MIN = 1000;
-
-    static final long ID_MAX_EXCLUSIVE = 1L << 53;
-    private static final int ID_ATTEMPTS_MAX = 5;
 
     private final AccountRecords accounts;
     private final PersonalDataVault vault;
@@ -56,7 +46,7 @@ public class AccountService {
     private final JsonMapper json;
     private final Clock clock;
     private final AuditLog audit;
-    private final SecureRandom random = new SecureRandom();
+    private final AccountOpenings openings;
 
     AccountService(
             AccountRecords accounts,
@@ -65,7 +55,8 @@ public class AccountService {
             PostingEngine engine,
             Clock clock,
             AuditLog audit,
-            JsonMapper json) {
+            JsonMapper json,
+            AccountOpenings openings) {
         this.accounts = accounts;
         this.vault = vault;
         this.replies = replies;
@@ -73,6 +64,7 @@ public class AccountService {
         this.json = json;
         this.clock = clock;
         this.audit = audit;
+        this.openings = openings;
     }
 
     /**
@@ -84,8 +76,7 @@ public class AccountService {
         OpenAccountRequest.Checked checked = request.check();
         Origin origin = new Origin(caller.subject(), LogFields.requestId());
         Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Command.Open open =
-                new Command.Open(() -> insertWithFreshId(checked, createdAt, origin), checked.initialDeposit());
+        Command.Open open = new Command.Open(openings.pending(checked, createdAt, origin), checked.initialDeposit());
         Outcome outcome = engine.submit(new Submission(
                 open,
                 origin,
@@ -125,33 +116,6 @@ public class AccountService {
 
     private static String location(long accountId) {
         return "/accounts/" + accountId;
-    }
-
-    /** Inside the batch's transaction. Every customer account has a data key, so a free data-key id is a free account id. */
-    private long insertWithFreshId(OpenAccountRequest.Checked checked, Instant createdAt, Origin origin) {
-        for (int attempt = 1; attempt <= ID_ATTEMPTS_MAX; attempt++) {
-            long id = random.nextLong(ID_MIN, ID_MAX_EXCLUSIVE);
-            Optional<SealedPersonalData> sealed =
-                    vault.seal(id, PersonalData.of(checked.holderName(), checked.email()));
-            if (sealed.isPresent()) {
-                accounts.insert(id, checked.ownerId(), sealed.get(), checked.currency(), createdAt);
-                audit.record(new AuditEvent(
-                        createdAt,
-                        origin.requestId(),
-                        origin.principal(),
-                        "account.opened",
-                        location(id),
-                        AuditEvent.SUCCEEDED,
-                        null,
-                        Map.of(
-                                "owner_id",
-                                checked.ownerId(),
-                                "currency",
-                                checked.currency().getCurrencyCode())));
-                return id;
-            }
-        }
-        throw new IllegalStateException("no free account id after " + ID_ATTEMPTS_MAX + " attempts");
     }
 
     /**

@@ -1,5 +1,10 @@
 package org.bankapi.ledger;
 
+import static org.bankapi.db.SqlArrays.bigints;
+import static org.bankapi.db.SqlArrays.byteas;
+import static org.bankapi.db.SqlArrays.texts;
+import static org.bankapi.db.SqlArrays.timestamps;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -43,17 +48,42 @@ public class AccountRecords {
         this.clock = clock;
     }
 
-    public void insert(long id, String ownerId, SealedPersonalData personalData, Currency currency, Instant now) {
-        jdbc.sql("""
+    /** A customer account to insert, its personal data already sealed with its own data key. */
+    public record NewAccount(
+            long id, String ownerId, SealedPersonalData personalData, Currency currency, Instant createdAt) {}
+
+    /** Inserts the accounts with one statement. */
+    public void insertAll(List<NewAccount> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int inserted = jdbc.sql("""
                 INSERT INTO accounts (id, kind, owner_id, holder_name, email, currency, created_at)
-                VALUES (:id, 'customer', :owner, :holderName, :email, :currency, :now)""")
-                .param("id", id)
-                .param("owner", ownerId)
-                .param("holderName", personalData.holderName())
-                .param("email", personalData.email())
-                .param("currency", currency.getCurrencyCode())
-                .param("now", Timestamp.from(now))
+                SELECT v.id, 'customer', v.owner, v.holder_name, v.email, v.currency, v.created_at
+                  FROM unnest(:ids, :owners, :holderNames, :emails, :currencies, :createdAt)
+                       AS v(id, owner, holder_name, email, currency, created_at)""")
+                .param("ids", bigints(rows.stream().mapToLong(NewAccount::id).toArray()))
+                .param("owners", texts(rows.stream().map(NewAccount::ownerId).toArray(String[]::new)))
+                .param(
+                        "holderNames",
+                        byteas(rows.stream()
+                                .map(r -> r.personalData().holderName())
+                                .toArray(byte[][]::new)))
+                .param(
+                        "emails",
+                        byteas(rows.stream().map(r -> r.personalData().email()).toArray(byte[][]::new)))
+                .param(
+                        "currencies",
+                        texts(rows.stream()
+                                .map(r -> r.currency().getCurrencyCode())
+                                .toArray(String[]::new)))
+                .param(
+                        "createdAt",
+                        timestamps(rows.stream().map(NewAccount::createdAt).toArray(Instant[]::new)))
                 .update();
+        if (inserted != rows.size()) {
+            throw new IllegalStateException("inserted " + inserted + " of " + rows.size() + " accounts");
+        }
     }
 
     public Optional<AccountRow> find(long id) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -143,13 +144,28 @@ class BatchWriter {
             }
         }
 
+        /** Every opening of the batch, one call per opener (in practice one: the account feature). */
         private long[] openAccounts() {
             long[] opened = new long[batch.size()];
+            Map<Command.AccountOpener, List<Integer>> byOpener = new LinkedHashMap<>();
             for (int i = 0; i < batch.size(); i++) {
                 if (results[i] == null && batch.get(i).command() instanceof Command.Open open) {
-                    opened[i] = open.opening().insert();
+                    byOpener.computeIfAbsent(open.opening().opener(), o -> new ArrayList<>())
+                            .add(i);
                 }
             }
+            byOpener.forEach((opener, indexes) -> {
+                List<Command.AccountOpening> openings = indexes.stream()
+                        .map(i -> ((Command.Open) batch.get(i).command()).opening())
+                        .toList();
+                long[] ids = opener.insertAll(openings);
+                if (ids.length != indexes.size()) {
+                    throw new IllegalStateException("opened " + ids.length + " of " + indexes.size() + " accounts");
+                }
+                for (int k = 0; k < ids.length; k++) {
+                    opened[indexes.get(k)] = ids[k];
+                }
+            });
             return opened;
         }
 

@@ -2,6 +2,7 @@ package org.bankapi.ledger;
 
 import java.math.BigDecimal;
 import java.util.Currency;
+import java.util.List;
 import org.bankapi.money.Currencies;
 import org.bankapi.money.InvalidAmountException;
 import org.bankapi.money.Money;
@@ -66,10 +67,17 @@ public sealed interface Command {
     /** Marks a pending hold past its expiry expired (the sweeper), once. */
     record ExpireHold(long holdId) implements Command {}
 
-    /** Inserts a new customer account in the current database transaction and returns its id. */
-    @FunctionalInterface
+    /** A new customer account, written by the feature that made it (its {@link AccountOpener}). */
     interface AccountOpening {
-        long insert();
+        AccountOpener opener();
+    }
+
+    /**
+     * Writes a batch's new accounts in the batch's database transaction, with one statement per table
+     * for all of them; returns their ids in the order given.
+     */
+    interface AccountOpener {
+        long[] insertAll(List<AccountOpening> openings);
     }
 
     /**
