@@ -4,10 +4,15 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
+import org.bankapi.audit.AuditEvent;
+import org.bankapi.audit.AuditLog;
 import org.bankapi.config.ConfigurationException;
 import org.bankapi.config.DatabaseUrl;
+import org.bankapi.crypto.KeyRotation;
 import org.bankapi.security.TokenIssuer;
 import org.flywaydb.core.Flyway;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /** The subcommands that need no running server: {@code token}, {@code init-db}, {@code rotate-keys}. */
 final class Commands {
@@ -59,20 +64,19 @@ final class Commands {
     }
 
     /** {@code rotate-keys}: a new key-encryption key version, then every data key re-wrapped under it, online. */
-    static int rotateKeys(org.springframework.context.ConfigurableApplicationContext context, PrintStream out) {
+    static int rotateKeys(ConfigurableApplicationContext context, PrintStream out) {
         try (context) {
-            org.bankapi.crypto.KeyRotation.Result result =
-                    context.getBean(org.bankapi.crypto.KeyRotation.class).rotate();
-            context.getBean(org.bankapi.audit.AuditLog.class)
-                    .record(new org.bankapi.audit.AuditEvent(
+            KeyRotation.Result result = context.getBean(KeyRotation.class).rotate();
+            context.getBean(AuditLog.class)
+                    .record(new AuditEvent(
                             Instant.now(),
                             null,
                             "rotate-keys",
                             "keys.rotated",
                             "/data-keys",
-                            org.bankapi.audit.AuditEvent.SUCCEEDED,
+                            AuditEvent.SUCCEEDED,
                             null,
-                            java.util.Map.of("kek_id", result.currentKeyId(), "rewrapped", result.rewrapped())));
+                            Map.of("kek_id", result.currentKeyId(), "rewrapped", result.rewrapped())));
             out.println(
                     "Data keys are wrapped by " + result.currentKeyId() + " (" + result.rewrapped() + " re-wrapped)");
             return 0;

@@ -2,6 +2,7 @@ package org.bankapi;
 
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -301,7 +302,7 @@ public record Settings(
                     }
                 }
                 throw new ConfigurationException(name, "must use " + String.join(" or ", schemes) + "://");
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 throw new ConfigurationException(name, "is not a valid URL (" + e.getReason() + ")");
             }
         }

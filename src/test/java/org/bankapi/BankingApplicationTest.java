@@ -2,8 +2,12 @@ package org.bankapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.SignedJWT;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.bankapi.support.EmbeddedDatabase;
@@ -62,8 +66,7 @@ class BankingApplicationTest {
     @Test
     void initDbReachesTheDatabaseThroughAMultiHostUrlWhoseFirstHostIsDead() throws Exception {
         int dead;
-        try (java.net.ServerSocket socket =
-                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             dead = socket.getLocalPort();
         }
         String url = "postgresql://postgres:postgres@127.0.0.1:" + dead + ",127.0.0.1:"
@@ -81,10 +84,8 @@ class BankingApplicationTest {
                 new String[] {"--sub", "alice", "--role", "admin", "--ttl", "2h"},
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(status).isZero();
-        var jwt = com.nimbusds.jwt.SignedJWT.parse(
-                out.toString(StandardCharsets.UTF_8).strip());
-        assertThat(jwt.verify(
-                        new com.nimbusds.jose.crypto.MACVerifier("x".repeat(32).getBytes(StandardCharsets.UTF_8))))
+        var jwt = SignedJWT.parse(out.toString(StandardCharsets.UTF_8).strip());
+        assertThat(jwt.verify(new MACVerifier("x".repeat(32).getBytes(StandardCharsets.UTF_8))))
                 .isTrue();
         assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("alice");
         assertThat(jwt.getJWTClaimsSet().getStringListClaim("roles")).containsExactly("admin");

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.bankapi.support.ApiTest;
 import org.bankapi.support.Database;
 import org.bankapi.support.EmbeddedDatabase;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class RotateKeysCommandTest {
         // the Spring context reads the same variables from its environment: the tests' key directory,
         // and a secret for the local-start banner that component scanning finds on the test classpath
         System.setProperty("BANK_DATA_DIR", dataDir);
-        System.setProperty("JWT_SECRET_KEY", org.bankapi.support.ApiTest.JWT_SECRET);
+        System.setProperty("JWT_SECRET_KEY", ApiTest.JWT_SECRET);
         PrintStream originalOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

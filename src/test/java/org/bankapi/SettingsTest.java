@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.bankapi.config.ConfigurationException;
 import org.bankapi.config.DatabaseUrl;
+import org.bankapi.ledger.PostingSettings;
+import org.bankapi.warmup.WarmupSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -90,12 +92,12 @@ class SettingsTest {
     void givesEachFeatureItsPropertiesDefaultsWhenNothingIsSet() {
         Settings s = settings(Map.of());
         assertThat(s.process().command().wireName()).isEqualTo("serve");
-        assertThat(s.posting()).isEqualTo(new org.bankapi.ledger.PostingSettings(256, 4096));
+        assertThat(s.posting()).isEqualTo(new PostingSettings(256, 4096));
         assertThat(s.cache().ttl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.cache().redisTimeout()).isEqualTo(Duration.ofMillis(200));
         assertThat(s.cache().breakDuration()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.crypto().dataKeyPoolSizeMax()).isEqualTo(64);
-        assertThat(s.warmup()).isEqualTo(new org.bankapi.warmup.WarmupSettings(1500, 2, 5));
+        assertThat(s.warmup()).isEqualTo(new WarmupSettings(1500, 2, 5));
         assertThat(s.audit().sealInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.holds().sweepInterval()).isEqualTo(Duration.ofSeconds(1));
     }

@@ -4,7 +4,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Currency;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.bankapi.audit.AuditLog;
 import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
@@ -140,7 +143,7 @@ public class AccountService {
         caller.requireAdmin();
         return accounts.closeIfEmpty(id, clock.instant().truncatedTo(ChronoUnit.MICROS))
                 .map(row -> {
-                    audit.succeeded("account.closed", "/accounts/" + id, java.util.Map.of());
+                    audit.succeeded("account.closed", "/accounts/" + id, Map.of());
                     return view(row);
                 })
                 .orElseThrow(() -> {
@@ -160,18 +163,17 @@ public class AccountService {
         // a stored replay of the account's opening holds its personal data too
         replies.forgetAt(location(id));
         boolean destroyed = vault.erase(id);
-        audit.succeeded(
-                "account.personal_data_erased", "/accounts/" + id, java.util.Map.of("key_destroyed", destroyed));
+        audit.succeeded("account.personal_data_erased", "/accounts/" + id, Map.of("key_destroyed", destroyed));
         log.info("Personal data erased: account {}", id);
     }
 
     /** The currency of a customer account, without reading its personal data. */
-    public java.util.Optional<java.util.Currency> currencyOf(long id) {
+    public Optional<Currency> currencyOf(long id) {
         return accounts.currencyOf(id);
     }
 
     /** The account ids a customer owns: used to scope transaction lists. */
-    public java.util.List<Long> idsOwnedBy(String owner) {
+    public List<Long> idsOwnedBy(String owner) {
         return accounts.idsOwnedBy(owner);
     }
 

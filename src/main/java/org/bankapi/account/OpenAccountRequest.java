@@ -1,5 +1,6 @@
 package org.bankapi.account;
 
+import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,7 +62,7 @@ public record OpenAccountRequest(
     /** {@code 0}, {@code "0.00"} and the like open the account with no deposit, as an absent one does. */
     private static boolean isZero(String amount) {
         try {
-            return new java.math.BigDecimal(amount.trim()).signum() == 0;
+            return new BigDecimal(amount.trim()).signum() == 0;
         } catch (NumberFormatException e) {
             return false;
         }

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -54,7 +56,7 @@ final class AuditChain {
         return sha.digest();
     }
 
-    static Entry read(java.sql.ResultSet rs) throws java.sql.SQLException {
+    static Entry read(ResultSet rs) throws SQLException {
         return new Entry(
                 rs.getLong("id"),
                 rs.getTimestamp("occurred_at").toInstant(),

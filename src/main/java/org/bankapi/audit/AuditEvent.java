@@ -1,6 +1,7 @@
 package org.bankapi.audit;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +31,7 @@ public record AuditEvent(
         if (!SUCCEEDED.equals(outcome) && !REFUSED.equals(outcome) && !FAILED.equals(outcome)) {
             throw new IllegalArgumentException("outcome must be succeeded, refused or failed, not " + outcome);
         }
-        details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     /** The event as a flat map, the shape forwarded to Sentinel. */

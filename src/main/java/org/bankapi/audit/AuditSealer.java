@@ -6,7 +6,9 @@ import static org.bankapi.db.SqlArrays.byteas;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -76,7 +78,7 @@ public class AuditSealer {
             }
             total += sealed.count();
             // the chain's newest hash leaves the database, so a rewrite of the whole chain shows against this copy
-            forwarder.forward(java.util.Map.of(
+            forwarder.forward(Map.of(
                     "TimeGenerated",
                     clock.instant().toString(),
                     "EventType",
@@ -88,13 +90,13 @@ public class AuditSealer {
                     "Outcome",
                     "succeeded",
                     "Details",
-                    java.util.Map.of(
+                    Map.of(
                             "seal_seq",
                             sealed.seq(),
                             "entry_id",
                             sealed.entryId(),
                             "hash",
-                            java.util.HexFormat.of().formatHex(sealed.hash()))));
+                            HexFormat.of().formatHex(sealed.hash()))));
         }
     }
 

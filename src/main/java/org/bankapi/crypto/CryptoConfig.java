@@ -1,5 +1,10 @@
 package org.bankapi.crypto;
 
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,22 +19,21 @@ class CryptoConfig {
      */
     @Bean
     @ConditionalOnMissingBean
-    KeyEncryptionKey keyEncryptionKey(
-            CryptoSettings crypto, org.springframework.beans.factory.ObjectProvider<KeyVaultKey.Transport> transport) {
-        java.nio.file.Path keyDirectory = crypto.keyDirectory();
+    KeyEncryptionKey keyEncryptionKey(CryptoSettings crypto, ObjectProvider<KeyVaultKey.Transport> transport) {
+        Path keyDirectory = crypto.keyDirectory();
         if (crypto.keyVaultUrl() == null) {
             return new LocalKeyFile(keyDirectory);
         }
-        KeyVaultKey.Transport chosen = transport.getIfAvailable(() ->
-                new KeyVaultKey.Transport(new com.azure.identity.DefaultAzureCredentialBuilder().build(), null, false));
+        KeyVaultKey.Transport chosen = transport.getIfAvailable(
+                () -> new KeyVaultKey.Transport(new DefaultAzureCredentialBuilder().build(), null, false));
         // key ids of an earlier local key file keep unwrapping until rotate-keys moves them into the vault
-        java.util.function.Supplier<KeyEncryptionKey> legacy = new java.util.function.Supplier<>() {
+        Supplier<KeyEncryptionKey> legacy = new Supplier<>() {
             private KeyEncryptionKey local;
 
             @Override
             public synchronized KeyEncryptionKey get() {
                 if (local == null) {
-                    if (!java.nio.file.Files.isDirectory(keyDirectory)) {
+                    if (!Files.isDirectory(keyDirectory)) {
                         throw new CryptoException(
                                 "a data key names a local key file, but " + keyDirectory + " does not exist");
                     }

@@ -1,9 +1,11 @@
 package org.bankapi.crypto;
 
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,7 +32,7 @@ public class KeyRotation {
     }
 
     /** Running instances pick up a key version made current elsewhere (by rotate-keys or in the vault) within the hour. */
-    @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1H")
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1H")
     void followNewestVersion() {
         try {
             switch (kek) {
@@ -85,7 +87,7 @@ public class KeyRotation {
                             .param("wrapped", rewrapped.wrappedKey())
                             .param("id", row.accountId())
                             .update();
-                    java.util.Arrays.fill(dataKey, (byte) 0);
+                    Arrays.fill(dataKey, (byte) 0);
                 }
                 return rows.size();
             });

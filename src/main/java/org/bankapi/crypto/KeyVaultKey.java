@@ -10,6 +10,7 @@ import com.azure.security.keyvault.keys.cryptography.models.KeyWrapAlgorithm;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The key-encryption key as an RSA key in Azure Key Vault: data keys are wrapped and unwrapped with
@@ -27,12 +28,11 @@ public final class KeyVaultKey implements KeyEncryptionKey {
     private final String keyName;
     private final Transport transport;
     private final KeyClient keys;
-    private final java.util.function.Supplier<KeyEncryptionKey> legacy;
+    private final Supplier<KeyEncryptionKey> legacy;
     private final Map<String, CryptographyClient> clients = new ConcurrentHashMap<>();
     private volatile String currentId;
 
-    public KeyVaultKey(
-            URI vault, String keyName, Transport transport, java.util.function.Supplier<KeyEncryptionKey> legacy) {
+    public KeyVaultKey(URI vault, String keyName, Transport transport, Supplier<KeyEncryptionKey> legacy) {
         this.vault = vault;
         this.keyName = keyName;
         this.transport = transport;

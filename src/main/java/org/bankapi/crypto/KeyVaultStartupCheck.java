@@ -1,8 +1,10 @@
 package org.bankapi.crypto;
 
 import org.bankapi.config.ConfigurationException;
+import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -20,10 +22,7 @@ public class KeyVaultStartupCheck implements SmartInitializingSingleton {
     private final KeyEncryptionKey kek;
     private final JdbcClient jdbc;
 
-    public KeyVaultStartupCheck(
-            KeyEncryptionKey kek,
-            JdbcClient jdbc,
-            org.springframework.beans.factory.ObjectProvider<org.flywaydb.core.Flyway> flyway) {
+    public KeyVaultStartupCheck(KeyEncryptionKey kek, JdbcClient jdbc, ObjectProvider<Flyway> flyway) {
         this.kek = kek;
         this.jdbc = jdbc;
         if (flyway != null) {

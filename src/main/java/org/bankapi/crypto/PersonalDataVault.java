@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -126,7 +127,7 @@ public class PersonalDataVault {
                 .param(
                         "wrapped",
                         SqlArrays.texts(fresh.stream()
-                                .map(key -> java.util.Base64.getEncoder().encodeToString(key.wrappedKey()))
+                                .map(key -> Base64.getEncoder().encodeToString(key.wrappedKey()))
                                 .toArray(String[]::new)))
                 .param("now", Timestamp.from(clock.instant()))
                 .query(Long.class)

@@ -1,5 +1,8 @@
 package org.bankapi.crypto;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
 /**
  * An account's data_keys row as a read fetched it with the account (so opening the personal data
  * needs no second query): the data key wrapped by key version {@code kekId}, or destroyed (both null).
@@ -23,7 +26,7 @@ public record StoredDataKey(String kekId, byte[] wrappedKey) {
     }
 
     /** The key from a row selected with {@link #columns}; null when the account has no data_keys row at all. */
-    public static StoredDataKey of(java.sql.ResultSet rs) throws java.sql.SQLException {
+    public static StoredDataKey of(ResultSet rs) throws SQLException {
         rs.getLong("data_key_account_id");
         if (rs.wasNull()) {
             return null;

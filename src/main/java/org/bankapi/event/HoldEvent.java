@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import org.bankapi.ledger.Hold;
+import org.bankapi.money.Money;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,9 +38,7 @@ record HoldEvent(int version, UUID eventId, String eventType, Instant occurredAt
         UUID eventId = UUID.nameUUIDFromBytes(("hold:" + hold.id() + ":" + eventType).getBytes(StandardCharsets.UTF_8));
         String captured = hold.capturedMinor() == null
                 ? null
-                : org.bankapi.money.Money.ofMinor(
-                                hold.capturedMinor(), hold.amount().currency())
-                        .toPlainString();
+                : Money.ofMinor(hold.capturedMinor(), hold.amount().currency()).toPlainString();
         return new HoldEvent(
                 TransactionEvent.VERSION,
                 eventId,

@@ -99,7 +99,7 @@ class OutboxRepository {
         }
         return jdbc.sql("UPDATE outbox_events SET published_at = :now WHERE id = ANY(:ids) AND published_at IS NULL")
                 .param("now", Timestamp.from(now))
-                .param("ids", org.bankapi.db.SqlArrays.bigints(ids))
+                .param("ids", SqlArrays.bigints(ids))
                 .update();
     }
 

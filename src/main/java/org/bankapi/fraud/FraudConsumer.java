@@ -8,6 +8,7 @@ import org.bankapi.event.TransactionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -72,7 +73,7 @@ class FraudConsumer implements SmartLifecycle {
         // database outages are retried forever (no alert is lost); an event that can never be stored is parked
         errors.addNotRetryableExceptions(
                 TransactionEvent.InvalidEventException.class,
-                org.springframework.dao.DataIntegrityViolationException.class,
+                DataIntegrityViolationException.class,
                 IllegalArgumentException.class);
         errors.setCommitRecovered(true);
 

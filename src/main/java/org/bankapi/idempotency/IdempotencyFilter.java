@@ -16,6 +16,7 @@ import org.bankapi.ledger.StoredReply;
 import org.bankapi.web.CachedBodyRequest;
 import org.bankapi.web.MoneyPaths;
 import org.bankapi.web.Reply;
+import org.bankapi.web.TransientFailures;
 import org.bankapi.web.error.ProblemException;
 import org.bankapi.web.error.ProblemResponses;
 import org.springframework.http.HttpHeaders;
@@ -110,9 +111,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             });
         } catch (RuntimeException e) {
             buffered.resetBuffer();
-            if (org.bankapi.web.TransientFailures.isTransient(e)) {
+            if (TransientFailures.isTransient(e)) {
                 ProblemResponses.writeTemporarilyUnavailable(response);
-                logger.warn("Idempotent request not applied: " + org.bankapi.web.TransientFailures.summary(e));
+                logger.warn("Idempotent request not applied: " + TransientFailures.summary(e));
                 return;
             }
             if (!response.isCommitted()) {

@@ -15,6 +15,7 @@ import org.bankapi.crypto.PersonalDataVault;
 import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.ledger.KeyClaims;
 import org.bankapi.ledger.StoredReply;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -84,8 +85,7 @@ class IdempotencyRepository implements KeyClaims {
                 .list();
         if (stored.size() != taken.size()) {
             // a key that is neither claimable nor stored was removed between the two statements (retention): retry
-            throw new org.springframework.dao.TransientDataAccessResourceException(
-                    "an idempotency key vanished while it was claimed");
+            throw new TransientDataAccessResourceException("an idempotency key vanished while it was claimed");
         }
         return stored;
     }

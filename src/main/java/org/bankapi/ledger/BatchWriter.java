@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bankapi.money.InvalidAmountException;
 import org.bankapi.money.Money;
 import org.bankapi.web.error.ProblemException;
 import org.springframework.context.ApplicationEventPublisher;
@@ -359,7 +360,7 @@ class BatchWriter {
                 Money captured;
                 try {
                     captured = Money.ofPositive(capture.amount(), hold.amount().currency());
-                } catch (org.bankapi.money.InvalidAmountException e) {
+                } catch (InvalidAmountException e) {
                     throw ProblemException.validation("amount", e.getMessage());
                 }
                 if (captured.minorUnits() > hold.amount().minorUnits()) {

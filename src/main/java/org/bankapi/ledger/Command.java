@@ -1,8 +1,10 @@
 package org.bankapi.ledger;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Currency;
 import java.util.List;
+import java.util.Map;
 import org.bankapi.money.Currencies;
 import org.bankapi.money.InvalidAmountException;
 import org.bankapi.money.Money;
@@ -48,7 +50,7 @@ public sealed interface Command {
             Long targetAccountId,
             Amount amount,
             String description,
-            java.time.Duration expiresIn,
+            Duration expiresIn,
             String requiredOwner)
             implements Command {
         public PlaceHold {
@@ -96,7 +98,7 @@ public sealed interface Command {
          * named in {@code errors} and null is returned; with a currency the fraction digits are
          * checked now, without it once the account (and so its currency) is locked.
          */
-        public static Amount parse(String amount, String currency, java.util.Map<String, String> errors) {
+        public static Amount parse(String amount, String currency, Map<String, String> errors) {
             Currency requested = null;
             if (currency != null) {
                 try {

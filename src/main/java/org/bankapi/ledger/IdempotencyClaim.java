@@ -1,5 +1,6 @@
 package org.bankapi.ledger;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 import org.bankapi.web.RequestKey;
 
@@ -25,7 +26,7 @@ public record IdempotencyClaim(String principal, String key, byte[] requestHash)
     }
 
     public boolean sameRequest(byte[] otherHash) {
-        return java.security.MessageDigest.isEqual(requestHash, otherHash);
+        return MessageDigest.isEqual(requestHash, otherHash);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.bankapi.db.SqlArrays;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -64,7 +65,7 @@ public class TransactionQueries {
                 ) AS t ORDER BY id DESC LIMIT :limit""".formatted(conditions))
                 .param(
                         "accounts",
-                        org.bankapi.db.SqlArrays.bigints(accountIds.stream()
+                        SqlArrays.bigints(accountIds.stream()
                                 .mapToLong(Long::longValue)
                                 .distinct()
                                 .toArray()))

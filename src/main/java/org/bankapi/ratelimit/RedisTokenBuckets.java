@@ -1,12 +1,15 @@
 package org.bankapi.ratelimit;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,10 +63,9 @@ public final class RedisTokenBuckets implements RateLimiter, AutoCloseable {
         RedisURI uri = RedisURI.create(redisUrl.toString());
         uri.setTimeout(CONNECT_TIMEOUT);
         this.client = RedisClient.create(uri);
-        this.client.setOptions(io.lettuce.core.ClientOptions.builder()
-                .socketOptions(io.lettuce.core.SocketOptions.builder()
-                        .connectTimeout(CONNECT_TIMEOUT)
-                        .build())
+        this.client.setOptions(ClientOptions.builder()
+                .socketOptions(
+                        SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .build());
         this.ratePerSecond = ratePerSecond;
         this.fallback = fallback;
@@ -128,7 +130,7 @@ public final class RedisTokenBuckets implements RateLimiter, AutoCloseable {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(principal.getBytes(StandardCharsets.UTF_8));
             return "bank:ratelimit:" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,12 +1,14 @@
 package org.bankapi.security;
 
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import javax.crypto.spec.SecretKeySpec;
 import org.bankapi.web.error.ProblemResponses;
 import org.slf4j.Logger;
@@ -76,14 +78,14 @@ public class SecurityConfig {
         return http.build();
     }
 
-    private static void unauthenticated(HttpServletResponse response) throws java.io.IOException {
+    private static void unauthenticated(HttpServletResponse response) throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer");
         ProblemResponses.write(response, 401, "unauthenticated", "a valid bearer token is required");
     }
 
     @Bean
     @ConditionalOnWebApplication
-    JwtDecoder jwtDecoder(TokenSettings settings, java.util.Optional<AzureAdDecoderFactory> azureAd) {
+    JwtDecoder jwtDecoder(TokenSettings settings, Optional<AzureAdDecoderFactory> azureAd) {
         if (settings.hmacTokensEnabled() && !settings.localStart()) {
             log.warn(
                     "The HS256 fallback (JWT_SECRET_KEY) is on outside the local start: anyone holding the secret can mint admin tokens; use Azure AD in production");

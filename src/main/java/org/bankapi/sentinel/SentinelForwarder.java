@@ -3,6 +3,7 @@ package org.bankapi.sentinel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import org.bankapi.audit.AuditForwarder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,7 +49,7 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
     private final Thread worker;
     private volatile boolean running = true;
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     public SentinelForwarder(SentinelSettings settings, MeterRegistry meters) {
         this(settings.endpoint(), settings.token(), meters, 500);
     }
@@ -149,7 +151,7 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
                         response.statusCode(),
                         batch.size(),
                         attempt);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 log.warn(
                         "Sentinel unreachable (attempt {}): {}",
                         attempt,

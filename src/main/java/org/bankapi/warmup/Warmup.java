@@ -1,6 +1,7 @@
 package org.bankapi.warmup;
 
 import jakarta.annotation.PreDestroy;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -238,7 +239,7 @@ public class Warmup implements HealthIndicator {
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return response.statusCode() == 200 ? json.readTree(response.body()) : null;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

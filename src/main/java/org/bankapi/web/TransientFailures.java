@@ -1,6 +1,7 @@
 package org.bankapi.web;
 
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Collections;
@@ -112,7 +113,7 @@ public final class TransientFailures {
                 || failure instanceof SQLRecoverableException) {
             return true;
         }
-        if (failure instanceof java.sql.SQLNonTransientConnectionException) {
+        if (failure instanceof SQLNonTransientConnectionException) {
             return true;
         }
         if (failure instanceof SQLException sql && sql.getSQLState() != null) {

@@ -7,6 +7,8 @@ import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 class AccountApiTest extends ApiTest {
@@ -143,8 +145,8 @@ class AccountApiTest extends ApiTest {
         assertThat(missing.code()).isEqualTo("not_found");
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"0\"", "\"0.00\"", "0", "0.00"})
+    @ParameterizedTest
+    @ValueSource(strings = {"\"0\"", "\"0.00\"", "0", "0.00"})
     void anInitialDepositOfZeroOpensAnEmptyAccountWithoutADeposit(String zero) {
         Api api = api();
         Bank bank = new Bank(api);

@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.bankapi.audit.AuditLog;
 import org.bankapi.crypto.PersonalData;
 import org.bankapi.crypto.PersonalDataVault;
@@ -68,7 +69,7 @@ class AccountOpeningsTest extends ApiTest {
         return () -> queue.isEmpty() ? -1 : queue.poll();
     }
 
-    private <T> T rolledBack(java.util.function.Supplier<T> work) {
+    private <T> T rolledBack(Supplier<T> work) {
         return inTransaction.execute(status -> {
             status.setRollbackOnly();
             return work.get();

@@ -3,9 +3,16 @@ package org.bankapi.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.awaitility.Awaitility;
 import org.bankapi.config.ConfigurationException;
 import org.bankapi.support.Api;
 import org.bankapi.support.CloudTest;
@@ -82,9 +89,7 @@ class KeyVaultTest extends CloudTest {
         int wrapsBefore = KEY_VAULT.wrapCalls.get();
         pool.start();
         try {
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofSeconds(60))
-                    .until(() -> pool.size() == 4);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> pool.size() == 4);
             assertThat(KEY_VAULT.wrapCalls.get() - wrapsBefore)
                     .as("each key wrapped by the vault ahead of need")
                     .isGreaterThanOrEqualTo(4);
@@ -177,7 +182,7 @@ class KeyVaultTest extends CloudTest {
     @Test
     void anUnreachableVaultStopsTheStartWhenEncryptedDataExists() {
         open("Someone", "someone@example.com", "1");
-        KeyVaultKey fresh = new KeyVaultKey(java.net.URI.create(KEY_VAULT.url()), KEY_NAME, transport, () -> {
+        KeyVaultKey fresh = new KeyVaultKey(URI.create(KEY_VAULT.url()), KEY_NAME, transport, () -> {
             throw new AssertionError("never falls back to another key");
         });
         KEY_VAULT.down(true);
@@ -194,20 +199,20 @@ class KeyVaultTest extends CloudTest {
 
     @Test
     void theStandInRefusesAWrongBearer() throws Exception {
-        var response = java.net.http.HttpClient.newBuilder()
+        var response = HttpClient.newBuilder()
                 .sslContext(sslTrusting())
                 .build()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(KEY_VAULT.url() + "/keys/" + KEY_NAME))
+                        HttpRequest.newBuilder(URI.create(KEY_VAULT.url() + "/keys/" + KEY_NAME))
                                 .header("Authorization", "Bearer wrong")
                                 .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(KeyVaultStandIn.TOKEN).isNotEqualTo("wrong");
     }
 
-    private static javax.net.ssl.SSLContext sslTrusting() throws Exception {
-        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    private static SSLContext sslTrusting() throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, KEY_VAULT.trustManagers().getTrustManagers(), null);
         return ssl;
     }

@@ -2,10 +2,12 @@ package org.bankapi.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
@@ -63,8 +65,8 @@ class NoPersonalDataInClearTest extends ApiTest {
         long other = bank.openAccount(Bank.newOwner(), null);
         assertThat(bank.transfer(bank.admin(), id, other, "5").status()).isEqualTo(201);
         // let the audit sealer seal every row, so its table is read complete
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(15))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
                 .until(() -> jdbc.sql(
                                         "SELECT count(*) FROM audit_log a WHERE NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.entry_id = a.id)")
                                 .query(Long.class)

@@ -2,13 +2,17 @@ package org.bankapi.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
 import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
@@ -31,15 +35,13 @@ class OneDataKeyPerAccountTest extends ApiTest {
     @Test
     void accountsOpenedConcurrentlyEachHaveTheirOwnDataKey() throws Exception {
         assertThat(pool.sizeMax()).as("the service pre-wraps data keys").isPositive();
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(20))
-                .until(() -> pool.size() == pool.sizeMax());
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> pool.size() == pool.sizeMax());
         long inlineBefore = pool.madeInline();
         Api api = api();
         Bank bank = new Bank(api);
         String admin = bank.admin();
         Set<Long> ids = ConcurrentHashMap.newKeySet();
-        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
         int threads = 6;
         int perThread = 15;
         CountDownLatch go = new CountDownLatch(1);
@@ -91,8 +93,8 @@ class OneDataKeyPerAccountTest extends ApiTest {
                 .query((rs, n) -> new Key(rs.getLong(1), rs.getString(2), rs.getBytes(3)))
                 .list();
         assertThat(keys).hasSize(ids.size());
-        Set<String> wrappings = new java.util.HashSet<>();
-        Set<String> dataKeys = new java.util.HashSet<>();
+        Set<String> wrappings = new HashSet<>();
+        Set<String> dataKeys = new HashSet<>();
         for (Key key : keys) {
             wrappings.add(HexFormat.of().formatHex(key.wrapped()));
             dataKeys.add(HexFormat.of().formatHex(kek.unwrap(key.kekId(), key.wrapped())));

@@ -4,10 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bankapi.support.ApiTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 class PersonalDataVaultTest extends ApiTest {
@@ -57,28 +68,28 @@ class PersonalDataVaultTest extends ApiTest {
     }
 
     @Autowired
-    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+    JdbcClient jdbc;
 
     @Autowired
     KeyEncryptionKey kek;
 
     @Test
     void anErasureByAnotherInstanceTakesEffectHereOnceTheCachedKeyExpires() {
-        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
-        java.time.Clock clock = new java.time.Clock() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        Clock clock = new Clock() {
             @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
             }
 
             @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
+            public Clock withZone(ZoneId zone) {
                 return this;
             }
 
             @Override
-            public java.time.Instant instant() {
-                return java.time.Instant.ofEpochMilli(now.get());
+            public Instant instant() {
+                return Instant.ofEpochMilli(now.get());
             }
         };
         PersonalDataVault here = new PersonalDataVault(jdbc, kek, clock);
@@ -116,8 +127,8 @@ class PersonalDataVaultTest extends ApiTest {
 
     @Test
     void anErasureByAnotherInstanceShowsAtOnceToAReadThatBroughtTheKeysRow() {
-        PersonalDataVault here = new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC());
-        PersonalDataVault elsewhere = new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC());
+        PersonalDataVault here = new PersonalDataVault(jdbc, kek, Clock.systemUTC());
+        PersonalDataVault elsewhere = new PersonalDataVault(jdbc, kek, Clock.systemUTC());
         long id = freshId();
         SealedPersonalData sealed =
                 here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
@@ -161,7 +172,7 @@ class PersonalDataVaultTest extends ApiTest {
         SealedPersonalData sealed =
                 vault.seal(id, PersonalData.of("Kept", "k@example.com")).orElseThrow();
         assertThat(vault.open(id, sealed, stored(id)).holderName()).isEqualTo("Kept");
-        assertThat(new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC())
+        assertThat(new PersonalDataVault(jdbc, kek, Clock.systemUTC())
                         .open(id, sealed)
                         .email())
                 .isEqualTo("k@example.com");
@@ -171,25 +182,25 @@ class PersonalDataVaultTest extends ApiTest {
     void sealAllGivesEachAccountItsOwnKeyInOneInsertAndSkipsIdsThatHaveOne() {
         long taken = freshId();
         vault.seal(taken, PersonalData.of("First", null)).orElseThrow();
-        java.util.Map<Long, PersonalData> batch = new java.util.LinkedHashMap<>();
+        Map<Long, PersonalData> batch = new LinkedHashMap<>();
         batch.put(taken, PersonalData.of("Second", null));
         for (int i = 0; i < 20; i++) {
             batch.put(freshId(), PersonalData.of("Holder " + i, "h" + i + "@example.com"));
         }
-        java.util.Map<Long, SealedPersonalData> sealed = transactions.execute(tx -> vault.sealAll(batch));
+        Map<Long, SealedPersonalData> sealed = transactions.execute(tx -> vault.sealAll(batch));
 
         assertThat(sealed).doesNotContainKey(taken).hasSize(20);
-        java.util.Set<String> wrappings = new java.util.HashSet<>();
-        java.util.Set<String> keys = new java.util.HashSet<>();
+        Set<String> wrappings = new HashSet<>();
+        Set<String> keys = new HashSet<>();
         sealed.forEach((id, data) -> {
             StoredDataKey key = stored(id);
-            wrappings.add(java.util.HexFormat.of().formatHex(key.wrappedKey()));
-            keys.add(java.util.HexFormat.of().formatHex(kek.unwrap(key.kekId(), key.wrappedKey())));
-            PersonalData fresh = new PersonalDataVault(jdbc, kek, java.time.Clock.systemUTC()).open(id, data, key);
+            wrappings.add(HexFormat.of().formatHex(key.wrappedKey()));
+            keys.add(HexFormat.of().formatHex(kek.unwrap(key.kekId(), key.wrappedKey())));
+            PersonalData fresh = new PersonalDataVault(jdbc, kek, Clock.systemUTC()).open(id, data, key);
             assertThat(fresh).isEqualTo(batch.get(id));
         });
         assertThat(wrappings).hasSize(20);
         assertThat(keys).hasSize(20);
-        assertThat(vault.sealAll(java.util.Map.of())).isEmpty();
+        assertThat(vault.sealAll(Map.of())).isEmpty();
     }
 }

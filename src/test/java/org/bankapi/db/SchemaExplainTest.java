@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.bankapi.ledger.AccountReadsOn;
 import org.bankapi.ledger.TransactionQueriesOn;
 import org.bankapi.ledger.TransactionType;
@@ -152,8 +154,7 @@ class SchemaExplainTest extends ApiTest {
         return i * ID_STEP;
     }
 
-    private static List<ExplainingDataSource.Explained> plans(java.util.function.Consumer<JdbcClient> queries)
-            throws Exception {
+    private static List<ExplainingDataSource.Explained> plans(Consumer<JdbcClient> queries) throws Exception {
         ExplainingDataSource db = volume();
         db.drain();
         queries.accept(JdbcClient.create(db.dataSource()));
@@ -183,7 +184,7 @@ class SchemaExplainTest extends ApiTest {
                 .lines()
                 .filter(l -> l.contains("Buffers: shared"))
                 .findFirst()
-                .map(l -> java.util.regex.Pattern.compile("(hit|read)=(\\d+)")
+                .map(l -> Pattern.compile("(hit|read)=(\\d+)")
                         .matcher(l)
                         .results()
                         .mapToLong(m -> Long.parseLong(m.group(2)))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class KafkaClientsTest {
 
     private static KafkaClients clients(String topic, Map<String, String> more) {
-        Map<String, String> env = new java.util.HashMap<>(more);
+        Map<String, String> env = new HashMap<>(more);
         env.put("KAFKA_BOOTSTRAP_SERVERS", LocalKafka.start());
         env.put("KAFKA_TOPIC", topic);
         Settings settings = Settings.from(env::get);
@@ -93,7 +95,7 @@ class KafkaClientsTest {
                     assertThat(minIsr.value()).isEqualTo("1");
                     assertThat(minIsr.source())
                             .as("set on the topic, not the broker's default")
-                            .isEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+                            .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
                 });
             }
         }

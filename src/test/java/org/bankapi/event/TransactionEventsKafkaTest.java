@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bankapi.support.Api;
 import org.bankapi.support.Bank;
@@ -48,7 +51,7 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     OutboxRelay relay;
 
     @Autowired
-    javax.sql.DataSource dataSource;
+    DataSource dataSource;
 
     @Test
     void eachTransactionYieldsExactlyOneEventWithTheDocumentedFields() {
@@ -315,7 +318,7 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
         int depositsEach = 30;
         ExecutorService clients = Executors.newFixedThreadPool(accounts.size());
         List<Future<?>> work = new ArrayList<>();
-        java.util.concurrent.CountDownLatch halfway = new java.util.concurrent.CountDownLatch(accounts.size());
+        CountDownLatch halfway = new CountDownLatch(accounts.size());
         try {
             for (long account : accounts) {
                 work.add(clients.submit(() -> {
@@ -402,8 +405,8 @@ class TransactionEventsKafkaTest extends KafkaApiTest {
     private static void assertExactlyOnceInAccountOrder(
             List<ConsumerRecord<String, String>> events, List<Long> accounts) {
         List<Long> outboxIds = events.stream()
-                .map(r -> Long.parseLong(new String(
-                        r.headers().lastHeader("outbox-id").value(), java.nio.charset.StandardCharsets.UTF_8)))
+                .map(r -> Long.parseLong(
+                        new String(r.headers().lastHeader("outbox-id").value(), StandardCharsets.UTF_8)))
                 .toList();
         assertThat(outboxIds).doesNotHaveDuplicates();
         for (long account : accounts) {

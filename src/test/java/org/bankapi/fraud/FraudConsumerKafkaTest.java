@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
 import org.bankapi.event.KafkaClients;
 import org.bankapi.support.Api;
 import org.bankapi.support.Bank;
@@ -59,8 +60,8 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         assertThat(alerts.ofTransaction(opening))
                 .extracting(FraudAlert::rule)
                 .containsExactly(FraudRule.AMOUNT_THRESHOLD);
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(15))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(SENTINEL.events).anySatisfy(event -> {
                     assertThat(event.get("EventType").asString()).isEqualTo("fraud_alert");
                     assertThat(event.get("Details").get("transaction_id").asLong())

@@ -2,6 +2,7 @@ package org.bankapi.hold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,6 @@ class ConcurrentHoldsTest extends ApiTest {
     }
 
     private static long minor(String decimal) {
-        return new java.math.BigDecimal(decimal).movePointRight(2).longValueExact();
+        return new BigDecimal(decimal).movePointRight(2).longValueExact();
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
+import org.bankapi.support.Database;
 import org.junit.jupiter.api.Test;
 
 class IdempotencyApiTest extends ApiTest {
@@ -145,7 +146,7 @@ class IdempotencyApiTest extends ApiTest {
                 .header("Idempotency-Key", key)
                 .header("X-Request-Id", retryId)
                 .post("/transactions", body);
-        var db = org.bankapi.support.Database.superuser();
+        var db = Database.superuser();
         assertThat(db.sql("SELECT code FROM audit_log WHERE request_id = ?")
                         .param(retryId)
                         .query(String.class)

@@ -1,5 +1,6 @@
 package org.bankapi.ledger;
 
+import java.time.Clock;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -13,7 +14,7 @@ public final class AccountReadsOn {
     }
 
     public static AccountReadsOn database(JdbcClient jdbc) {
-        return new AccountReadsOn(new AccountRecords(jdbc, java.time.Clock.systemUTC()));
+        return new AccountReadsOn(new AccountRecords(jdbc, Clock.systemUTC()));
     }
 
     /** Reads one account with its data key; true when it exists. */

@@ -2,11 +2,14 @@ package org.bankapi.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
@@ -83,9 +86,9 @@ class LedgerChainVerifierTest extends ApiTest {
         for (int i = 0; i < accounts.length; i++) {
             accounts[i] = bank.openAccount(Bank.newOwner(), "50.00");
         }
-        List<Thread> threads = new java.util.ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
-            java.util.Random random = new java.util.Random(t);
+            Random random = new Random(t);
             threads.add(Thread.ofVirtual().start(() -> {
                 for (int i = 0; i < 25; i++) {
                     int from = random.nextInt(accounts.length);
@@ -94,8 +97,7 @@ class LedgerChainVerifierTest extends ApiTest {
                             bank.admin(),
                             accounts[from],
                             accounts[to],
-                            java.math.BigDecimal.valueOf(1 + random.nextInt(2000), 2)
-                                    .toPlainString());
+                            BigDecimal.valueOf(1 + random.nextInt(2000), 2).toPlainString());
                     assertThat(response.status()).as(response.toString()).isIn(201, 422, 503);
                 }
             }));
@@ -112,7 +114,7 @@ class LedgerChainVerifierTest extends ApiTest {
                     .param(account)
                     .query(Long.class)
                     .list();
-            assertThat(java.math.BigDecimal.valueOf(balances.getLast(), 2).toPlainString())
+            assertThat(BigDecimal.valueOf(balances.getLast(), 2).toPlainString())
                     .isEqualTo(bank.balance(account));
         }
     }

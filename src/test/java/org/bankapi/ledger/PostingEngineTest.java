@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -36,7 +37,7 @@ class PostingEngineTest extends ApiTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private PostingEngine engine;
-    private final java.util.concurrent.ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
 
     @AfterEach
     void stopEngine() {

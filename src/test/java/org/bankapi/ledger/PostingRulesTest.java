@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Currency;
+import java.util.List;
 import java.util.Map;
 import org.bankapi.money.Money;
 import org.bankapi.web.error.ProblemException;
@@ -87,7 +88,7 @@ class PostingRulesTest {
     @Test
     void entriesThatDoNotSumToZeroCannotExist() {
         assertThatThrownBy(() -> new PostingRules.Posting(
-                        move(1, 2, 5), java.util.List.of(new Entry(1, -5, null), new Entry(2, 4, null)), Map.of()))
+                        move(1, 2, 5), List.of(new Entry(1, -5, null), new Entry(2, 4, null)), Map.of()))
                 .isInstanceOf(IllegalStateException.class);
     }
 

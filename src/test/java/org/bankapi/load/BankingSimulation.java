@@ -20,11 +20,16 @@ import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Locust scenario of tests/load_test.py on the JVM, for throughput and p50/p95/p99 figures: each virtual
@@ -47,7 +52,7 @@ public class BankingSimulation extends Simulation {
     private static final String CUSTOMER_TOKEN = required("CUSTOMER_TOKEN");
     /** The owner of the users' accounts: CUSTOMER_SUB when set, else the `sub` of CUSTOMER_TOKEN. */
     private static final String CUSTOMER_SUB =
-            java.util.Optional.ofNullable(env("CUSTOMER_SUB", null)).orElseGet(() -> subjectOf(CUSTOMER_TOKEN));
+            Optional.ofNullable(env("CUSTOMER_SUB", null)).orElseGet(() -> subjectOf(CUSTOMER_TOKEN));
 
     private static final int USERS = Integer.parseInt(env("USERS", "100"));
     private static final int RAMP_S = Integer.parseInt(env("RAMP_S", "10"));
@@ -111,8 +116,7 @@ public class BankingSimulation extends Simulation {
             true);
 
     /** A money POST: 201, or (for withdrawals and transfers) 422 insufficient_funds, an expected outcome under load. */
-    private static ChainBuilder money(
-            String name, java.util.function.Function<Session, String> body, boolean mayLackFunds) {
+    private static ChainBuilder money(String name, Function<Session, String> body, boolean mayLackFunds) {
         return exec(http(name)
                         .post("/transactions")
                         .header("Authorization", "Bearer " + CUSTOMER_TOKEN)
@@ -296,13 +300,9 @@ public class BankingSimulation extends Simulation {
         if (parts.length != 3) {
             throw new IllegalStateException("CUSTOMER_TOKEN is not a JWT: set CUSTOMER_SUB");
         }
-        String payload =
-                new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
-        String subject = tools.jackson.databind.json.JsonMapper.builder()
-                .build()
-                .readTree(payload)
-                .path("sub")
-                .asString();
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        String subject =
+                JsonMapper.builder().build().readTree(payload).path("sub").asString();
         if (subject == null || subject.isEmpty()) {
             throw new IllegalStateException("CUSTOMER_TOKEN carries no sub claim: set CUSTOMER_SUB");
         }

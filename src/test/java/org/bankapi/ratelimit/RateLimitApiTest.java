@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
@@ -66,8 +68,8 @@ class RateLimitApiTest {
         long account = bank.openAccount(owner, null);
         String customer = api.token(owner, "customer");
         List<Api.Response> responses = new ArrayList<>();
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<Api.Response>> burst = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Api.Response>> burst = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 burst.add(pool.submit(() -> bank.deposit(customer, account, "1")));
             }

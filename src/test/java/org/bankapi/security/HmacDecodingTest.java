@@ -9,10 +9,18 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.spec.SecretKeySpec;
+import org.bankapi.Settings;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -37,7 +45,7 @@ class HmacDecodingTest {
 
     @Test
     void aRememberedHeaderStillNeedsAGoodSignature() {
-        JwtDecoder decoder = new SecurityConfig().jwtDecoder(settings(), java.util.Optional.empty());
+        JwtDecoder decoder = new SecurityConfig().jwtDecoder(settings(), Optional.empty());
         TokenIssuer issuer = new TokenIssuer(SECRET, null);
         String first = issuer.issue("alice", "customer", Duration.ofMinutes(5), Instant.now());
         String second = issuer.issue("bob", "admin", Duration.ofMinutes(5), Instant.now());
@@ -70,19 +78,18 @@ class HmacDecodingTest {
 
     @Test
     void aVerifiedTokenIsVerifiedAgainOnlyAfterItExpiresOrItsTimeHereEnds() {
-        JwtDecoder real = new SecurityConfig().jwtDecoder(settings(), java.util.Optional.empty());
-        java.util.concurrent.atomic.AtomicInteger verifications = new java.util.concurrent.atomic.AtomicInteger();
+        JwtDecoder real = new SecurityConfig().jwtDecoder(settings(), Optional.empty());
+        AtomicInteger verifications = new AtomicInteger();
         Instant start = Instant.now();
-        java.util.concurrent.atomic.AtomicReference<Instant> now =
-                new java.util.concurrent.atomic.AtomicReference<>(start);
-        java.time.Clock clock = new java.time.Clock() {
+        AtomicReference<Instant> now = new AtomicReference<>(start);
+        Clock clock = new Clock() {
             @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
             }
 
             @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
+            public Clock withZone(ZoneId zone) {
                 return this;
             }
 
@@ -119,8 +126,7 @@ class HmacDecodingTest {
     }
 
     private static TokenSettings settings() {
-        java.util.Map<String, String> env =
-                java.util.Map.of("JWT_SECRET_KEY", new String(SECRET, StandardCharsets.UTF_8));
-        return org.bankapi.Settings.from(env::get).tokens();
+        Map<String, String> env = Map.of("JWT_SECRET_KEY", new String(SECRET, StandardCharsets.UTF_8));
+        return Settings.from(env::get).tokens();
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ class BalanceAtApiTest extends ApiTest {
                 .json()
                 .get("items")
                 .forEach(history::add);
-        java.util.Collections.reverse(history);
+        Collections.reverse(history);
         Map<Long, BigDecimal> effect = new HashMap<>();
         List<Instant> times = new ArrayList<>();
         for (JsonNode tx : history) {

@@ -10,9 +10,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
@@ -201,7 +203,7 @@ class StatementApiTest extends ApiTest {
                 .plusMillis(1);
         String path =
                 "/accounts/" + account + "/statement?limit=1000&from=" + q(from) + "&to=" + q(from.plusSeconds(3600));
-        java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean moving = new AtomicBoolean(true);
         Thread traffic = Thread.ofVirtual().start(() -> {
             Random random = new Random(3);
             while (moving.get()) {
@@ -340,7 +342,7 @@ class StatementApiTest extends ApiTest {
         Bank bank = new Bank(api);
         long account = bank.openAccount(Bank.newOwner(), "1.00");
         String path = "/accounts/" + account + "/statement?";
-        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        Map<String, String> refused = new LinkedHashMap<>();
         refused.put("from=yesterday", "from");
         refused.put("from=2026-01-01", "from");
         refused.put("from=2026-01-01T00:00:00", "from");

@@ -1,7 +1,9 @@
 package org.bankapi.support;
 
+import java.nio.charset.StandardCharsets;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -20,7 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
             // the hold tests run the sweeper themselves, so they can see a hold past its expiry before it is swept
             "bank.holds.sweep-interval=PT1H"
         })
-@org.springframework.context.annotation.Import(StatementCounter.Wrapping.class)
+@Import(StatementCounter.Wrapping.class)
 public abstract class ApiTest {
 
     public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
@@ -34,6 +36,6 @@ public abstract class ApiTest {
     }
 
     protected Api api() {
-        return new Api("http://localhost:" + port, JWT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Api("http://localhost:" + port, JWT_SECRET.getBytes(StandardCharsets.UTF_8));
     }
 }

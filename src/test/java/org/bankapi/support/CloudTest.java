@@ -4,10 +4,14 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -63,12 +67,12 @@ public abstract class CloudTest {
                     new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(ISSUER_KEYS)));
             ISSUER.start();
             // the issuer's first answer is slow on a cold JVM: warm it before the service asks
-            java.net.http.HttpClient.newHttpClient()
+            HttpClient.newHttpClient()
                     .send(
-                            java.net.http.HttpRequest.newBuilder(
+                            HttpRequest.newBuilder(
                                             ISSUER.wellKnownUrl(ISSUER_ID).uri())
                                     .build(),
-                            java.net.http.HttpResponse.BodyHandlers.discarding());
+                            HttpResponse.BodyHandlers.discarding());
             KEY_VAULT = new KeyVaultStandIn(Path.of("target"));
             KEY_VAULT.rotate(KEY_NAME);
             SENTINEL = new SentinelStandIn();
@@ -136,7 +140,7 @@ public abstract class CloudTest {
                 return new RSAKeyGenerator(2048)
                         .keyID("kid-" + UUID.randomUUID())
                         .keyUse(KeyUse.SIGNATURE)
-                        .algorithm(com.nimbusds.jose.JWSAlgorithm.RS256)
+                        .algorithm(JWSAlgorithm.RS256)
                         .generate();
             } catch (JOSEException e) {
                 throw new IllegalStateException(e);

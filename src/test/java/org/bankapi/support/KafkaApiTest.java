@@ -1,5 +1,7 @@
 package org.bankapi.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +42,8 @@ public abstract class KafkaApiTest extends ApiTest {
     private static SentinelStandIn startSentinel() {
         try {
             return new SentinelStandIn();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

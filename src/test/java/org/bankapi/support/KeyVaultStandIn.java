@@ -10,16 +10,21 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +51,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
 
     private final HttpsServer server;
     private final KeyStore trust;
-    private final Map<String, List<Version>> keys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<Version>> keys = new ConcurrentHashMap<>();
     public final AtomicInteger unwrapCalls = new AtomicInteger();
     public final AtomicInteger wrapCalls = new AtomicInteger();
     private volatile boolean down;
@@ -100,7 +105,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
         server.createContext("/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
@@ -119,7 +124,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         String version = UUID.randomUUID().toString().replace("-", "");
-        keys.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>())
+        keys.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>())
                 .add(new Version(version, generator.generateKeyPair()));
         return url() + "/keys/" + name + "/" + version;
     }
@@ -205,7 +210,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
                 cipher.init(Cipher.DECRYPT_MODE, version.pair().getPrivate(), oaep);
                 try {
                     result = cipher.doFinal(value);
-                } catch (java.security.GeneralSecurityException e) {
+                } catch (GeneralSecurityException e) {
                     send(exchange, 400, Map.of("error", Map.of("code", "BadParameter", "message", "unwrap failed")));
                     return;
                 }
@@ -222,7 +227,7 @@ public final class KeyVaultStandIn implements AutoCloseable {
 
     private static byte[] unsigned(BigInteger value) {
         byte[] bytes = value.toByteArray();
-        return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+        return bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
     }
 
     private static String b64(byte[] bytes) {

@@ -7,10 +7,12 @@ import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every bad input of the contract's table is a 4xx problem that changes nothing. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -176,14 +178,14 @@ class BadInputTest extends ApiTest {
     }
 
     @ParameterizedTest(name = "limit={0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "201", "-1", "x"})
+    @ValueSource(strings = {"0", "201", "-1", "x"})
     void refusesPageLimitsOutOfRange(String limit) {
         Api.Response response = api().as(bank.admin()).get("/transactions?limit=" + limit);
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.code()).isEqualTo("validation_failed");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void refusesACursorItDidNotIssue() {
         Api.Response response = api().as(bank.admin()).get("/accounts?cursor=bm90LWEtY3Vyc29y");
         assertThat(response.status()).isEqualTo(400);

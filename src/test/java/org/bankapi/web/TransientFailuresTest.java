@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
@@ -15,6 +20,7 @@ import org.bankapi.web.error.ProblemException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.BadSqlGrammarException;
@@ -92,8 +98,8 @@ class TransientFailuresTest {
                 });
             }));
             // Spring leaves 55P03 uncategorized here: only its SQLState says it is a lock timeout
-            assertThat(lock).isInstanceOf(org.springframework.dao.DataAccessException.class);
-            assertThat(((org.springframework.dao.DataAccessException) lock).getMostSpecificCause())
+            assertThat(lock).isInstanceOf(DataAccessException.class);
+            assertThat(((DataAccessException) lock).getMostSpecificCause())
                     .isInstanceOf(SQLException.class)
                     .extracting(e -> ((SQLException) e).getSQLState())
                     .isEqualTo("55P03");
@@ -117,7 +123,7 @@ class TransientFailuresTest {
 
     @Test
     void aRefusedConnectionIsTransient() {
-        Throwable failure = catchThrowable(() -> java.sql.DriverManager.getConnection(
+        Throwable failure = catchThrowable(() -> DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:" + freePort() + "/postgres?connectTimeout=2", "postgres", "postgres"));
         assertThat(failure).isInstanceOf(PSQLException.class);
         assertThat(TransientFailures.isTransient(failure)).isTrue();
@@ -208,11 +214,10 @@ class TransientFailuresTest {
     }
 
     static int freePort() {
-        try (java.net.ServerSocket socket =
-                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.bankapi.observability.AnsweredProblem;
 import org.bankapi.observability.LogFields;
 import org.bankapi.web.RequestIdFilter;
 import org.bankapi.web.TransientFailures;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -55,7 +57,7 @@ public final class ProblemResponses {
         ProblemDetail problem = problem(status, code, detail, Map.of());
         response.setStatus(status);
         response.setContentType(PROBLEM_JSON.toString());
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", problem.getType().toString());
         body.put("title", problem.getTitle());
         body.put("status", status);
@@ -79,9 +81,7 @@ public final class ProblemResponses {
         if (requestId != null) {
             response.setHeader(RequestIdFilter.HEADER, requestId);
         }
-        response.setHeader(
-                org.springframework.http.HttpHeaders.RETRY_AFTER,
-                Integer.toString(TransientFailures.RETRY_AFTER_SECONDS));
+        response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(TransientFailures.RETRY_AFTER_SECONDS));
         write(response, 503, TEMPORARILY_UNAVAILABLE, NOT_APPLIED_RETRY);
     }
 
