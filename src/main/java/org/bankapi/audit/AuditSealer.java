@@ -38,14 +38,14 @@ public class AuditSealer {
     static final int FULL_SCAN_EVERY = 1_200;
 
     private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
+    private final TransactionTemplate inTransaction;
     private final Clock clock;
     private final AuditForwarder forwarder;
     private int rounds;
 
-    public AuditSealer(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, AuditForwarder forwarder) {
+    public AuditSealer(JdbcClient jdbc, TransactionTemplate inTransaction, Clock clock, AuditForwarder forwarder) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.inTransaction = inTransaction;
         this.clock = clock;
         this.forwarder = forwarder;
     }
@@ -72,7 +72,7 @@ public class AuditSealer {
                 : round % WIDE_SCAN_EVERY == 0 ? WIDE_WINDOW_IDS : STRAGGLER_WINDOW_IDS;
         int total = 0;
         while (true) {
-            Tip sealed = transactions.execute(tx -> sealBatch(window));
+            Tip sealed = inTransaction.execute(tx -> sealBatch(window));
             if (sealed == null || sealed.count() <= 0) {
                 return total;
             }

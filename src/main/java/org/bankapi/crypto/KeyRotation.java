@@ -22,12 +22,12 @@ public class KeyRotation {
     static final int BATCH_SIZE = 200;
 
     private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
+    private final TransactionTemplate inTransaction;
     private final KeyEncryptionKey kek;
 
-    public KeyRotation(JdbcClient jdbc, TransactionTemplate transactions, KeyEncryptionKey kek) {
+    public KeyRotation(JdbcClient jdbc, TransactionTemplate inTransaction, KeyEncryptionKey kek) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.inTransaction = inTransaction;
         this.kek = kek;
     }
 
@@ -63,7 +63,7 @@ public class KeyRotation {
     public long rewrapAll(String current) {
         long total = 0;
         while (true) {
-            Integer done = transactions.execute(tx -> {
+            Integer done = inTransaction.execute(tx -> {
                 record Row(long accountId, String kekId, byte[] wrapped) {}
                 List<Row> rows = jdbc.sql("""
                         SELECT account_id, kek_id, wrapped_key FROM data_keys

@@ -46,7 +46,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final RelayLease lease;
     private final OutboxRepository outbox;
     private final KafkaClients kafka;
-    private final TransactionTemplate transactions;
+    private final TransactionTemplate inTransaction;
     private final Clock clock;
     private final Counter published;
     private final Semaphore work = new Semaphore(0);
@@ -65,14 +65,14 @@ public class OutboxRelay implements SmartLifecycle {
     OutboxRelay(
             OutboxRepository outbox,
             KafkaClients kafka,
-            TransactionTemplate transactions,
+            TransactionTemplate inTransaction,
             Clock clock,
             MeterRegistry registry,
             DataSource dataSource) {
         this.lease = new RelayLease(dataSource);
         this.outbox = outbox;
         this.kafka = kafka;
-        this.transactions = transactions;
+        this.inTransaction = inTransaction;
         this.clock = clock;
         this.published = Counter.builder("outbox.events.published")
                 .description("Outbox events acknowledged by Kafka")
@@ -180,7 +180,7 @@ public class OutboxRelay implements SmartLifecycle {
         if (!topicsReady) {
             topicsReady = kafka.ensureTopics();
         }
-        Pass pass = transactions.execute(status -> {
+        Pass pass = inTransaction.execute(status -> {
             if (!outbox.tryRelayLease()) {
                 return Pass.idle();
             }

@@ -30,7 +30,7 @@ class FraudDetector {
     private final FraudRules rules;
     private final FraudAlertRepository alerts;
     private final TransactionQueries transactionQueries;
-    private final TransactionTemplate transactions;
+    private final TransactionTemplate inTransaction;
     private final Clock clock;
     private final MeterRegistry registry;
     private final AuditForwarder forwarder;
@@ -39,14 +39,14 @@ class FraudDetector {
             FraudRules rules,
             FraudAlertRepository alerts,
             TransactionQueries transactionQueries,
-            TransactionTemplate transactions,
+            TransactionTemplate inTransaction,
             Clock clock,
             MeterRegistry registry,
             AuditForwarder forwarder) {
         this.rules = rules;
         this.alerts = alerts;
         this.transactionQueries = transactionQueries;
-        this.transactions = transactions;
+        this.inTransaction = inTransaction;
         this.clock = clock;
         this.registry = registry;
         this.forwarder = forwarder;
@@ -68,7 +68,7 @@ class FraudDetector {
                 event.transactionId(),
                 event.transactionType(),
                 event.accountId());
-        List<FraudRule> stored = transactions.execute(status -> {
+        List<FraudRule> stored = inTransaction.execute(status -> {
             int recent = rules.applies(event)
                     ? transactionQueries.countRecent(
                             event.accountId(), event.transactionId(), rules.windowStart(event), rules.velocityMax() + 1)

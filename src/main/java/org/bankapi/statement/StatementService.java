@@ -37,11 +37,14 @@ class StatementService {
     private final TransactionTemplate snapshot;
 
     StatementService(
-            AccountService accounts, StatementQueries queries, Clock clock, PlatformTransactionManager transactions) {
+            AccountService accounts,
+            StatementQueries queries,
+            Clock clock,
+            PlatformTransactionManager transactionManager) {
         this.accounts = accounts;
         this.queries = queries;
         this.clock = clock;
-        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot = new TransactionTemplate(transactionManager);
         this.snapshot.setReadOnly(true);
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
