@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bankapi.money.Money;
+import org.bankapi.web.error.ProblemException;
 
 /**
  * The locked accounts of one batch as its postings change them, in arrival order: each posting sees
@@ -21,9 +22,16 @@ final class BatchState {
         this.accounts = new HashMap<>(locked);
     }
 
-    /** The account as the postings so far left it, or null when it was not locked (does not exist). */
-    AccountState get(long id) {
-        return accounts.get(id);
+    /**
+     * The customer account a client named, as the postings so far left it: 404 when there is none (it was
+     * not locked, so it does not exist, or it is a cash account, which no client names).
+     */
+    AccountState customer(long id) {
+        AccountState account = accounts.get(id);
+        if (account == null || account.cash()) {
+            throw ProblemException.notFound("account " + id);
+        }
+        return account;
     }
 
     /** Applies one movement by the posting rules; on a refusal ({@code ProblemException}) nothing changes. */
@@ -59,7 +67,7 @@ final class BatchState {
 
     /** Reserves a hold's amount of the account's available balance; on a refusal nothing changes. */
     void reserve(long accountId, Money amount) {
-        AccountState after = PostingRules.reserve(accounts.get(accountId), amount);
+        AccountState after = PostingRules.reserve(customer(accountId), amount);
         accounts.put(accountId, after);
         changed.put(accountId, after);
         heldDeltas.merge(accountId, amount.minorUnits(), Long::sum);

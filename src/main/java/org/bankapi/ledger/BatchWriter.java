@@ -239,17 +239,12 @@ class BatchWriter {
         }
 
         private Draft post(Command.Post post, BatchState state) {
-            AccountState named = state.get(post.accountId());
-            if (named == null || named.cash()) {
-                throw ProblemException.notFound("account " + post.accountId());
-            }
+            AccountState named = state.customer(post.accountId());
             if (post.requiredOwner() != null && !post.requiredOwner().equals(named.ownerId())) {
                 throw ProblemException.forbidden("account " + post.accountId() + " belongs to someone else");
             }
-            if (post.targetAccountId() != null
-                    && (state.get(post.targetAccountId()) == null
-                            || AccountState.isCashAccountId(post.targetAccountId()))) {
-                throw ProblemException.notFound("account " + post.targetAccountId());
+            if (post.targetAccountId() != null) {
+                state.customer(post.targetAccountId());
             }
             Money amount = post.amount().in(named.currency());
             LedgerTransaction draft = new LedgerTransaction(
@@ -310,10 +305,7 @@ class BatchWriter {
         }
 
         private Draft place(Command.PlaceHold place, BatchState state) {
-            AccountState account = state.get(place.accountId());
-            if (account == null) {
-                throw ProblemException.notFound("account " + place.accountId());
-            }
+            AccountState account = state.customer(place.accountId());
             if (place.requiredOwner() != null && !place.requiredOwner().equals(account.ownerId())) {
                 throw ProblemException.forbidden("account " + place.accountId() + " belongs to someone else");
             }
@@ -322,20 +314,7 @@ class BatchWriter {
                 if (place.targetAccountId() == place.accountId()) {
                     throw ProblemException.rule("same_account", "a hold's target must be another account");
                 }
-                AccountState target = state.get(place.targetAccountId());
-                if (target == null) {
-                    throw ProblemException.notFound("account " + place.targetAccountId());
-                }
-                if (!target.open()) {
-                    throw ProblemException.rule("account_closed", "account " + target.id() + " is closed");
-                }
-                if (!target.currency().equals(amount.currency())) {
-                    throw ProblemException.rule(
-                            "currency_mismatch",
-                            "account " + target.id() + " holds "
-                                    + target.currency().getCurrencyCode() + ", not "
-                                    + amount.currency().getCurrencyCode());
-                }
+                PostingRules.requireOpenIn(state.customer(place.targetAccountId()), amount.currency());
             }
             state.reserve(account.id(), amount);
             Hold hold = new Hold(

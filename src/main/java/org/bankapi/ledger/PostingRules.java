@@ -1,5 +1,6 @@
 package org.bankapi.ledger;
 
+import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,16 +25,7 @@ public final class PostingRules {
         AccountState from = require(accounts, movement.fromAccountId());
         AccountState to = require(accounts, movement.toAccountId());
         for (AccountState account : List.of(from, to)) {
-            if (!account.open()) {
-                throw ProblemException.rule("account_closed", "account " + account.id() + " is closed");
-            }
-            if (!account.currency().equals(movement.amount().currency())) {
-                throw ProblemException.rule(
-                        "currency_mismatch",
-                        "account " + account.id() + " holds "
-                                + account.currency().getCurrencyCode() + ", not "
-                                + movement.amount().currency().getCurrencyCode());
-            }
+            requireOpenIn(account, movement.amount().currency());
         }
         long amount = movement.amount().minorUnits();
         if (!from.cash() && from.availableMinor() < amount) {
@@ -57,18 +49,7 @@ public final class PostingRules {
 
     /** Reserves {@code amountMinor} of the account's available balance for a hold: the account after it. */
     public static AccountState reserve(AccountState account, Money amount) {
-        if (account.cash()) {
-            throw ProblemException.notFound("account " + account.id());
-        }
-        if (!account.open()) {
-            throw ProblemException.rule("account_closed", "account " + account.id() + " is closed");
-        }
-        if (!account.currency().equals(amount.currency())) {
-            throw ProblemException.rule(
-                    "currency_mismatch",
-                    "account " + account.id() + " holds " + account.currency().getCurrencyCode() + ", not "
-                            + amount.currency().getCurrencyCode());
-        }
+        requireOpenIn(account, amount.currency());
         if (account.availableMinor() < amount.minorUnits()) {
             throw ProblemException.rule(
                     "insufficient_funds", "account " + account.id() + " has not enough available funds");
@@ -81,12 +62,26 @@ public final class PostingRules {
         return account.cash() ? null : after.get(account.id()).balanceMinor();
     }
 
+    /** Both sides of a movement were locked (and found) before the rules run: a missing one is a bug. */
     private static AccountState require(Map<Long, AccountState> accounts, long id) {
         AccountState state = accounts.get(id);
         if (state == null) {
-            throw ProblemException.notFound("account " + id);
+            throw new IllegalStateException("account " + id + " was not locked for this movement");
         }
         return state;
+    }
+
+    /** An account that takes part in a movement or a hold of {@code currency}: open, and of that currency. */
+    public static void requireOpenIn(AccountState account, Currency currency) {
+        if (!account.open()) {
+            throw ProblemException.rule("account_closed", "account " + account.id() + " is closed");
+        }
+        if (!account.currency().equals(currency)) {
+            throw ProblemException.rule(
+                    "currency_mismatch",
+                    "account " + account.id() + " holds " + account.currency().getCurrencyCode() + ", not "
+                            + currency.getCurrencyCode());
+        }
     }
 
     /** The result of one movement: its entries and the new state of each customer account it touched. */
