@@ -49,7 +49,7 @@ public record TransactionEvent(int version, UUID eventId, String eventType, Inst
             return new Payload(
                     tx.id(),
                     tx.type().wireName(),
-                    tx.status(),
+                    tx.status().wireName(),
                     tx.amount().toPlainString(),
                     tx.amount().currency().getCurrencyCode(),
                     tx.accountId(),

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.bankapi.event.TransactionEvent;
+import org.bankapi.ledger.TransactionType;
 
 /**
  * The fraud rules, in plain Java: an amount above the threshold (in major units of any currency,
@@ -25,7 +26,7 @@ public record FraudRules(BigDecimal amountThreshold, int velocityMax, Duration v
     }
 
     public boolean applies(TransactionEvent.Received event) {
-        return !"reversal".equals(event.transactionType());
+        return !TransactionType.REVERSAL.wireName().equals(event.transactionType());
     }
 
     /** Start of the velocity window of an event (exclusive); the window ends with the event itself. */

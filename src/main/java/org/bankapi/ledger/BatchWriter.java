@@ -250,7 +250,7 @@ class BatchWriter {
             LedgerTransaction draft = new LedgerTransaction(
                     0,
                     post.type(),
-                    LedgerTransaction.COMPLETED,
+                    TransactionStatus.COMPLETED,
                     amount,
                     post.accountId(),
                     post.targetAccountId(),
@@ -273,7 +273,7 @@ class BatchWriter {
             if (original.type() == TransactionType.REVERSAL) {
                 throw ProblemException.rule("not_reversible", "a reversal cannot itself be reversed");
             }
-            if (LedgerTransaction.REVERSED.equals(original.status()) || reversedHere.contains(id)) {
+            if (original.status() == TransactionStatus.REVERSED || reversedHere.contains(id)) {
                 throw ProblemException.conflict("already_reversed", "transaction " + id + " is already reversed");
             }
             Movement forward = original.movement();
@@ -283,7 +283,7 @@ class BatchWriter {
             LedgerTransaction draft = new LedgerTransaction(
                     0,
                     TransactionType.REVERSAL,
-                    LedgerTransaction.COMPLETED,
+                    TransactionStatus.COMPLETED,
                     original.amount(),
                     original.accountId(),
                     original.targetAccountId(),
@@ -356,7 +356,7 @@ class BatchWriter {
             LedgerTransaction draft = new LedgerTransaction(
                     0,
                     type,
-                    LedgerTransaction.COMPLETED,
+                    TransactionStatus.COMPLETED,
                     amount,
                     hold.accountId(),
                     hold.targetAccountId(),
@@ -415,7 +415,7 @@ class BatchWriter {
             LedgerTransaction draft = new LedgerTransaction(
                     0,
                     TransactionType.DEPOSIT,
-                    LedgerTransaction.COMPLETED,
+                    TransactionStatus.COMPLETED,
                     initialDeposit,
                     accountId,
                     null,

@@ -350,7 +350,7 @@ class LedgerRepository {
                 Currency.getInstance(rs.getString("currency")),
                 rs.getLong("balance_minor"),
                 0,
-                "open".equals(rs.getString("status")),
+                AccountStatus.fromWire(rs.getString("status")) == AccountStatus.OPEN,
                 "cash".equals(rs.getString("kind")));
     }
 
@@ -366,7 +366,7 @@ class LedgerRepository {
         return new LedgerTransaction(
                 rs.getLong("id"),
                 TransactionType.fromWire(rs.getString("type")),
-                rs.getString("status"),
+                TransactionStatus.fromWire(rs.getString("status")),
                 Money.ofMinor(rs.getLong("amount_minor"), currency),
                 rs.getLong("account_id"),
                 targetId,

@@ -10,7 +10,7 @@ import org.bankapi.money.Money;
 public record LedgerTransaction(
         long id,
         TransactionType type,
-        String status,
+        TransactionStatus status,
         Money amount,
         long accountId,
         Long targetAccountId,
@@ -19,12 +19,9 @@ public record LedgerTransaction(
         Instant createdAt,
         Long holdId) {
 
-    public static final String COMPLETED = "completed";
-    public static final String REVERSED = "reversed";
-
     public LedgerTransaction {
-        if (!COMPLETED.equals(status) && !REVERSED.equals(status)) {
-            throw new IllegalStateException("transaction " + id + " has unknown status " + status);
+        if (status == null) {
+            throw new IllegalStateException("transaction " + id + " has no status");
         }
         if (amount.minorUnits() <= 0) {
             throw new IllegalStateException("transaction " + id + " moves a non-positive amount: ledger corrupt");
@@ -40,7 +37,7 @@ public record LedgerTransaction(
     public LedgerTransaction(
             long id,
             TransactionType type,
-            String status,
+            TransactionStatus status,
             Money amount,
             long accountId,
             Long targetAccountId,

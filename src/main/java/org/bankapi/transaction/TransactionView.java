@@ -23,7 +23,7 @@ public record TransactionView(
         return new TransactionView(
                 tx.id(),
                 tx.type().wireName(),
-                tx.status(),
+                tx.status().wireName(),
                 tx.amount().toPlainString(),
                 tx.amount().currency().getCurrencyCode(),
                 tx.accountId(),

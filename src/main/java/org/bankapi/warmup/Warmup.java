@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bankapi.account.AccountView;
 import org.bankapi.account.OpenAccountRequest;
 import org.bankapi.config.ProcessSettings;
+import org.bankapi.ledger.AccountStatus;
+import org.bankapi.ledger.TransactionStatus;
+import org.bankapi.ledger.TransactionType;
 import org.bankapi.observability.AnsweredProblem;
 import org.bankapi.security.TokenIssuer;
 import org.bankapi.security.TokenSettings;
@@ -216,10 +219,20 @@ public class Warmup implements HealthIndicator {
                         + "\"initial_deposit\":\"1.00\"}",
                 OpenAccountRequest.class);
         Instant now = clock.instant();
-        json.writeValueAsBytes(
-                new AccountView(1, SUBJECT, "Warm Up", "warm@example.com", "EUR", "1.00", "1.00", "open", now));
-        json.writeValueAsBytes(
-                new TransactionView(1, "transfer", "completed", "0.01", "EUR", 1, 2L, "warm-up", null, now, null));
+        json.writeValueAsBytes(new AccountView(
+                1, SUBJECT, "Warm Up", "warm@example.com", "EUR", "1.00", "1.00", AccountStatus.OPEN.wireName(), now));
+        json.writeValueAsBytes(new TransactionView(
+                1,
+                TransactionType.TRANSFER.wireName(),
+                TransactionStatus.COMPLETED.wireName(),
+                "0.01",
+                "EUR",
+                1,
+                2L,
+                "warm-up",
+                null,
+                now,
+                null));
         ProblemDetail problem =
                 ProblemResponses.problem(422, "insufficient_funds", "warm-up", Map.of("amount", "warm-up"));
         json.writeValueAsBytes(problem);

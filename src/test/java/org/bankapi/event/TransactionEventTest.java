@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Currency;
 import java.util.List;
 import org.bankapi.ledger.LedgerTransaction;
+import org.bankapi.ledger.TransactionStatus;
 import org.bankapi.ledger.TransactionType;
 import org.bankapi.money.Money;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class TransactionEventTest {
     private final LedgerTransaction transfer = new LedgerTransaction(
             42,
             TransactionType.TRANSFER,
-            "completed",
+            TransactionStatus.COMPLETED,
             Money.ofMinor(1_250_050, EUR),
             1001,
             2002L,
@@ -64,7 +65,7 @@ class TransactionEventTest {
         LedgerTransaction other = new LedgerTransaction(
                 43,
                 TransactionType.DEPOSIT,
-                "completed",
+                TransactionStatus.COMPLETED,
                 Money.ofMinor(1, EUR),
                 1001,
                 null,
