@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -165,11 +164,6 @@ public class AccountService {
         boolean destroyed = vault.erase(id);
         audit.succeeded("account.personal_data_erased", "/accounts/" + id, Map.of("key_destroyed", destroyed));
         log.info("Personal data erased: account {}", id);
-    }
-
-    /** The currency of a customer account, without reading its personal data. */
-    public Optional<Currency> currencyOf(long id) {
-        return accounts.currencyOf(id);
     }
 
     /** The account ids a customer owns: used to scope transaction lists. */

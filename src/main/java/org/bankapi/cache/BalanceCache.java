@@ -126,11 +126,6 @@ public class BalanceCache {
         }
     }
 
-    /** The raw cached entries, without counting: for tests and diagnostics. */
-    Map<Long, CachedBalance> peek(List<Long> accountIds) {
-        return store.get(accountIds);
-    }
-
     String storeKind() {
         return store.kind();
     }

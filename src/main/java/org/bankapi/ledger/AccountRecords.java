@@ -28,15 +28,14 @@ import org.springframework.stereotype.Service;
 public class AccountRecords {
 
     private static final String COLUMNS =
-            "id, owner_id, holder_name, email, currency, balance_minor, balance_version, held_minor, status, created_at";
+            "id, owner_id, holder_name, email, currency, balance_minor, held_minor, status, created_at";
     /** The row's pending holds not yet expired at :now, in the row's own statement (so of the same snapshot). */
     private static final String ACTIVE_HELD = """
             CASE WHEN a.held_minor = 0 THEN 0 ELSE (SELECT coalesce(sum(h.amount_minor), 0) FROM holds AS h
                   WHERE h.account_id = a.id AND h.status = 'pending' AND h.expires_at > :now) END AS active_held_minor""";
     /** The account columns of {@code a}, its pending holds and its data key's of {@code k}: what {@link #row} reads. */
-    private static final String ROW =
-            "a.id, a.owner_id, a.holder_name, a.email, a.currency, a.balance_minor, a.balance_version,"
-                    + " a.status, a.created_at, " + ACTIVE_HELD + ", " + StoredDataKey.columns("k");
+    private static final String ROW = "a.id, a.owner_id, a.holder_name, a.email, a.currency, a.balance_minor,"
+            + " a.status, a.created_at, " + ACTIVE_HELD + ", " + StoredDataKey.columns("k");
 
     private static final String WITH_DATA_KEY = StoredDataKey.lateralJoin("a.id", "k");
 
@@ -119,13 +118,6 @@ public class AccountRecords {
                 .optional();
     }
 
-    public Optional<Currency> currencyOf(long id) {
-        return jdbc.sql("SELECT currency FROM accounts WHERE id = :id AND kind = 'customer'")
-                .param("id", id)
-                .query((rs, n) -> Currency.getInstance(rs.getString(1)))
-                .optional();
-    }
-
     public List<Long> idsOwnedBy(String owner) {
         return jdbc.sql("SELECT id FROM accounts WHERE owner_id = :owner AND kind = 'customer'")
                 .param("owner", owner)
@@ -152,7 +144,6 @@ public class AccountRecords {
                 new SealedPersonalData(rs.getBytes("holder_name"), rs.getBytes("email")),
                 Currency.getInstance(rs.getString("currency")),
                 rs.getLong("balance_minor"),
-                rs.getLong("balance_version"),
                 rs.getLong("active_held_minor"),
                 AccountStatus.fromWire(rs.getString("status")),
                 rs.getTimestamp("created_at").toInstant(),

@@ -16,7 +16,6 @@ public record AccountRow(
         SealedPersonalData personalData,
         Currency currency,
         long balanceMinor,
-        long balanceVersion,
         long activeHeldMinor,
         AccountStatus status,
         Instant createdAt,

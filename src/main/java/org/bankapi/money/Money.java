@@ -71,10 +71,6 @@ public record Money(long minorUnits, Currency currency) {
         }
     }
 
-    public static Money zero(Currency currency) {
-        return new Money(0, currency);
-    }
-
     public static Money ofMinor(long minorUnits, Currency currency) {
         return new Money(minorUnits, currency);
     }
@@ -89,21 +85,8 @@ public record Money(long minorUnits, Currency currency) {
         return new Money(Math.subtractExact(minorUnits, other.minorUnits), currency);
     }
 
-    public Money negate() {
-        return new Money(Math.negateExact(minorUnits), currency);
-    }
-
     public boolean isNegative() {
         return minorUnits < 0;
-    }
-
-    public boolean isZero() {
-        return minorUnits == 0;
-    }
-
-    public boolean lessThan(Money other) {
-        requireSameCurrency(other);
-        return minorUnits < other.minorUnits;
     }
 
     /** The decimal with exactly the currency's minor-unit digits, as the API shows it ("1250.00"). */

@@ -72,10 +72,6 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
         }
     }
 
-    public boolean enabled() {
-        return endpoint != null;
-    }
-
     /** Queues the event; never blocks. Events without {@code TimeGenerated} are refused loudly. */
     @Override
     public void forward(Map<String, Object> event) {

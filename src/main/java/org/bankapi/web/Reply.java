@@ -41,15 +41,6 @@ public final class Reply<T> {
         return new Reply<>(null, location == null ? null : URI.create(location), status, contentType, body.clone());
     }
 
-    public boolean isReplay() {
-        return stored != null;
-    }
-
-    /** The new resource, or null for a replay. */
-    public T created() {
-        return created;
-    }
-
     public ResponseEntity<Object> toResponse() {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
         if (location != null) {
