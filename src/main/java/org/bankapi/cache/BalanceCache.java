@@ -56,11 +56,6 @@ public class BalanceCache {
                 .register(registry);
     }
 
-    /** The balance to show for an account whose row (with its balance and version) was just read. */
-    public long balance(CachedBalance fromDatabase) {
-        return balances(List.of(fromDatabase)).get(fromDatabase.accountId());
-    }
-
     /** The balances to show, by account id, for rows just read from the database. */
     public Map<Long, Long> balances(List<CachedBalance> fromDatabase) {
         Map<Long, Long> shown = new LinkedHashMap<>();
@@ -124,10 +119,6 @@ public class BalanceCache {
         } catch (RuntimeException e) {
             failed(e, 0);
         }
-    }
-
-    String storeKind() {
-        return store.kind();
     }
 
     private boolean isBroken() {

@@ -13,8 +13,6 @@ interface BalanceStore extends AutoCloseable {
     /** Stores each entry with the time to live, unless the store already holds that version or a newer one. */
     void putIfNewer(Collection<CachedBalance> entries);
 
-    String kind();
-
     @Override
     default void close() {}
 }

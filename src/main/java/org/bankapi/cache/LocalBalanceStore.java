@@ -69,14 +69,5 @@ final class LocalBalanceStore implements BalanceStore {
         }
     }
 
-    int size() {
-        return entries.size();
-    }
-
-    @Override
-    public String kind() {
-        return "local";
-    }
-
     private record Entry(CachedBalance balance, long expiresAtNanos) {}
 }

@@ -141,12 +141,6 @@ final class RedisBalanceStore implements BalanceStore {
         redis.execute(PUT_IF_NEWER, keys, args.toArray());
     }
 
-    /** The raw entry, for tests and diagnostics. */
-    CachedBalance peek(long accountId) {
-        String value = redis.opsForValue().get(key(accountId));
-        return value == null ? null : parse(accountId, value);
-    }
-
     static String key(long accountId) {
         return KEY_PREFIX + accountId;
     }
@@ -158,11 +152,6 @@ final class RedisBalanceStore implements BalanceStore {
         }
         return new CachedBalance(
                 accountId, Long.parseLong(value.substring(colon + 1)), Long.parseLong(value.substring(0, colon)));
-    }
-
-    @Override
-    public String kind() {
-        return "redis";
     }
 
     @Override

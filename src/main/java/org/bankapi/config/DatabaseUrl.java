@@ -200,16 +200,6 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** How many hosts the URL names (more than one: a primary and its standbys). */
-    public int hostCount() {
-        if (!jdbcUrl.startsWith(JDBC_PREFIX + "//")) {
-            return 1;
-        }
-        String rest = jdbcUrl.substring(JDBC_PREFIX.length() + 2);
-        int end = rest.indexOf('/');
-        return (end < 0 ? rest : rest.substring(0, end)).split(",").length;
-    }
-
     @Override
     public String toString() {
         return "DatabaseUrl[" + jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***") + ", user=" + username + "]";

@@ -67,11 +67,6 @@ public final class DataKeyPool implements SmartLifecycle, MeterBinder {
         this.sizeMax = sizeMax;
     }
 
-    /** A pool that never pre-generates: every key is made inline. */
-    static DataKeyPool inline(KeyEncryptionKey kek) {
-        return new DataKeyPool(kek, 0);
-    }
-
     /** A key for one account: from the pool when it holds one under the current version, else made now. */
     FreshKey take() {
         String current = kek.currentId();

@@ -9,12 +9,10 @@ public interface KeyEncryptionKey {
     /** The identifier of the current version, stored beside every key it wraps. */
     String currentId();
 
-    byte[] wrap(byte[] dataKey);
-
     /**
      * Wraps under the current version and names that version: the id and the wrapping always match,
      * even while another thread makes a newer version current (reading {@link #currentId()} and then
-     * calling {@link #wrap} could pair an old id with a new wrapping).
+     * wrapping then could pair an old id with a new wrapping).
      */
     Wrapped wrapCurrent(byte[] dataKey);
 

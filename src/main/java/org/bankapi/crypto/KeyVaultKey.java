@@ -65,11 +65,6 @@ public final class KeyVaultKey implements KeyEncryptionKey {
     }
 
     @Override
-    public byte[] wrap(byte[] dataKey) {
-        return wrapCurrent(dataKey).wrappedKey();
-    }
-
-    @Override
     public Wrapped wrapCurrent(byte[] dataKey) {
         String id = currentId();
         try {

@@ -59,11 +59,6 @@ public final class LocalKeyFile implements KeyEncryptionKey {
     }
 
     @Override
-    public byte[] wrap(byte[] dataKey) {
-        return wrapCurrent(dataKey).wrappedKey();
-    }
-
-    @Override
     public Wrapped wrapCurrent(byte[] dataKey) {
         String id = currentId;
         return new Wrapped(id, Aes.encrypt(key(id), dataKey, id.getBytes(StandardCharsets.UTF_8)));

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.bankapi.db.SqlArrays;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -63,17 +62,11 @@ public class PersonalDataVault {
         }
     }
 
-    @Autowired
     public PersonalDataVault(JdbcClient jdbc, KeyEncryptionKey kek, Clock clock, DataKeyPool pool) {
         this.jdbc = jdbc;
         this.kek = kek;
         this.clock = clock;
         this.pool = pool;
-    }
-
-    /** A vault that makes each data key inline, without a pool: for tools and tests. */
-    public PersonalDataVault(JdbcClient jdbc, KeyEncryptionKey kek, Clock clock) {
-        this(jdbc, kek, clock, DataKeyPool.inline(kek));
     }
 
     /**

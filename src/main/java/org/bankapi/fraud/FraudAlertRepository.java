@@ -48,14 +48,7 @@ class FraudAlertRepository {
                 .list();
     }
 
-    List<FraudAlert> ofTransaction(long transactionId) {
-        return jdbc.sql("SELECT * FROM fraud_alerts WHERE transaction_id = :tx ORDER BY id")
-                .param("tx", transactionId)
-                .query(FraudAlertRepository::alert)
-                .list();
-    }
-
-    private static FraudAlert alert(ResultSet rs, int row) throws SQLException {
+    static FraudAlert alert(ResultSet rs, int row) throws SQLException {
         return new FraudAlert(
                 rs.getLong("id"),
                 rs.getLong("transaction_id"),

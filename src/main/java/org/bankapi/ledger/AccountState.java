@@ -24,10 +24,6 @@ public record AccountState(
         }
     }
 
-    public AccountState(long id, String ownerId, Currency currency, long balanceMinor, boolean open, boolean cash) {
-        this(id, ownerId, currency, balanceMinor, 0, open, cash);
-    }
-
     public long availableMinor() {
         return balanceMinor - heldMinor;
     }

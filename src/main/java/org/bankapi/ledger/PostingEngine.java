@@ -253,11 +253,6 @@ public class PostingEngine implements SmartLifecycle {
         }
     }
 
-    /** Money requests waiting for the writer. */
-    int queued() {
-        return queue.size();
-    }
-
     private static final class Pending {
         final Submission submission;
         final CompletableFuture<Outcome> result = new CompletableFuture<>();

@@ -75,20 +75,6 @@ public record Money(long minorUnits, Currency currency) {
         return new Money(minorUnits, currency);
     }
 
-    public Money plus(Money other) {
-        requireSameCurrency(other);
-        return new Money(Math.addExact(minorUnits, other.minorUnits), currency);
-    }
-
-    public Money minus(Money other) {
-        requireSameCurrency(other);
-        return new Money(Math.subtractExact(minorUnits, other.minorUnits), currency);
-    }
-
-    public boolean isNegative() {
-        return minorUnits < 0;
-    }
-
     /** The decimal with exactly the currency's minor-unit digits, as the API shows it ("1250.00"). */
     public BigDecimal toDecimal() {
         return BigDecimal.valueOf(minorUnits, Currencies.fractionDigits(currency));
@@ -96,12 +82,6 @@ public record Money(long minorUnits, Currency currency) {
 
     public String toPlainString() {
         return toDecimal().toPlainString();
-    }
-
-    private void requireSameCurrency(Money other) {
-        if (!currency.equals(other.currency)) {
-            throw new IllegalArgumentException("currency mismatch: " + currency + " vs " + other.currency);
-        }
     }
 
     @Override

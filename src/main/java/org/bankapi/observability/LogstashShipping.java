@@ -67,8 +67,4 @@ class LogstashShipping implements InitializingBean, DisposableBean {
             appender = null;
         }
     }
-
-    LogstashTcpSocketAppender appender() {
-        return appender;
-    }
 }

@@ -97,10 +97,6 @@ public class SentinelForwarder implements AuditForwarder, DisposableBean {
         }
     }
 
-    public double droppedCount() {
-        return dropped.count();
-    }
-
     private void run() {
         while (running) {
             List<Map<String, Object>> batch = new ArrayList<>();

@@ -21,11 +21,11 @@ class BalanceCacheTest {
         BalanceCache cache = new BalanceCache(local, Duration.ofSeconds(2), registry);
         local.putIfNewer(List.of(new CachedBalance(1, 100, 4)));
 
-        assertThat(cache.balance(new CachedBalance(1, 250, 5))).isEqualTo(250);
+        assertThat(BalanceCaches.balance(cache, new CachedBalance(1, 250, 5))).isEqualTo(250);
 
         assertThat(local.get(List.of(1L))).containsEntry(1L, new CachedBalance(1, 250, 5));
         assertThat(count("stale")).isEqualTo(1);
-        assertThat(cache.balance(new CachedBalance(1, 250, 5))).isEqualTo(250);
+        assertThat(BalanceCaches.balance(cache, new CachedBalance(1, 250, 5))).isEqualTo(250);
         assertThat(count("hit")).isEqualTo(1);
     }
 
@@ -34,7 +34,7 @@ class BalanceCacheTest {
         BalanceCache cache = new BalanceCache(local, Duration.ofSeconds(2), registry);
         local.putIfNewer(List.of(new CachedBalance(2, 900, 8)));
 
-        assertThat(cache.balance(new CachedBalance(2, 700, 7))).isEqualTo(900);
+        assertThat(BalanceCaches.balance(cache, new CachedBalance(2, 700, 7))).isEqualTo(900);
         assertThat(local.get(List.of(2L))).containsEntry(2L, new CachedBalance(2, 900, 8));
     }
 
@@ -44,8 +44,10 @@ class BalanceCacheTest {
         local.putIfNewer(List.of(new CachedBalance(3, 10, 1)));
         TransactionSynchronizationManager.setActualTransactionActive(true);
         try {
-            assertThat(cache.balance(new CachedBalance(3, 55, 2))).isEqualTo(55);
-            assertThat(cache.balance(new CachedBalance(4, 66, 1))).isEqualTo(66);
+            assertThat(BalanceCaches.balance(cache, new CachedBalance(3, 55, 2)))
+                    .isEqualTo(55);
+            assertThat(BalanceCaches.balance(cache, new CachedBalance(4, 66, 1)))
+                    .isEqualTo(66);
         } finally {
             TransactionSynchronizationManager.setActualTransactionActive(false);
         }
@@ -67,16 +69,12 @@ class BalanceCacheTest {
                 calls.incrementAndGet();
                 throw new IllegalStateException("connection refused");
             }
-
-            @Override
-            public String kind() {
-                return "down";
-            }
         };
         BalanceCache cache = new BalanceCache(down, Duration.ofMinutes(1), registry);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(cache.balance(new CachedBalance(5, 42, 3))).isEqualTo(42);
+            assertThat(BalanceCaches.balance(cache, new CachedBalance(5, 42, 3)))
+                    .isEqualTo(42);
         }
         cache.committed(List.of(new CachedBalance(5, 40, 4)));
 

@@ -126,7 +126,7 @@ class DataKeyPoolTest {
     @Test
     void anEmptyOrDisabledPoolMakesTheKeyInline() {
         LocalKeyFile kek = new LocalKeyFile(dir);
-        DataKeyPool pool = DataKeyPool.inline(kek);
+        DataKeyPool pool = Vaults.inlinePool(kek);
         pool.start();
         DataKeyPool.FreshKey first = pool.take();
         DataKeyPool.FreshKey second = pool.take();

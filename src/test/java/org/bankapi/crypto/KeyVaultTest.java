@@ -67,7 +67,7 @@ class KeyVaultTest extends CloudTest {
                 .param("id", account)
                 .query((rs, n) -> new SealedPersonalData(rs.getBytes(1), rs.getBytes(2)))
                 .single();
-        return new PersonalDataVault(jdbc, kek, Clock.systemUTC()).open(account, sealed);
+        return Vaults.inline(jdbc, kek, Clock.systemUTC()).open(account, sealed);
     }
 
     @Test

@@ -18,7 +18,7 @@ class LocalKeyFileTest {
     void createsTheKeyOnceOwnerOnlyAndNeverRegeneratesIt() throws Exception {
         LocalKeyFile first = new LocalKeyFile(dir);
         byte[] dataKey = Aes.newKey();
-        byte[] wrapped = first.wrap(dataKey);
+        byte[] wrapped = first.wrapCurrent(dataKey).wrappedKey();
         Path file = dir.resolve("kek-1.key");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
@@ -35,7 +35,7 @@ class LocalKeyFileTest {
         LocalKeyFile keys = new LocalKeyFile(dir);
         byte[] dataKey = Aes.newKey();
         String oldId = keys.currentId();
-        byte[] wrapped = keys.wrap(dataKey);
+        byte[] wrapped = keys.wrapCurrent(dataKey).wrappedKey();
         String newId = keys.rotate();
         assertThat(newId).isEqualTo("local:kek-2").isNotEqualTo(oldId);
         assertThat(keys.unwrap(oldId, wrapped)).isEqualTo(dataKey);

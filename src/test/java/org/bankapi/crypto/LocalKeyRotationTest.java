@@ -39,7 +39,7 @@ class LocalKeyRotationTest extends ApiTest {
                 .param("id", account)
                 .query((rs, n) -> new SealedPersonalData(rs.getBytes(1), rs.getBytes(2)))
                 .single();
-        assertThat(new PersonalDataVault(jdbc, kek, Clock.systemUTC())
+        assertThat(Vaults.inline(jdbc, kek, Clock.systemUTC())
                         .open(account, sealed)
                         .email())
                 .isEqualTo("holder@example.com");

@@ -92,8 +92,8 @@ class PersonalDataVaultTest extends ApiTest {
                 return Instant.ofEpochMilli(now.get());
             }
         };
-        PersonalDataVault here = new PersonalDataVault(jdbc, kek, clock);
-        PersonalDataVault elsewhere = new PersonalDataVault(jdbc, kek, clock);
+        PersonalDataVault here = Vaults.inline(jdbc, kek, clock);
+        PersonalDataVault elsewhere = Vaults.inline(jdbc, kek, clock);
         long id = freshId();
         SealedPersonalData sealed =
                 here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
@@ -127,8 +127,8 @@ class PersonalDataVaultTest extends ApiTest {
 
     @Test
     void anErasureByAnotherInstanceShowsAtOnceToAReadThatBroughtTheKeysRow() {
-        PersonalDataVault here = new PersonalDataVault(jdbc, kek, Clock.systemUTC());
-        PersonalDataVault elsewhere = new PersonalDataVault(jdbc, kek, Clock.systemUTC());
+        PersonalDataVault here = Vaults.inline(jdbc, kek, Clock.systemUTC());
+        PersonalDataVault elsewhere = Vaults.inline(jdbc, kek, Clock.systemUTC());
         long id = freshId();
         SealedPersonalData sealed =
                 here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
@@ -172,9 +172,7 @@ class PersonalDataVaultTest extends ApiTest {
         SealedPersonalData sealed =
                 vault.seal(id, PersonalData.of("Kept", "k@example.com")).orElseThrow();
         assertThat(vault.open(id, sealed, stored(id)).holderName()).isEqualTo("Kept");
-        assertThat(new PersonalDataVault(jdbc, kek, Clock.systemUTC())
-                        .open(id, sealed)
-                        .email())
+        assertThat(Vaults.inline(jdbc, kek, Clock.systemUTC()).open(id, sealed).email())
                 .isEqualTo("k@example.com");
     }
 
@@ -196,7 +194,7 @@ class PersonalDataVaultTest extends ApiTest {
             StoredDataKey key = stored(id);
             wrappings.add(HexFormat.of().formatHex(key.wrappedKey()));
             keys.add(HexFormat.of().formatHex(kek.unwrap(key.kekId(), key.wrappedKey())));
-            PersonalData fresh = new PersonalDataVault(jdbc, kek, Clock.systemUTC()).open(id, data, key);
+            PersonalData fresh = Vaults.inline(jdbc, kek, Clock.systemUTC()).open(id, data, key);
             assertThat(fresh).isEqualTo(batch.get(id));
         });
         assertThat(wrappings).hasSize(20);

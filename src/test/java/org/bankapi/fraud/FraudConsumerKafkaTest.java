@@ -33,9 +33,6 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
     @Autowired
     JdbcClient jdbc;
 
-    @Autowired
-    FraudAlertRepository alerts;
-
     @Test
     void flagsATransferAboveTheThresholdOnceAndSmallerOnesNever() {
         Api api = api();
@@ -50,14 +47,14 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
 
         assertThat(alert.get("amount").asString()).isEqualTo("10000.01");
         assertThat(alert.get("created_at").asString()).isNotBlank();
-        assertThat(alerts.ofTransaction(big)).hasSize(1);
-        assertThat(alerts.ofTransaction(small)).isEmpty();
-        assertThat(alerts.ofTransaction(atThreshold)).isEmpty();
+        assertThat(FraudAlerts.ofTransaction(jdbc, big)).hasSize(1);
+        assertThat(FraudAlerts.ofTransaction(jdbc, small)).isEmpty();
+        assertThat(FraudAlerts.ofTransaction(jdbc, atThreshold)).isEmpty();
         long opening = jdbc.sql("SELECT min(id) FROM transactions WHERE account_id = :a")
                 .param("a", a)
                 .query(Long.class)
                 .single();
-        assertThat(alerts.ofTransaction(opening))
+        assertThat(FraudAlerts.ofTransaction(jdbc, opening))
                 .extracting(FraudAlert::rule)
                 .containsExactly(FraudRule.AMOUNT_THRESHOLD);
         Awaitility.await()
@@ -88,11 +85,13 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         awaitAlert(api, bank, ids[10], "velocity");
 
         for (int i = 0; i < 10; i++) {
-            assertThat(alerts.ofTransaction(ids[i]))
+            assertThat(FraudAlerts.ofTransaction(jdbc, ids[i]))
                     .as("transaction %d of 11", i + 1)
                     .isEmpty();
         }
-        assertThat(alerts.ofTransaction(ids[10])).extracting(FraudAlert::rule).containsExactly(FraudRule.VELOCITY);
+        assertThat(FraudAlerts.ofTransaction(jdbc, ids[10]))
+                .extracting(FraudAlert::rule)
+                .containsExactly(FraudRule.VELOCITY);
     }
 
     @Test
@@ -112,7 +111,7 @@ class FraudConsumerKafkaTest extends KafkaApiTest {
         RecordMetadata again = send(TOPIC, Long.toString(a), payload);
         awaitConsumed(again);
 
-        assertThat(alerts.ofTransaction(big)).hasSize(1);
+        assertThat(FraudAlerts.ofTransaction(jdbc, big)).hasSize(1);
         assertThat(jdbc.sql("SELECT count(*) FROM fraud_alerts WHERE transaction_id = :t")
                         .param("t", big)
                         .query(Integer.class)

@@ -88,7 +88,7 @@ class BatchProperties {
     private static Map<Long, AccountState> customers() {
         Map<Long, AccountState> accounts = new HashMap<>();
         for (long i = 1; i <= ACCOUNTS; i++) {
-            accounts.put(1000 + i, new AccountState(1000 + i, "o", EUR, 0, true, false));
+            accounts.put(1000 + i, new AccountState(1000 + i, "o", EUR, 0, 0, true, false));
         }
         return accounts;
     }

@@ -40,7 +40,7 @@ class LedgerProperties {
         Map<Long, AccountState> accounts = new HashMap<>();
         accounts.put(CASH.id(), CASH);
         for (long i = 1; i <= ACCOUNTS; i++) {
-            accounts.put(1000 + i, new AccountState(1000 + i, "o", EUR, 0, true, false));
+            accounts.put(1000 + i, new AccountState(1000 + i, "o", EUR, 0, 0, true, false));
         }
         Map<Long, Long> entrySums = new HashMap<>();
         for (Operation op : operations) {

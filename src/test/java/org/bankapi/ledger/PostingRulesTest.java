@@ -16,7 +16,7 @@ class PostingRulesTest {
     private static final AccountState CASH = AccountState.cashAccount(EUR);
 
     private static AccountState account(long id, long balance) {
-        return new AccountState(id, "owner", EUR, balance, true, false);
+        return new AccountState(id, "owner", EUR, balance, 0, true, false);
     }
 
     private static Movement move(long from, long to, long minor) {
@@ -57,7 +57,7 @@ class PostingRulesTest {
 
     @Test
     void refusesClosedAccountsOnEitherSide() {
-        AccountState closed = new AccountState(1002, "owner", EUR, 0, false, false);
+        AccountState closed = new AccountState(1002, "owner", EUR, 0, 0, false, false);
         assertThatThrownBy(
                         () -> PostingRules.apply(move(1001, 1002, 1), Map.of(1001L, account(1001, 10), 1002L, closed)))
                 .isInstanceOfSatisfying(
@@ -66,7 +66,7 @@ class PostingRulesTest {
 
     @Test
     void refusesAMovementInAnotherCurrency() {
-        AccountState dollars = new AccountState(1002, "owner", Currency.getInstance("USD"), 0, true, false);
+        AccountState dollars = new AccountState(1002, "owner", Currency.getInstance("USD"), 0, 0, true, false);
         assertThatThrownBy(
                         () -> PostingRules.apply(move(1001, 1002, 1), Map.of(1001L, account(1001, 10), 1002L, dollars)))
                 .isInstanceOfSatisfying(
