@@ -3,11 +3,11 @@ package org.bankapi.audit;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.bankapi.crypto.Sha256;
 
 /**
  * The hash of one link: SHA-256 over the previous hash and the entry's every column, each field
@@ -31,12 +31,7 @@ final class AuditChain {
             String details) {}
 
     static byte[] hash(byte[] previous, Entry e) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-256 is not available", ex);
-        }
+        MessageDigest sha = Sha256.newDigest();
         sha.update(previous);
         sha.update(ByteBuffer.allocate(16)
                 .putLong(e.id())

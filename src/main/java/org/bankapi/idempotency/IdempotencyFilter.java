@@ -6,10 +6,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
+import org.bankapi.crypto.Sha256;
 import org.bankapi.ledger.IdempotencyClaim;
 import org.bankapi.ledger.KeyClaims;
 import org.bankapi.ledger.StoredReply;
@@ -139,13 +138,6 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     static byte[] hash(String method, String path, byte[] body) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((method + " " + path + "\n").getBytes(StandardCharsets.UTF_8));
-            digest.update(body);
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of((method + " " + path + "\n").getBytes(StandardCharsets.UTF_8), body);
     }
 }

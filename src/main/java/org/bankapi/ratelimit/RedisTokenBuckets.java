@@ -8,11 +8,10 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import org.bankapi.crypto.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,12 +126,8 @@ public final class RedisTokenBuckets implements RateLimiter, AutoCloseable {
 
     /** The principal is hashed: Redis holds no subject in clear. */
     static String key(String principal) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(principal.getBytes(StandardCharsets.UTF_8));
-            return "bank:ratelimit:" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Sha256.of(principal.getBytes(StandardCharsets.UTF_8));
+        return "bank:ratelimit:" + HexFormat.of().formatHex(digest, 0, 16);
     }
 
     @Override
