@@ -9,6 +9,7 @@ import org.bankapi.audit.AuditEvent;
 import org.bankapi.audit.AuditLog;
 import org.bankapi.config.ConfigurationException;
 import org.bankapi.config.DatabaseUrl;
+import org.bankapi.config.Durations;
 import org.bankapi.crypto.KeyRotation;
 import org.bankapi.security.TokenIssuer;
 import org.flywaydb.core.Flyway;
@@ -51,16 +52,9 @@ final class Commands {
     }
 
     static Duration parseTtl(String value) {
-        if (value == null || !value.matches("\\d+[smhd]")) {
-            throw new ConfigurationException("--ttl", "must be a duration such as 30m, 1h or 7d");
-        }
-        long amount = Long.parseLong(value.substring(0, value.length() - 1));
-        return switch (value.charAt(value.length() - 1)) {
-            case 's' -> Duration.ofSeconds(amount);
-            case 'm' -> Duration.ofMinutes(amount);
-            case 'h' -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        return Durations.parse(value)
+                .filter(ttl -> !ttl.isNegative())
+                .orElseThrow(() -> new ConfigurationException("--ttl", "must be a duration such as 30m, 1h or 7d"));
     }
 
     /** {@code rotate-keys}: a new key-encryption key version, then every data key re-wrapped under it, online. */

@@ -13,6 +13,7 @@ import org.bankapi.audit.AuditSettings;
 import org.bankapi.cache.CacheSettings;
 import org.bankapi.config.ConfigurationException;
 import org.bankapi.config.DatabaseUrl;
+import org.bankapi.config.Durations;
 import org.bankapi.config.ProcessSettings;
 import org.bankapi.config.Subcommand;
 import org.bankapi.crypto.CryptoSettings;
@@ -246,26 +247,9 @@ public record Settings(
             if (value == null) {
                 return fallback;
             }
-            Duration parsed;
-            try {
-                if (value.matches("\\d+")) {
-                    parsed = Duration.ofSeconds(Long.parseLong(value));
-                } else if (value.matches("\\d+(ms|s|m|h)")) {
-                    long amount = Long.parseLong(value.replaceAll("\\D", ""));
-                    String unit = value.replaceAll("\\d", "");
-                    parsed = switch (unit) {
-                        case "ms" -> Duration.ofMillis(amount);
-                        case "s" -> Duration.ofSeconds(amount);
-                        case "m" -> Duration.ofMinutes(amount);
-                        default -> Duration.ofHours(amount);
-                    };
-                } else {
-                    parsed = Duration.parse(value);
-                }
-            } catch (DateTimeParseException | NumberFormatException e) {
-                throw new ConfigurationException(
-                        name, "must be a duration such as 60s, 5m or PT1M, not '" + value + "'");
-            }
+            Duration parsed = Durations.parse(value)
+                    .orElseThrow(() -> new ConfigurationException(
+                            name, "must be a duration such as 60s, 5m or PT1M, not '" + value + "'"));
             if (parsed.isZero() || parsed.isNegative()) {
                 throw new ConfigurationException(name, "must be longer than zero");
             }
