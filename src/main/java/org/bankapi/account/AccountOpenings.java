@@ -15,6 +15,7 @@ import org.bankapi.crypto.SealedPersonalData;
 import org.bankapi.ledger.AccountRecords;
 import org.bankapi.ledger.Command;
 import org.bankapi.ledger.Origin;
+import org.bankapi.money.Currencies;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -26,8 +27,8 @@ import org.springframework.stereotype.Component;
 @Component
 class AccountOpenings implements Command.AccountOpener {
 
-    /** Customer account ids: random in [1000, 2^53), exact in JavaScript, spread over both partitions. */
-    static final long ID_MIN = 1000;
+    /** Customer account ids: random in [1000, 2^53), above every cash account id, exact in JavaScript, spread over both partitions. */
+    static final long ID_MIN = Currencies.NUMERIC_CODE_MAX + 1;
 
     static final long ID_MAX_EXCLUSIVE = 1L << 53;
     static final int ID_DRAWS_MAX = 5;

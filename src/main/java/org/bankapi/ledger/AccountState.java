@@ -1,6 +1,7 @@
 package org.bankapi.ledger;
 
 import java.util.Currency;
+import org.bankapi.money.Currencies;
 
 /**
  * What the posting rules need to know of one account, read under its row lock: its balance and the
@@ -42,14 +43,13 @@ public record AccountState(
     }
 
     public static long cashAccountId(Currency currency) {
-        int numeric = currency.getNumericCode();
-        if (numeric <= 0 || numeric >= 1000) {
-            throw new IllegalArgumentException("currency " + currency + " has no ISO 4217 numeric code");
+        if (!Currencies.isSupported(currency)) {
+            throw new IllegalArgumentException("currency " + currency + " is not supported: it has no cash account");
         }
-        return numeric;
+        return currency.getNumericCode();
     }
 
     public static boolean isCashAccountId(long id) {
-        return id > 0 && id < 1000;
+        return id > 0 && id <= Currencies.NUMERIC_CODE_MAX;
     }
 }

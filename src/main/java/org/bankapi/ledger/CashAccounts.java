@@ -1,8 +1,7 @@
 package org.bankapi.ledger;
 
 import java.time.Clock;
-import java.util.Currency;
-import java.util.List;
+import org.bankapi.money.Currencies;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
@@ -20,9 +19,6 @@ class CashAccounts implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        List<Currency> currencies = Currency.getAvailableCurrencies().stream()
-                .filter(c -> c.getDefaultFractionDigits() >= 0 && c.getNumericCode() > 0 && c.getNumericCode() < 1000)
-                .toList();
-        repository.ensureCashAccounts(currencies, clock.instant());
+        repository.ensureCashAccounts(Currencies.supported(), clock.instant());
     }
 }
