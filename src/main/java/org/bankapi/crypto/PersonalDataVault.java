@@ -76,15 +76,7 @@ public class PersonalDataVault {
      */
     public Optional<SealedPersonalData> seal(long accountId, PersonalData data) {
         DataKeyPool.FreshKey fresh = pool.take();
-        int inserted = jdbc.sql("""
-                INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
-                ON CONFLICT (account_id) DO NOTHING""")
-                .param("id", accountId)
-                .param("kek", fresh.kekId())
-                .param("wrapped", fresh.wrappedKey())
-                .param("now", Timestamp.from(clock.instant()))
-                .update();
-        if (inserted == 0) {
+        if (!insertKey(accountId, fresh.kekId(), fresh.wrappedKey())) {
             fresh.destroy();
             return Optional.empty();
         }
@@ -217,16 +209,22 @@ public class PersonalDataVault {
     private byte[] replayKey() {
         if (!dataKeys.containsKey(REPLAY_KEY_ACCOUNT)) {
             KeyEncryptionKey.Wrapped wrapped = kek.wrapCurrent(Aes.newKey());
-            jdbc.sql("""
-                    INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
-                    ON CONFLICT (account_id) DO NOTHING""")
-                    .param("id", REPLAY_KEY_ACCOUNT)
-                    .param("kek", wrapped.keyId())
-                    .param("wrapped", wrapped.wrappedKey())
-                    .param("now", Timestamp.from(clock.instant()))
-                    .update();
+            insertKey(REPLAY_KEY_ACCOUNT, wrapped.keyId(), wrapped.wrappedKey());
         }
         return dataKey(REPLAY_KEY_ACCOUNT).orElseThrow(() -> new CryptoException("the replay key was destroyed"));
+    }
+
+    /** Stores a data key for the account unless it has one already; true when this one was stored. */
+    private boolean insertKey(long accountId, String kekId, byte[] wrappedKey) {
+        return jdbc.sql("""
+                        INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
+                        ON CONFLICT (account_id) DO NOTHING""")
+                        .param("id", accountId)
+                        .param("kek", kekId)
+                        .param("wrapped", wrappedKey)
+                        .param("now", Timestamp.from(clock.instant()))
+                        .update()
+                == 1;
     }
 
     /** Destroys the account's data key; returns false when there was none left to destroy. */
