@@ -30,9 +30,10 @@ import org.springframework.format.annotation.DurationFormat;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
 /**
- * Every environment variable and {@code bank.*} property of the contract, parsed and checked in one
- * place before anything starts, so that bad configuration stops the start with one line naming the
- * variable; each feature then gets its own record of them as a bean ({@link SettingsConfig}).
+ * Every environment variable and {@code bank.*} property the service reads (README, "Configuration"),
+ * parsed and checked in one place before anything starts, so that bad configuration stops the start
+ * with one line naming the variable; each feature then gets its own record of them as a bean
+ * ({@link SettingsConfig}).
  */
 public record Settings(
         ProcessSettings process,

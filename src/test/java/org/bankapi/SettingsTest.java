@@ -22,7 +22,7 @@ class SettingsTest {
     }
 
     @Test
-    void usesTheContractsDefaultsWhenNothingIsSet() {
+    void usesTheDocumentedDefaultsWhenNothingIsSet() {
         Settings s = settings(Map.of());
         assertThat(s.process().port()).isEqualTo(8000);
         assertThat(s.kafka().topic()).isEqualTo("transactions");
@@ -38,7 +38,7 @@ class SettingsTest {
     }
 
     @Test
-    void readsTheSeedsDatabaseUrlForm() {
+    void readsTheOriginalDesignsDatabaseUrlForm() {
         DatabaseUrl url = settings(Map.of("DATABASE_URL", "postgresql://user:p%40ss@db.example:6543/banking_db"))
                 .process()
                 .database();

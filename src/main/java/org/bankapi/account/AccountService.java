@@ -34,7 +34,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Opening, reading, listing and closing customer accounts, with the role and ownership rules of the contract. */
+/** Opening, reading, listing and closing customer accounts, with the role and ownership rules of the API (README, "API overview"). */
 @Service
 public class AccountService {
 

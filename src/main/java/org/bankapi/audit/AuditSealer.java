@@ -17,14 +17,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The single chainer: shortly after commit, seals committed audit rows in order into audit_seals.
- * One instance at a time holds a PostgreSQL advisory lock, so instances never fork the chain.
- * Rows become visible in commit order, not id order (a request that took id 10 may commit after
- * id 11): the sealer seals whatever is committed and unsealed, oldest id first, so a late row is
- * sealed in the next round instead of being skipped. Each round reads the rows above the newest
- * sealed id and looks for stragglers among the last {@value #STRAGGLER_WINDOW_IDS} ids; every
- * {@value #WIDE_SCAN_EVERY} rounds among the last {@value #WIDE_WINDOW_IDS}, every
- * {@value #FULL_SCAN_EVERY} rounds in the whole log: the cost of a round stays flat as the log grows.
+ * Chains committed audit rows into audit_seals after their commit, one instance at a time, so that no
+ * request waits for another's hash. Order, gaps and late rows: docs/security.md, "The chain".
  */
 @Component
 public class AuditSealer {

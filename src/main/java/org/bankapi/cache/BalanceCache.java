@@ -13,18 +13,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The balance shown by account reads. Protocol (why a read after a write never shows the old figure):
- * every committed balance change bumps the account's {@code balance_version}; after the commit the
- * writer reads the committed (balance, version) and stores it "if newer", so from then on the cache
- * holds that version or a later one; a reader that read the database before the commit and stores
- * afterwards holds an older version and is refused by the same rule. Reads also carry the version of
- * the row they just read, and an entry older than that is never shown (it is counted {@code stale} and
- * replaced), which covers refreshes lost while the store was unreachable. Inside a database
- * transaction the cache is neither read nor written: uncommitted figures never reach it. Money
- * decisions never come here; the ledger decides under row locks. Store failures (bounded by the
- * command timeout) open a short break during which reads go to the database only. Account reads
- * do not ask it: they read the row, whose balance is the newest committed figure, so the cache
- * could only agree or be older; it serves lookups that have a (balance, version) but not a fresh row.
+ * Committed balances with their balance_version, kept so that a lookup need not read the account row;
+ * an older figure never replaces or hides a newer one. The protocol: docs/observability.md, "Balance cache".
  */
 public class BalanceCache {
 

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * {@code DATABASE_URL} in the seed's {@code postgresql://user:pass@host:port/db} form, with several
+ * {@code DATABASE_URL} in the original FastAPI design's {@code postgresql://user:pass@host:port/db} form, with several
  * hosts for a highly available group ({@code postgresql://u:p@h1:5432,h2:5433/db}, as
  * {@code pg_autoctl show uri} prints it), or as a JDBC URL. With several hosts the driver is told to
  * connect to the primary ({@code targetServerType=primary}) unless the URL already says otherwise.

@@ -18,11 +18,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Fresh data keys, generated and wrapped ahead of need by a background virtual thread, so opening an
- * account does not wait for key generation or a Key Vault round trip. Bounded ({@code
- * dataKeyPoolSizeMax}); each key leaves the pool exactly once (an atomic poll) and is never put back;
- * keys wrapped by a key-encryption key version that is no longer current are discarded, never
- * handed out. When the pool is empty (or disabled with size 0) a key is made inline, as before.
+ * Fresh data keys, generated and wrapped ahead of need in the background, so that opening an account
+ * does not wait for key generation or a Key Vault round trip; each key leaves the pool once. The rules:
+ * docs/security.md, "Personal data".
  */
 @Component
 public final class DataKeyPool implements SmartLifecycle, MeterBinder {

@@ -13,11 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The key-encryption key as an RSA key in Azure Key Vault: data keys are wrapped and unwrapped with
- * RSA-OAEP-256 by the vault itself (the private key never leaves it). The stored kek_id is the key's
- * full identifier with its version, so older versions keep unwrapping after a rotation, and
- * {@code rotate-keys} re-wraps under the newest one. Key ids of the local key file still unwrap
- * through {@code legacy}, so a deployment can move from the key file to Key Vault online.
+ * The key-encryption key as an RSA key in Azure Key Vault, which wraps and unwraps data keys itself so
+ * the private key never leaves it. Versions, rotation and the move from the key file: docs/security.md.
  */
 public final class KeyVaultKey implements KeyEncryptionKey {
 

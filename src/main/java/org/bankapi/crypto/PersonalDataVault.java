@@ -20,10 +20,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Envelope encryption of personal data: each account has its own AES-256 data key, stored only
- * wrapped by the key-encryption key. Destroying an account's data key erases its personal data
- * (crypto-shredding) while its ledger stays whole. Unwrapped keys are cached, bounded; fresh keys
- * come pre-wrapped from a {@link DataKeyPool}, so opening an account does not wait for the KEK.
+ * Envelope encryption of personal data with one data key per account, so that destroying the key erases
+ * the data while the ledger stays whole. Keys, caching and erasure: docs/security.md, "Personal data".
  */
 @Service
 public class PersonalDataVault {

@@ -26,12 +26,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes pending outbox rows to Kafka exactly once and in id order. The relay of one instance at
- * a time holds the lease ({@link RelayLease}); each pass, under a transaction-scoped advisory lock,
- * locks the oldest pending rows, sends them as one Kafka transaction of a transactional producer
- * (whose stable transactional.id fences any other relay) and marks them published. A relay that
- * takes over first marks what the last committed Kafka transaction holds (docs/events.md). While
- * Kafka is away it backs off exponentially; money requests never wait for it.
+ * Publishes the outbox to Kafka exactly once and in id order, so that money requests never wait for a
+ * broker. The pass, the lease and the take-over protocol: docs/events.md, "The outbox".
  */
 @Component
 public class OutboxRelay implements SmartLifecycle {

@@ -10,11 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which instance's relay is the active one: a session-level advisory lock held on one connection
- * for as long as the relay runs, so that the relays of several instances do not take turns (each
- * turn would fence the other's producer and start a take-over). The holder's crash closes its
- * connection and frees the lock; another instance takes it within {@link #RETRY}. Each pass still
- * takes the transaction-scoped lock of {@link OutboxRepository#tryRelayLease}, so passes never overlap.
+ * Which instance's relay is the active one: a session-level advisory lock held for as long as the relay
+ * runs, so that relays of several instances do not take turns and fence each other. docs/events.md,
+ * "One relay at a time with several instances".
  */
 class RelayLease {
 

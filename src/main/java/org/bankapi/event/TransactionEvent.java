@@ -16,8 +16,8 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Kafka event of one booked transaction, version {@value #VERSION}: its JSON is a public
- * contract (docs/events.md), so it is built by its own mapper rather than the web layer's.
+ * The Kafka event of one booked transaction, version {@value #VERSION}: its JSON is a published
+ * format (docs/events.md), so it is built by its own mapper rather than the web layer's.
  * {@code transaction} has the fields of the API's transaction view, in a record of its own, so the
  * API's view can change without changing the event.
  */

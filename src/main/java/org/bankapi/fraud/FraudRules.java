@@ -10,9 +10,10 @@ import org.bankapi.ledger.TransactionType;
 
 /**
  * The fraud rules, in plain Java: an amount above the threshold (in major units of any currency,
- * as the seed's rule), and more than {@code velocityMax} transactions naming one account within
- * {@code velocityWindow}. Reversals are the bank's own corrections and are never flagged. The three
- * are the fraud feature's settings: FRAUD_THRESHOLD, FRAUD_VELOCITY_MAX, FRAUD_VELOCITY_WINDOW.
+ * as the original FastAPI design's rule), and more than {@code velocityMax} transactions naming one
+ * account within {@code velocityWindow}. Reversals are the bank's own corrections and are never
+ * flagged. The three are the fraud feature's settings: FRAUD_THRESHOLD, FRAUD_VELOCITY_MAX,
+ * FRAUD_VELOCITY_WINDOW.
  */
 public record FraudRules(BigDecimal amountThreshold, int velocityMax, Duration velocityWindow) {
 

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** Forgets Idempotency-Keys after their retention (the contract promises at least 24 h; kept 48 h). */
+/** Forgets Idempotency-Keys after their retention: the original FastAPI design promises at least 24 h; they are kept 48 h. */
 @Component
 class IdempotencyCleanup {
 

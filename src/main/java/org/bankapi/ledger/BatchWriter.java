@@ -18,10 +18,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Books one batch in one database transaction. Locks are always taken in one order, on every
- * instance: idempotency keys (sorted), then the transactions to reverse (by id), then the customer
- * accounts (by id), so two batches never deadlock. Rules are applied in memory in arrival order, and
- * every table gets one statement for the whole batch.
+ * Books one batch in one database transaction, taking its locks in one order on every instance so that
+ * two batches never deadlock. The steps: README, "The posting engine (group commit)".
  */
 @Component
 class BatchWriter {

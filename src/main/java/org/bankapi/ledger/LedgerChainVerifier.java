@@ -8,11 +8,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * Checks that every customer account's entries chain: in booking (id) order, the first entry's
- * balance_after is its amount, each next one is the previous balance_after plus its amount, times
- * never go backwards, and the last one is the account's balance. Accounts are read in keyset batches
- * of {@value #BATCH_ACCOUNTS}; each batch is one statement (one snapshot), so the check holds under
- * traffic and its memory does not grow with the ledger. The SQL is in docs/statements.md.
+ * Checks that every customer account's entries chain through their balance_after up to its balance,
+ * in keyset batches of {@value #BATCH_ACCOUNTS} accounts, one snapshot each, so the check holds under
+ * traffic and its memory does not grow with the ledger. The SQL: docs/statements.md, "Checking the chain".
  */
 @Service
 public class LedgerChainVerifier {

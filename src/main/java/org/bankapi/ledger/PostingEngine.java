@@ -27,11 +27,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The only way money moves: a group-commit writer. Requests queue here and one writer thread takes
- * as many as are waiting (at most {@code batchSizeMax}, no lingering: while one batch commits the
- * next fills) and books them in one database transaction, so one lock pass and one commit serve many
- * transfers. A caller gets its answer only after its batch committed. A batch that fails in the
- * database is retried in halves down to single postings, so one bad posting never fails another.
+ * The only way money moves: a group-commit writer, so that one lock pass and one commit serve every
+ * request waiting, and a caller is answered only once its batch committed. How batches form, split
+ * and fail: README, "The posting engine (group commit)".
  */
 @Service
 public class PostingEngine implements SmartLifecycle {

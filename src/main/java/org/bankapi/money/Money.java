@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record Money(long minorUnits, Currency currency) {
 
-    /** The largest amount one transaction may move, in major units (contract: 1,000,000,000,000). */
+    /** The largest amount one transaction may move, in major units: 1,000,000,000,000 (README, "API overview"). */
     public static final BigDecimal AMOUNT_MAX = new BigDecimal("1000000000000");
 
     public Money {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Creating, listing and reversing transactions with the contract's role and ownership rules. */
+/** Creating, listing and reversing transactions with the role and ownership rules of the API (README, "API overview"). */
 @Service
 public class TransactionService {
 

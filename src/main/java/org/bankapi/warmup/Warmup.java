@@ -40,11 +40,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the hot paths for a bounded time once the server listens and before {@code /health/ready}
- * says UP, so that the first clients do not pay for class loading, lazy initialisation and
- * interpreted code: the JSON of the API's bodies, problem bodies, HS256 token checks and the read
- * endpoints over loopback (as tokens minted for the purpose). It only reads: GETs answered 200
- * write no audit row, and no money request is ever sent, so no row changes.
+ * Runs the read paths over loopback before {@code /health/ready} says UP, so that the first clients do
+ * not pay for class loading and interpreted code; it never sends a request that changes a row.
+ * docs/performance.md, "Warm from the first second".
  */
 @Component("warmup")
 public class Warmup implements HealthIndicator {

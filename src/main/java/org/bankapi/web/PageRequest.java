@@ -21,7 +21,7 @@ public record PageRequest(int limit, Long afterId) {
         return of(limit, cursor, LIMIT_DEFAULT, LIMIT_MAX);
     }
 
-    /** For lists whose contract sets other bounds (a statement: 1 to 1,000, default 200). */
+    /** For lists with other bounds (a statement: 1 to 1,000, default 200). */
     public static PageRequest of(Integer limit, String cursor, int limitDefault, int limitMax) {
         int size = limit == null ? limitDefault : limit;
         if (size < 1 || size > limitMax) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every bad input of the contract's table is a 4xx problem that changes nothing. */
+/** Every bad input of README's table of problem codes is a 4xx problem that changes nothing. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest extends ApiTest {
 
