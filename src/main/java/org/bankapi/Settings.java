@@ -6,7 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.function.Function;
 import org.bankapi.audit.AuditSettings;
@@ -26,8 +26,6 @@ import org.bankapi.ratelimit.RateLimitSettings;
 import org.bankapi.security.TokenSettings;
 import org.bankapi.sentinel.SentinelSettings;
 import org.bankapi.warmup.WarmupSettings;
-import org.springframework.format.annotation.DurationFormat;
-import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
 /**
  * Every environment variable and {@code bank.*} property the service reads (README, "Configuration"),
@@ -263,12 +261,9 @@ public record Settings(
             if (value == null) {
                 return fallback;
             }
-            try {
-                return DurationFormatterUtils.detectAndParse(value, DurationFormat.Unit.MILLIS);
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                throw new ConfigurationException(
-                        name, "must be a duration such as 200ms, 5m or PT5M, not '" + value + "'");
-            }
+            return Durations.parse(value, ChronoUnit.MILLIS)
+                    .orElseThrow(() -> new ConfigurationException(
+                            name, "must be a duration such as 200ms, 5m or PT5M, not '" + value + "'"));
         }
 
         URI uri(String name, String... schemes) {
