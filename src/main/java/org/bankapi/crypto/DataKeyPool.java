@@ -89,22 +89,6 @@ public final class DataKeyPool implements SmartLifecycle, MeterBinder {
         return new FreshKey(wrapped.keyId(), key, wrapped.wrappedKey());
     }
 
-    int size() {
-        return size.get();
-    }
-
-    long madeInline() {
-        return madeInline.get();
-    }
-
-    long discarded() {
-        return discarded.get();
-    }
-
-    int sizeMax() {
-        return sizeMax;
-    }
-
     /** data_key_pool_size, data_key_pool_made_inline_total (the pool was empty), data_key_pool_discarded_total (old KEK version). */
     @Override
     public void bindTo(MeterRegistry registry) {

@@ -28,25 +28,27 @@ class DataKeyPoolTest {
     void fillsUpToItsBoundInTheBackgroundAndEachKeyUnwrapsFromItsWrapping() {
         LocalKeyFile kek = new LocalKeyFile(dir);
         DataKeyPool pool = new DataKeyPool(kek, 8);
+        PoolMeters meters = PoolMeters.of(pool);
         pool.start();
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 8);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> meters.size() == 8);
             DataKeyPool.FreshKey key = pool.take();
-            assertThat(pool.madeInline()).isZero();
+            assertThat(meters.madeInline()).isZero();
             assertThat(key.kekId()).isEqualTo(kek.currentId());
             assertThat(kek.unwrap(key.kekId(), key.wrappedKey())).isEqualTo(key.key());
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 8);
-            assertThat(pool.size()).isLessThanOrEqualTo(pool.sizeMax());
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> meters.size() == 8);
+            assertThat(meters.size()).isLessThanOrEqualTo(8);
         } finally {
             pool.stop();
         }
-        assertThat(pool.size()).isZero();
+        assertThat(meters.size()).isZero();
     }
 
     @Test
     void manyConcurrentTakersNeverGetTheSameKey() throws Exception {
         LocalKeyFile kek = new LocalKeyFile(dir);
         DataKeyPool pool = new DataKeyPool(kek, 16);
+        PoolMeters meters = PoolMeters.of(pool);
         pool.start();
         Set<String> keys = ConcurrentHashMap.newKeySet();
         Set<String> wrappings = ConcurrentHashMap.newKeySet();
@@ -55,7 +57,7 @@ class DataKeyPoolTest {
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 16);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> meters.size() == 16);
             for (int t = 0; t < takers; t++) {
                 threads.add(Thread.ofPlatform().start(() -> {
                     try {
@@ -79,7 +81,7 @@ class DataKeyPoolTest {
         }
         assertThat(keys).hasSize(takers * perTaker);
         assertThat(wrappings).hasSize(takers * perTaker);
-        assertThat(pool.madeInline())
+        assertThat(meters.madeInline())
                 .as("some keys came from the pool, the rest were made inline")
                 .isLessThan(takers * perTaker);
     }
@@ -88,17 +90,18 @@ class DataKeyPoolTest {
     void aNewKeyEncryptionKeyVersionDiscardsTheOldKeysAndTheRefillUsesTheNewOne() {
         LocalKeyFile kek = new LocalKeyFile(dir);
         DataKeyPool pool = new DataKeyPool(kek, 6);
+        PoolMeters meters = PoolMeters.of(pool);
         pool.start();
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 6);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> meters.size() == 6);
             String old = kek.currentId();
             String rotated = kek.rotate();
 
             DataKeyPool.FreshKey taken = pool.take();
             assertThat(taken.kekId()).isEqualTo(rotated).isNotEqualTo(old);
             assertThat(kek.unwrap(rotated, taken.wrappedKey())).isEqualTo(taken.key());
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 6);
-            assertThat(pool.discarded()).isGreaterThanOrEqualTo(1);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> meters.size() == 6);
+            assertThat(meters.discarded()).isGreaterThanOrEqualTo(1);
             for (int i = 0; i < 6; i++) {
                 assertThat(pool.take().kekId()).isEqualTo(rotated);
             }
@@ -111,13 +114,16 @@ class DataKeyPoolTest {
     void anIdleFullPoolDropsKeysOfAnOldVersionByItself() {
         LocalKeyFile kek = new LocalKeyFile(dir);
         DataKeyPool pool = new DataKeyPool(kek, 4);
+        PoolMeters meters = PoolMeters.of(pool);
         pool.start();
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 4);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> meters.size() == 4);
             kek.rotate();
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.discarded() >= 4 && pool.size() == 4);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> meters.discarded() >= 4 && meters.size() == 4);
             assertThat(pool.take().kekId()).isEqualTo(kek.currentId());
-            assertThat(pool.madeInline()).isZero();
+            assertThat(meters.madeInline()).isZero();
         } finally {
             pool.stop();
         }
@@ -127,11 +133,12 @@ class DataKeyPoolTest {
     void anEmptyOrDisabledPoolMakesTheKeyInline() {
         LocalKeyFile kek = new LocalKeyFile(dir);
         DataKeyPool pool = Vaults.inlinePool(kek);
+        PoolMeters meters = PoolMeters.of(pool);
         pool.start();
         DataKeyPool.FreshKey first = pool.take();
         DataKeyPool.FreshKey second = pool.take();
-        assertThat(pool.madeInline()).isEqualTo(2);
-        assertThat(pool.size()).isZero();
+        assertThat(meters.madeInline()).isEqualTo(2);
+        assertThat(meters.size()).isZero();
         assertThat(first.key()).isNotEqualTo(second.key());
         assertThat(kek.unwrap(first.kekId(), first.wrappedKey())).isEqualTo(first.key());
     }

@@ -86,15 +86,16 @@ class KeyVaultTest extends CloudTest {
     void thePoolPreWrapsDataKeysThroughTheVaultSoAnOpeningDoesNotWaitForIt() {
         // a pool of its own, so the test waits only for its four keys, whatever the context's pool is doing
         DataKeyPool pool = new DataKeyPool(kek, 4);
+        PoolMeters meters = PoolMeters.of(pool);
         int wrapsBefore = KEY_VAULT.wrapCalls.get();
         pool.start();
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> pool.size() == 4);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> meters.size() == 4);
             assertThat(KEY_VAULT.wrapCalls.get() - wrapsBefore)
                     .as("each key wrapped by the vault ahead of need")
                     .isGreaterThanOrEqualTo(4);
             DataKeyPool.FreshKey key = pool.take();
-            assertThat(pool.madeInline()).as("the key came from the pool").isZero();
+            assertThat(meters.madeInline()).as("the key came from the pool").isZero();
             assertThat(key.kekId()).startsWith(KEY_VAULT.url() + "/keys/" + KEY_NAME + "/");
             assertThat(kek.unwrap(key.kekId(), key.wrappedKey()))
                     .as("the vault unwraps it to the same key")

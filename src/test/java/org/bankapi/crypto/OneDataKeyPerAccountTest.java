@@ -2,6 +2,7 @@ package org.bankapi.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,12 +31,18 @@ class OneDataKeyPerAccountTest extends ApiTest {
     KeyEncryptionKey kek;
 
     @Autowired
-    DataKeyPool pool;
+    CryptoSettings crypto;
+
+    @Autowired
+    MeterRegistry registry;
 
     @Test
     void accountsOpenedConcurrentlyEachHaveTheirOwnDataKey() throws Exception {
-        assertThat(pool.sizeMax()).as("the service pre-wraps data keys").isPositive();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> pool.size() == pool.sizeMax());
+        PoolMeters pool = PoolMeters.in(registry);
+        assertThat(crypto.dataKeyPoolSizeMax())
+                .as("the service pre-wraps data keys")
+                .isPositive();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> pool.size() == crypto.dataKeyPoolSizeMax());
         long inlineBefore = pool.madeInline();
         Api api = api();
         Bank bank = new Bank(api);
