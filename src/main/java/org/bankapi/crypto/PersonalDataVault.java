@@ -68,23 +68,10 @@ public class PersonalDataVault {
     }
 
     /**
-     * Creates the account's data key (in the caller's database transaction) and encrypts the data
-     * with it; empty when the account id already has a key, so the caller picks another id
-     * without aborting its transaction. The key comes pre-wrapped from the pool when it holds one.
-     */
-    public Optional<SealedPersonalData> seal(long accountId, PersonalData data) {
-        DataKeyPool.FreshKey fresh = pool.take();
-        if (!insertKey(accountId, fresh.kekId(), fresh.wrappedKey())) {
-            fresh.destroy();
-            return Optional.empty();
-        }
-        return Optional.of(sealWith(accountId, fresh, data));
-    }
-
-    /**
-     * {@link #seal} for many accounts with one multi-row INSERT into data_keys (one data key per
-     * account, each from the pool or made inline): the sealed data of the ids that got their key;
-     * an id that already had one is absent, so the caller picks another id for it.
+     * Creates each account's data key (in the caller's database transaction, one multi-row INSERT into
+     * data_keys, each key from the pool or made inline) and encrypts its data with it: the sealed data
+     * of the ids that got their key; an id that already had one is absent, so the caller picks another
+     * id for it without aborting its transaction.
      */
     public Map<Long, SealedPersonalData> sealAll(Map<Long, PersonalData> byAccount) {
         if (byAccount.isEmpty()) {
@@ -207,22 +194,16 @@ public class PersonalDataVault {
     private byte[] replayKey() {
         if (!dataKeys.containsKey(REPLAY_KEY_ACCOUNT)) {
             KeyEncryptionKey.Wrapped wrapped = kek.wrapCurrent(Aes.newKey());
-            insertKey(REPLAY_KEY_ACCOUNT, wrapped.keyId(), wrapped.wrappedKey());
+            jdbc.sql("""
+                    INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
+                    ON CONFLICT (account_id) DO NOTHING""")
+                    .param("id", REPLAY_KEY_ACCOUNT)
+                    .param("kek", wrapped.keyId())
+                    .param("wrapped", wrapped.wrappedKey())
+                    .param("now", Timestamp.from(clock.instant()))
+                    .update();
         }
         return dataKey(REPLAY_KEY_ACCOUNT).orElseThrow(() -> new CryptoException("the replay key was destroyed"));
-    }
-
-    /** Stores a data key for the account unless it has one already; true when this one was stored. */
-    private boolean insertKey(long accountId, String kekId, byte[] wrappedKey) {
-        return jdbc.sql("""
-                        INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
-                        ON CONFLICT (account_id) DO NOTHING""")
-                        .param("id", accountId)
-                        .param("kek", kekId)
-                        .param("wrapped", wrappedKey)
-                        .param("now", Timestamp.from(clock.instant()))
-                        .update()
-                == 1;
     }
 
     /** Destroys the account's data key; returns false when there was none left to destroy. */

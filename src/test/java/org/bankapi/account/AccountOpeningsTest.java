@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Currency;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -117,7 +118,8 @@ class AccountOpeningsTest extends ApiTest {
         long taken = 4_000_000_000L + (System.nanoTime() & 0xFFFFFF);
         AccountOpenings openings = new AccountOpenings(accounts, vault, audit, idsOf(taken, taken + 1, taken + 2));
         long[] ids = rolledBack(() -> {
-            assertThat(vault.seal(taken, PersonalData.of("Someone", null))).isPresent();
+            assertThat(vault.sealAll(Map.of(taken, PersonalData.of("Someone", null))))
+                    .containsKey(taken);
             return openings.insertAll(pending(openings, "First", "Second"));
         });
         assertThat(ids).containsExactly(taken + 2, taken + 1);
@@ -128,7 +130,7 @@ class AccountOpeningsTest extends ApiTest {
         long taken = 5_000_000_000L + (System.nanoTime() & 0xFFFFFF);
         AccountOpenings openings = new AccountOpenings(accounts, vault, audit, () -> taken);
         assertThatThrownBy(() -> rolledBack(() -> {
-                    vault.seal(taken, PersonalData.of("Someone", null));
+                    vault.sealAll(Map.of(taken, PersonalData.of("Someone", null)));
                     return openings.insertAll(pending(openings, "Unlucky"));
                 }))
                 .isInstanceOf(IllegalStateException.class)

@@ -36,7 +36,7 @@ class PersonalDataVaultTest extends ApiTest {
     @Test
     void sealsEachFieldUnderTheAccountsOwnKeyAndOpensItAgain() {
         long id = freshId();
-        SealedPersonalData sealed = vault.seal(id, PersonalData.of("Grace Hopper", "grace@example.com"))
+        SealedPersonalData sealed = Vaults.seal(vault, id, PersonalData.of("Grace Hopper", "grace@example.com"))
                 .orElseThrow();
         assertThat(new String(sealed.holderName(), StandardCharsets.ISO_8859_1)).doesNotContain("Grace");
         assertThat(sealed.holderName()).hasSizeGreaterThan("Grace Hopper".length() + 12);
@@ -49,9 +49,9 @@ class PersonalDataVaultTest extends ApiTest {
     void aSecondKeyForTheSameAccountIsRefusedWithoutAbortingTheTransaction() {
         long id = freshId();
         Boolean secondSealed = transactions.execute(tx -> {
-            vault.seal(id, PersonalData.of("A", null)).orElseThrow();
-            boolean second = vault.seal(id, PersonalData.of("B", null)).isPresent();
-            vault.seal(id + 1, PersonalData.of("C", null)).orElseThrow();
+            Vaults.seal(vault, id, PersonalData.of("A", null)).orElseThrow();
+            boolean second = Vaults.seal(vault, id, PersonalData.of("B", null)).isPresent();
+            Vaults.seal(vault, id + 1, PersonalData.of("C", null)).orElseThrow();
             return second;
         });
         assertThat(secondSealed).isFalse();
@@ -62,8 +62,8 @@ class PersonalDataVaultTest extends ApiTest {
         long a = freshId();
         long b = a + 7;
         SealedPersonalData sealedA =
-                vault.seal(a, PersonalData.of("Alice", null)).orElseThrow();
-        vault.seal(b, PersonalData.of("Bob", null)).orElseThrow();
+                Vaults.seal(vault, a, PersonalData.of("Alice", null)).orElseThrow();
+        Vaults.seal(vault, b, PersonalData.of("Bob", null)).orElseThrow();
         assertThatThrownBy(() -> vault.open(b, sealedA)).isInstanceOf(CryptoException.class);
     }
 
@@ -96,7 +96,7 @@ class PersonalDataVaultTest extends ApiTest {
         PersonalDataVault elsewhere = Vaults.inline(jdbc, kek, clock);
         long id = freshId();
         SealedPersonalData sealed =
-                here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
+                Vaults.seal(here, id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
         assertThat(here.open(id, sealed).holderName()).isEqualTo("Ada");
 
         elsewhere.erase(id);
@@ -108,8 +108,8 @@ class PersonalDataVaultTest extends ApiTest {
     @Test
     void erasingDestroysTheKeySoTheDataReadsAsErased() {
         long id = freshId();
-        SealedPersonalData sealed =
-                vault.seal(id, PersonalData.of("Linus", "l@example.com")).orElseThrow();
+        SealedPersonalData sealed = Vaults.seal(vault, id, PersonalData.of("Linus", "l@example.com"))
+                .orElseThrow();
         assertThat(vault.erase(id)).isTrue();
         PersonalData erased = vault.open(id, sealed);
         assertThat(erased.erased()).isTrue();
@@ -131,7 +131,7 @@ class PersonalDataVaultTest extends ApiTest {
         PersonalDataVault elsewhere = Vaults.inline(jdbc, kek, Clock.systemUTC());
         long id = freshId();
         SealedPersonalData sealed =
-                here.seal(id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
+                Vaults.seal(here, id, PersonalData.of("Ada", "ada@example.com")).orElseThrow();
         assertThat(here.open(id, sealed, stored(id)).holderName()).isEqualTo("Ada");
 
         elsewhere.erase(id);
@@ -146,7 +146,7 @@ class PersonalDataVaultTest extends ApiTest {
     void aCachedKeyIsOnlyUsedForTheWrappingItCameFrom() {
         long id = freshId();
         SealedPersonalData sealed =
-                vault.seal(id, PersonalData.of("Grace", null)).orElseThrow();
+                Vaults.seal(vault, id, PersonalData.of("Grace", null)).orElseThrow();
         assertThat(vault.open(id, sealed, stored(id)).holderName()).isEqualTo("Grace");
         KeyEncryptionKey.Wrapped other = kek.wrapCurrent(Aes.newKey());
         assertThatThrownBy(() -> vault.open(id, sealed, new StoredDataKey(other.keyId(), other.wrappedKey())))
@@ -160,7 +160,7 @@ class PersonalDataVaultTest extends ApiTest {
     void aSealRolledBackLeavesNoKeyAndTheIdCanBeSealedAgain() {
         long id = freshId();
         transactions.execute(tx -> {
-            vault.seal(id, PersonalData.of("Gone", null)).orElseThrow();
+            Vaults.seal(vault, id, PersonalData.of("Gone", null)).orElseThrow();
             tx.setRollbackOnly();
             return null;
         });
@@ -170,7 +170,7 @@ class PersonalDataVaultTest extends ApiTest {
                         .single())
                 .isZero();
         SealedPersonalData sealed =
-                vault.seal(id, PersonalData.of("Kept", "k@example.com")).orElseThrow();
+                Vaults.seal(vault, id, PersonalData.of("Kept", "k@example.com")).orElseThrow();
         assertThat(vault.open(id, sealed, stored(id)).holderName()).isEqualTo("Kept");
         assertThat(Vaults.inline(jdbc, kek, Clock.systemUTC()).open(id, sealed).email())
                 .isEqualTo("k@example.com");
@@ -179,7 +179,7 @@ class PersonalDataVaultTest extends ApiTest {
     @Test
     void sealAllGivesEachAccountItsOwnKeyInOneInsertAndSkipsIdsThatHaveOne() {
         long taken = freshId();
-        vault.seal(taken, PersonalData.of("First", null)).orElseThrow();
+        Vaults.seal(vault, taken, PersonalData.of("First", null)).orElseThrow();
         Map<Long, PersonalData> batch = new LinkedHashMap<>();
         batch.put(taken, PersonalData.of("Second", null));
         for (int i = 0; i < 20; i++) {
