@@ -25,7 +25,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * The fraud consumer: reads the transaction topic, hands each record to {@link FraudDetector} and
  * commits its offset only after the detector's database transaction committed (ack mode RECORD).
  * An unreadable record goes to {@code <topic>.DLT} at once; any other failure (the database being
- * away) is retried with backoff, without limit, so no event is skipped.
+ * away) is retried with backoff, without limit, so no event is skipped. It starts in the background:
+ * its topic check and group join take a second or two that a restarting instance should not wait for.
  */
 @Component
 class FraudConsumer implements SmartLifecycle {
@@ -37,6 +38,8 @@ class FraudConsumer implements SmartLifecycle {
     private final MeterRegistry registry;
     private ConcurrentMessageListenerContainer<String, String> container;
     private DefaultKafkaProducerFactory<String, String> deadLetterProducers;
+    /** The thread that starts the container, until it has. */
+    private Thread starting;
 
     FraudConsumer(KafkaClients kafka, FraudDetector detector, MeterRegistry registry) {
         this.kafka = kafka;
@@ -46,9 +49,23 @@ class FraudConsumer implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        if (container != null || !kafka.consumerEnabled()) {
+        if (container != null || starting != null || !kafka.consumerEnabled()) {
             return;
         }
+        starting = Thread.ofPlatform().name("fraud-consumer-start").daemon().start(() -> {
+            try {
+                startContainer();
+            } catch (RuntimeException e) {
+                log.error("The fraud consumer did not start", e);
+            }
+        });
+    }
+
+    private synchronized void startContainer() {
+        if (starting == null) {
+            return; // stopped before it began
+        }
+        starting = null;
         kafka.ensureTopics();
         DefaultKafkaConsumerFactory<String, String> consumers = new DefaultKafkaConsumerFactory<>(
                 kafka.consumerProperties("bank-fraud-consumer", KafkaClients.FRAUD_GROUP_ID));
@@ -101,7 +118,23 @@ class FraudConsumer implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
+        Thread pending;
+        synchronized (this) {
+            pending = starting;
+            starting = null;
+        }
+        if (pending != null) {
+            try {
+                pending.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopContainer();
+    }
+
+    private synchronized void stopContainer() {
         if (container != null) {
             container.stop();
             container = null;
@@ -114,7 +147,7 @@ class FraudConsumer implements SmartLifecycle {
 
     @Override
     public synchronized boolean isRunning() {
-        return container != null && container.isRunning();
+        return starting != null || (container != null && container.isRunning());
     }
 
     @Override
