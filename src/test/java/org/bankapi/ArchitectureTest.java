@@ -43,8 +43,13 @@ import org.springframework.web.bind.annotation.RestController;
  */
 class ArchitectureTest {
 
+    /** The bean definitions that the build's process-aot step generates into target/classes (Name__BeanDefinitions). */
+    private static final ImportOption NOT_GENERATED_BY_SPRING_AOT =
+            location -> !location.contains("__") && !location.contains("$$SpringCGLIB$$");
+
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(NOT_GENERATED_BY_SPRING_AOT)
             .importPackages("org.bankapi");
 
     private static final JavaClasses FIXTURES = new ClassFileImporter().importPackages("org.bankapi.archfixture");
