@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.bankapi.support.ApiTest;
+import org.bankapi.support.SettableClock;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -75,23 +74,7 @@ class PersonalDataVaultTest extends ApiTest {
 
     @Test
     void anErasureByAnotherInstanceTakesEffectHereOnceTheCachedKeyExpires() {
-        AtomicLong now = new AtomicLong(1_000_000);
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now.get());
-            }
-        };
+        SettableClock clock = new SettableClock(Instant.ofEpochMilli(1_000_000));
         PersonalDataVault here = Vaults.inline(jdbc, kek, clock);
         PersonalDataVault elsewhere = Vaults.inline(jdbc, kek, clock);
         long id = freshId();
@@ -100,7 +83,7 @@ class PersonalDataVaultTest extends ApiTest {
         assertThat(here.open(id, sealed).holderName()).isEqualTo("Ada");
 
         elsewhere.erase(id);
-        now.addAndGet(PersonalDataVault.CACHED_KEY_TTL_MS + 1);
+        clock.advance(Duration.ofMillis(PersonalDataVault.CACHED_KEY_TTL_MS + 1));
 
         assertThat(here.open(id, sealed).erased()).isTrue();
     }

@@ -9,18 +9,15 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.spec.SecretKeySpec;
 import org.bankapi.Settings;
+import org.bankapi.support.SettableClock;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -81,23 +78,7 @@ class HmacDecodingTest {
         JwtDecoder real = new SecurityConfig().jwtDecoder(settings(), Optional.empty());
         AtomicInteger verifications = new AtomicInteger();
         Instant start = Instant.now();
-        AtomicReference<Instant> now = new AtomicReference<>(start);
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        SettableClock clock = new SettableClock(start);
         BankJwtDecoder decoder = new BankJwtDecoder(
                 token -> {
                     verifications.incrementAndGet();
@@ -114,13 +95,13 @@ class HmacDecodingTest {
         assertThat(decoder.decode(longLived).getSubject()).isEqualTo("bob");
         assertThat(verifications).hasValue(2);
 
-        now.set(start.plus(Duration.ofMinutes(2)).plusSeconds(1)); // alice's token has expired
+        clock.set(start.plus(Duration.ofMinutes(2)).plusSeconds(1)); // alice's token has expired
         assertThat(decoder.decode(longLived).getSubject()).isEqualTo("bob");
         assertThat(verifications).hasValue(2);
         decoder.decode(shortLived); // the decoder's own validator decides (within its clock skew)
         assertThat(verifications).hasValue(3);
 
-        now.set(start.plus(BankJwtDecoder.VERIFIED_TTL).plusSeconds(1));
+        clock.set(start.plus(BankJwtDecoder.VERIFIED_TTL).plusSeconds(1));
         decoder.decode(longLived);
         assertThat(verifications).hasValue(4);
     }
