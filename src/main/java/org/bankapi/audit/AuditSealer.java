@@ -26,7 +26,7 @@ public class AuditSealer {
     private static final Logger log = LoggerFactory.getLogger(AuditSealer.class);
     static final long ADVISORY_LOCK_KEY = 0x6261_6e6b_6175_6469L; // "bankaudi"
     static final int BATCH_SIZE_MAX = 1000;
-    static final long STRAGGLER_WINDOW_IDS = 2_000;
+    static final long STRAGGLER_WINDOW_IDS = 1_000;
     static final long WIDE_WINDOW_IDS = 100_000;
     static final int WIDE_SCAN_EVERY = 40;
     static final int FULL_SCAN_EVERY = 1_200;
@@ -113,11 +113,12 @@ public class AuditSealer {
                 .query(Long.class)
                 .single();
         long from = Math.max(0, newest - Math.min(windowIds, newest));
-        // stragglers: committed after a higher id was sealed; only they need the anti-join
+        // stragglers: committed after a higher id was sealed. One index probe per id of the window: a
+        // NOT EXISTS let the cached generic plan hash the whole of audit_seals (44 ms a round, measured)
         List<AuditChain.Entry> entries = new ArrayList<>(jdbc.sql("""
                 SELECT a.* FROM audit_log a
-                 WHERE a.id > :from AND a.id < :newest
-                   AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.entry_id = a.id)
+                  LEFT JOIN LATERAL (SELECT true AS sealed FROM audit_seals s WHERE s.entry_id = a.id LIMIT 1) s ON true
+                 WHERE a.id > :from AND a.id < :newest AND s.sealed IS NULL
                  ORDER BY a.id LIMIT :max""")
                 .param("from", from)
                 .param("newest", newest)
