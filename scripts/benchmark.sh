@@ -445,7 +445,7 @@ fi
 
 # pgbench -i vacuums and analyzes its tables; autovacuum would do the same for the service's, but the
 # PostgreSQL of this kind of machine runs with autovacuum off: without statistics the planner's
-# cached plans of the service degrade as the tables grow (0.14x instead of 0.39x, measured)
+# cached plans of the service degrade as the tables grow (0.14x instead of 0.46x keyed, measured)
 autovacuum="$(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$db" -Atc 'SHOW autovacuum' 2> /dev/null)"
 svc_log "VACUUM ANALYZE of the service's database (autovacuum is ${autovacuum:-unknown} here)"
 psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$db" -qc 'VACUUM ANALYZE' > /dev/null 2>&1 || svc_log "warning: VACUUM ANALYZE failed"
