@@ -105,13 +105,18 @@ public class AuditSealer {
         if (!Boolean.TRUE.equals(locked)) {
             return null;
         }
-        Tip tip = jdbc.sql("SELECT seal_seq, hash, entry_id FROM audit_seals ORDER BY seal_seq DESC LIMIT 1")
-                .query((rs, n) -> new Tip(rs.getLong(1), rs.getBytes(2), rs.getLong(3), 0))
+        // the chain's tip and the highest sealed id (not the tip's when the tip sealed a straggler), in one round trip
+        long[] newestHolder = new long[1];
+        Tip tip = jdbc.sql("""
+                SELECT seal_seq, hash, entry_id, (SELECT max(entry_id) FROM audit_seals) AS newest
+                  FROM audit_seals ORDER BY seal_seq DESC LIMIT 1""")
+                .query((rs, n) -> {
+                    newestHolder[0] = rs.getLong(4);
+                    return new Tip(rs.getLong(1), rs.getBytes(2), rs.getLong(3), 0);
+                })
                 .optional()
                 .orElse(new Tip(0, AuditChain.GENESIS, 0, 0));
-        long newest = jdbc.sql("SELECT coalesce(max(entry_id), 0) FROM audit_seals")
-                .query(Long.class)
-                .single();
+        long newest = newestHolder[0];
         long from = Math.max(0, newest - Math.min(windowIds, newest));
         // stragglers: committed after a higher id was sealed. One index probe per id of the window: a
         // NOT EXISTS let the cached generic plan hash the whole of audit_seals (44 ms a round, measured)

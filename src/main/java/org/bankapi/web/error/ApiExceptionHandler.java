@@ -75,29 +75,22 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return respond(
-                400,
-                "validation_failed",
-                "The request is not valid: see errors.",
-                Map.of(e.getName(), "has the wrong type"));
+        return invalid(e.getName(), "has the wrong type");
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
     ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e) {
-        return respond(
-                400,
-                "validation_failed",
-                "The request is not valid: see errors.",
-                Map.of(e.getParameterName(), "is required"));
+        return invalid(e.getParameterName(), "is required");
     }
 
     @ExceptionHandler(MissingRequestHeaderException.class)
     ResponseEntity<ProblemDetail> missingHeader(MissingRequestHeaderException e) {
-        return respond(
-                400,
-                "validation_failed",
-                "The request is not valid: see errors.",
-                Map.of(e.getHeaderName(), "is required"));
+        return invalid(e.getHeaderName(), "is required");
+    }
+
+    /** 400 validation_failed naming the one part of the request that is wrong. */
+    private static ResponseEntity<ProblemDetail> invalid(String field, String reason) {
+        return respond(400, "validation_failed", "The request is not valid: see errors.", Map.of(field, reason));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
