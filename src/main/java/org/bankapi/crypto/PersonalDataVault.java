@@ -191,19 +191,59 @@ public class PersonalDataVault {
         return Aes.decrypt(replayKey(), sealed, REPLAY_AAD);
     }
 
+    /**
+     * The replay key, created on first use. Only a committed key is ever cached: the transaction that
+     * creates it uses it uncached and caches it once it has committed, so that a creation rolled back (a
+     * failed batch, a warm-up rehearsal) never leaves this or any other transaction sealing replies with
+     * a key that was never stored.
+     */
     private byte[] replayKey() {
-        if (!dataKeys.containsKey(REPLAY_KEY_ACCOUNT)) {
-            KeyEncryptionKey.Wrapped wrapped = kek.wrapCurrent(Aes.newKey());
-            jdbc.sql("""
-                    INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
-                    ON CONFLICT (account_id) DO NOTHING""")
-                    .param("id", REPLAY_KEY_ACCOUNT)
-                    .param("kek", wrapped.keyId())
-                    .param("wrapped", wrapped.wrappedKey())
-                    .param("now", Timestamp.from(clock.instant()))
-                    .update();
+        CachedKey cached = dataKeys.get(REPLAY_KEY_ACCOUNT);
+        if (cached == null || clock.millis() - cached.loadedAtMs() >= CACHED_KEY_TTL_MS) {
+            byte[] created = createReplayKeyIfAbsent();
+            if (created != null) {
+                return created;
+            }
         }
         return dataKey(REPLAY_KEY_ACCOUNT).orElseThrow(() -> new CryptoException("the replay key was destroyed"));
+    }
+
+    /** The new replay key when this call stored it; null when it was stored already (by anyone, committed). */
+    private byte[] createReplayKeyIfAbsent() {
+        boolean stored = jdbc.sql("SELECT 1 FROM data_keys WHERE account_id = :id")
+                .param("id", REPLAY_KEY_ACCOUNT)
+                .query(Integer.class)
+                .optional()
+                .isPresent();
+        if (stored) {
+            return null;
+        }
+        byte[] key = Aes.newKey();
+        KeyEncryptionKey.Wrapped wrapped = kek.wrapCurrent(key);
+        // waits for a concurrent creator's commit or rollback; after its commit this inserts nothing
+        int inserted = jdbc.sql("""
+                INSERT INTO data_keys (account_id, kek_id, wrapped_key, created_at) VALUES (:id, :kek, :wrapped, :now)
+                ON CONFLICT (account_id) DO NOTHING""")
+                .param("id", REPLAY_KEY_ACCOUNT)
+                .param("kek", wrapped.keyId())
+                .param("wrapped", wrapped.wrappedKey())
+                .param("now", Timestamp.from(clock.instant()))
+                .update();
+        if (inserted == 0) {
+            return null;
+        }
+        CachedKey created = new CachedKey(key, wrapped.keyId(), wrapped.wrappedKey(), clock.millis());
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    dataKeys.put(REPLAY_KEY_ACCOUNT, created);
+                }
+            });
+        } else {
+            dataKeys.put(REPLAY_KEY_ACCOUNT, created);
+        }
+        return key;
     }
 
     /** Destroys the account's data key; returns false when there was none left to destroy. */

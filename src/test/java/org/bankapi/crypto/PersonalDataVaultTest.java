@@ -73,6 +73,30 @@ class PersonalDataVaultTest extends ApiTest {
     KeyEncryptionKey kek;
 
     @Test
+    void aReplayKeyCreatedInATransactionThatRolledBackIsNeverUsedAgain() {
+        SettableClock clock = new SettableClock(Instant.ofEpochMilli(2_000_000));
+        PersonalDataVault here = Vaults.inline(jdbc, kek, clock);
+        byte[] reply = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
+        transactions.executeWithoutResult(tx -> {
+            // as if this were the first keyed reply ever: the key is created inside a batch that then fails
+            jdbc.sql("DELETE FROM data_keys WHERE account_id = :id")
+                    .param("id", PersonalDataVault.REPLAY_KEY_ACCOUNT)
+                    .update();
+            here.sealReplay(reply);
+            tx.setRollbackOnly();
+        });
+
+        byte[] sealed = here.sealReplay(reply);
+
+        PersonalDataVault elsewhere = Vaults.inline(jdbc, kek, clock);
+        assertThat(elsewhere.openReplay(sealed))
+                .as("sealed under the stored replay key, not the one rolled back")
+                .isEqualTo(reply);
+        clock.advance(Duration.ofMillis(PersonalDataVault.CACHED_KEY_TTL_MS + 1));
+        assertThat(here.sealReplay(reply)).isNotEmpty();
+    }
+
+    @Test
     void anErasureByAnotherInstanceTakesEffectHereOnceTheCachedKeyExpires() {
         SettableClock clock = new SettableClock(Instant.ofEpochMilli(1_000_000));
         PersonalDataVault here = Vaults.inline(jdbc, kek, clock);
