@@ -100,7 +100,8 @@ class IdempotencyRepository implements KeyClaims {
                    SET status_code = v.status, content_type = v.content_type, location = v.location, response_body = v.body
                   FROM unnest(:principals, :keys, :statuses, :contentTypes, :locations, :bodies)
                        AS v(principal, key, status, content_type, location, body)
-                 WHERE k.principal = v.principal AND k.key = v.key""")
+                 WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)
+                   AND k.principal = v.principal AND k.key = v.key""")
                 .param(
                         "principals",
                         texts(completed.stream().map(c -> c.claim().principal()).toArray(String[]::new)))
@@ -134,7 +135,8 @@ class IdempotencyRepository implements KeyClaims {
         }
         jdbc.sql("""
                 DELETE FROM idempotency_keys AS k USING unnest(:principals, :keys) AS v(principal, key)
-                 WHERE k.principal = v.principal AND k.key = v.key""")
+                 WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)
+                   AND k.principal = v.principal AND k.key = v.key""")
                 .param(
                         "principals",
                         texts(refused.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))

@@ -154,7 +154,7 @@ class LedgerRepository {
         int updated = jdbc.sql("""
                 UPDATE holds AS h SET status = v.status, captured_minor = v.captured, transaction_id = v.tx, settled_at = v.at
                   FROM unnest(:ids, :statuses, :captured, :txs, :ats) AS v(id, status, captured, tx, at)
-                 WHERE h.id = v.id AND h.status = 'pending'""")
+                 WHERE h.id = ANY(:ids) AND h.id = v.id AND h.status = 'pending'""")
                 .param("ids", bigints(settled.stream().map(Hold::id).toArray(Long[]::new)))
                 .param(
                         "statuses",
@@ -192,7 +192,7 @@ class LedgerRepository {
                 UPDATE accounts AS a SET balance_minor = v.balance, held_minor = a.held_minor + v.held,
                        balance_version = a.balance_version + 1
                   FROM unnest(:ids, :balances, :held) AS v(id, balance, held)
-                 WHERE a.id = v.id AND a.kind = 'customer'
+                 WHERE a.id = ANY(:ids) AND a.id = v.id AND a.kind = 'customer'
                 RETURNING a.id, a.balance_version""")
                 .param("ids", bigints(ids))
                 .param("balances", bigints(balances))
@@ -309,7 +309,8 @@ class LedgerRepository {
         int updated = jdbc.sql("""
                 UPDATE transactions AS t SET status = 'reversed'
                   FROM unnest(:ids, :createdAts) AS v(id, created_at)
-                 WHERE t.id = v.id AND t.created_at = v.created_at AND t.status = 'completed'""")
+                 WHERE t.id = ANY(:ids) AND t.created_at = ANY(:createdAts)
+                   AND t.id = v.id AND t.created_at = v.created_at AND t.status = 'completed'""")
                 .param(
                         "ids",
                         bigints(originals.stream()
