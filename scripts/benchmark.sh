@@ -16,7 +16,8 @@
 # unkeyed, hot pair keyed; pgbench before and after them (the ratio uses their mean); one client for
 # the p50 of a lone transfer; RSS from /proc/PID/status after the load. Last, from another cold start,
 # the Locust load test of the original description (tests/load_test.py, LOCUST_USERS 100, spawn rate
-# 25, LOCUST_RUN_TIME_S 90) with its per-endpoint p50/p95/p99 and failures.
+# 25, LOCUST_RUN_TIME_S 90) with its per-endpoint p50/p95/p99 and failures, for `java -jar` and (AOT=1)
+# for the Dockerfile's form.
 #
 #   bash scripts/benchmark.sh                 # about 8 minutes
 #   QUICK=1 bash scripts/benchmark.sh         # a few seconds per step: tests the script itself
@@ -24,7 +25,7 @@
 #                                             # account-opening endpoints) with its 10 hottest methods
 # Variables: CLIENTS (32), DURATION_S (30), WARMUP_S (10), ACCOUNTS (1000), START_RUNS (3), HEAP_MAX
 # (512m), LOCUST_USERS (100), LOCUST_SPAWN_RATE (25), LOCUST_RUN_TIME_S (90), LOCUST (1; 0 skips it),
-# AOT (1; 0 skips the AOT start-up), VACUUM (1; 0 skips the VACUUM ANALYZE after the warm-up), PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), BENCH_SKIP_BUILD,
+# AOT (1; 0 skips the AOT start-up), LOAD (1; 0 skips the wrk and pgbench run), VACUUM (1; 0 skips the VACUUM ANALYZE after the warm-up), PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), BENCH_SKIP_BUILD,
 # BENCH_JAR (measure another jar), BENCH_OUT (output folder, target/bench).
 # Output: the table on stdout and in target/bench/summary.txt; wrk, pgbench, Locust and app logs and
 # JFR files (PROFILE=1) in target/bench/. Exits non-zero when a step failed or a request was non-2xx.
@@ -423,6 +424,7 @@ aot_live="$(awk '$1 == "aot" {print $2}' "$OUT/startup.txt" | median)"
 aot_ready="$(awk '$1 == "aot" {print $3}' "$OUT/startup.txt" | median)"
 
 
+if [ "${LOAD:-1}" = 1 ]; then
 # ---------------------------------------------------------------- load run
 new_db pgbench
 PGB_DB="$db"
@@ -465,6 +467,9 @@ svc_log "pgbench -M prepared, $clients clients, ${duration} s (after)"
 tps_after="$(run_pgbench after)"
 svc_log "one client, uniform keyed"
 one_client="$(run_wrk one-client "$BENCH_TMP/transfer.lua" 1 "$(( duration < 10 ? duration : 10 ))" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_KEYED=1 BENCH_RUN=o)"
+svc_log "one client, warm: POST /accounts, GET /accounts?limit=1"
+one_open="$(run_wrk one-open "$BENCH_TMP/open.lua" 1 "$(( duration < 10 ? duration : 10 ))" BENCH_TOKEN="$ADMIN_TOKEN")"
+one_list="$(run_wrk one-list "$BENCH_TMP/get.lua" 1 "$(( duration < 10 ? duration : 10 ))" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/accounts?limit=1')"
 rss_mib="$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$BENCH_PID/status")"
 
 reads=()
@@ -510,34 +515,47 @@ one_p50="$(echo "$one_client" | awk '{print $2}')"
     printf '%-30s %12.0f %10s %9s %9s %8s   (requests/s)\n' "$name" "$rps" "" "$p50" "$p99" "$bad"
   done
   echo "1 client, uniform keyed: p50 $one_p50 ms"
+  echo "1 client, warm: POST /accounts p50 $(echo "$one_open" | awk '{print $2}') ms, GET /accounts?limit=1 p50 $(echo "$one_list" | awk '{print $2}') ms"
+  for row in "$one_open" "$one_list"; do [ "$(echo "$row" | awk '{print $4}')" = 0 ] || status=1; done
   echo "start-up, java -jar (median of $start_runs): live $jar_live s, ready $jar_ready s (after the warm-up)"
   [ "${AOT:-1}" = 1 ] && echo "start-up, extracted jar + AOT cache as in the Dockerfile (median of $start_runs): live $aot_live s, ready $aot_ready s"
   echo "RSS after load: $rss_mib MiB (-Xmx$heap_max)"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/summary.txt"
+fi
 
 # ---------------------------------------------------------------- Locust, from a cold start
-if [ "${LOCUST:-1}" = 1 ]; then
-  new_db locust
-  start_app locust "$db" -jar "$SVC_JAR"
-  svc_log "Locust: $locust_users users, spawn rate $locust_rate, ${locust_time} s, from a cold start (ready in ${START_TIMES#* } s)"
+# locust_run LABEL TITLE JAVA-ARGS...: a fresh database, a cold start of the service, the Locust run, its table
+locust_run() {
+  local label="$1" title="$2"
+  shift 2
+  new_db "locust_$label"
+  start_app "locust-$label" "$db" "$@"
+  svc_log "Locust ($title): $locust_users users, spawn rate $locust_rate, ${locust_time} s, from a cold start (ready in ${START_TIMES#* } s)"
   timeout $((locust_time + 120)) locust -f tests/load_test.py --headless -u "$locust_users" -r "$locust_rate" -t "${locust_time}s" \
-    --host "$BENCH_URL" --only-summary --stop-timeout 10 --csv "$OUT/locust" > "$OUT/locust.log" 2>&1
-  locust_rc=$?
+    --host "$BENCH_URL" --only-summary --stop-timeout 10 --csv "$OUT/locust-$label" > "$OUT/locust-$label.log" 2>&1
+  local rc=$?
   stop_app
-  python3 - "$OUT/locust_stats.csv" << 'PY' | tee -a "$OUT/summary.txt"
+  python3 - "$OUT/locust-${label}_stats.csv" "$title" "${START_TIMES#* }" << 'PY' | tee -a "$OUT/summary.txt"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-print(f"Locust ({sys.argv[1].split('/')[-1]}):")
+print(f"Locust, {sys.argv[2]} (ready in {sys.argv[3]} s), {sys.argv[1].split('/')[-1]}:")
 print(f"{'endpoint':44} {'requests':>9} {'failures':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7}")
 for r in rows:
     label = r["Name"] if r["Name"] != "Aggregated" else "all requests"
     print(f"{label[:44]:44} {r['Request Count']:>9} {r['Failure Count']:>9} {r['50%']:>7} {r['95%']:>7} {r['99%']:>7} {float(r['Requests/s']):7.1f}")
 PY
-  if [ "$locust_rc" -ne 0 ]; then
-    grep -A 12 '^Error report' "$OUT/locust.log" | head -12
-    echo "FAIL bench: Locust exited $locust_rc (target/bench/locust.log)"
+  grep -o 'Warm-up done in [0-9]* ms ([0-9]* rounds' "$OUT/app-locust-$label.log" | head -1 | sed 's/^/  /' | tee -a "$OUT/summary.txt"
+  if [ "$rc" -ne 0 ]; then
+    grep -A 12 '^Error report' "$OUT/locust-$label.log" | head -12
+    echo "FAIL bench: Locust ($label) exited $rc (target/bench/locust-$label.log)"
     status=1
+  fi
+}
+if [ "${LOCUST:-1}" = 1 ]; then
+  locust_run jar "java -jar" -jar "$SVC_JAR"
+  if [ "${AOT:-1}" = 1 ]; then
+    locust_run aot "the Dockerfile's form: extracted jar, AOT cache, Spring AOT" -XX:AOTCache="$aot_dir/app.aot" -Dspring.aot.enabled=true -jar "$aot_jar"
   fi
 fi
 [ "$profile" = 1 ] && echo "JFR recordings and hot methods: target/bench/*.jfr, target/bench/profile.txt; query plans: target/bench/explain.txt"

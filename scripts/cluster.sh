@@ -16,7 +16,7 @@
 # installed with apt-get (as root). PostgreSQL runs as the user postgres (pg_autoctl refuses root).
 # The machine's own PostgreSQL (5432) and Redis (6379) are never touched.
 #
-# Variables: JAVA_HOME; CLUSTER_UP_TIMEOUT_S (300, the whole `up`); CLUSTER_AOT (1: instances start from an AOT cache trained at `up`; 0: from the fat jar); CLUSTER_APP_JAVA_OPTS
+# Variables: JAVA_HOME; CLUSTER_UP_TIMEOUT_S (300, the whole `up`); CLUSTER_WARMUP_MS_MAX (3000); CLUSTER_AOT (1: instances start from an AOT cache trained at `up`; 0: from the fat jar); CLUSTER_APP_JAVA_OPTS
 # (-Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dspring.aot.enabled=true: five JVMs share
 # the machine, C1 alone starts an instance faster, and the build's pre-computed bean definitions spare
 # the configuration-class parsing); CLUSTER_RATE_LIMIT (0: off; one admin token drives the workload);
@@ -237,6 +237,9 @@ app_env() { # the instance's environment, as env arguments
   echo "BANK_DATA_DIR=$DIR/app-data"
   echo "RATE_LIMIT_PER_SECOND=${CLUSTER_RATE_LIMIT:-0}"
   echo "CONSUMER_ENABLED=true"
+  # C1 only and an AOT cache (below): little is left for the warm-up to compile, and while one instance
+  # warms up the others serve; 3 s keeps a restart's readiness near the AOT form's start
+  echo "BANK_WARMUP_MS_MAX=${CLUSTER_WARMUP_MS_MAX:-3000}"
 }
 
 APP_JAVA_OPTS=${CLUSTER_APP_JAVA_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dspring.aot.enabled=true}

@@ -12,6 +12,8 @@ import org.bankapi.observability.PrincipalLogFilter;
 import org.bankapi.observability.RequestOutcomeFilter;
 import org.bankapi.ratelimit.RateLimitFilter;
 import org.bankapi.ratelimit.RateLimitSettings;
+import org.bankapi.warmup.RehearsalFilter;
+import org.bankapi.warmup.Warmup;
 import org.bankapi.web.BodyLimitFilter;
 import org.bankapi.web.ConsumeModeFilter;
 import org.bankapi.web.RequestIdFilter;
@@ -35,11 +37,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * MIN      RequestIdFilter          X-Request-Id                               MDC http.request.id, X-Request-Id
  * MIN      (Boot) character encoding
  * MIN+1    (Boot) http.server.requests observation
- * MIN+2    RequestOutcomeFilter     AnsweredProblem (takes), status            api_errors_total, log line; clears MDC user.id
- * MIN+3    TransientFailureFilter   exceptions escaping a later filter         503 temporarily_unavailable
- * MIN+4    ConsumeModeFilter        path (only in the consume process)         404 not_found
- * MIN+5    BodyLimitFilter          body, at most 64 KiB                       413, CachedBodyRequest
- * MIN+6    AuditFilter              status, MDC, AnsweredProblem,              audit row
+ * MIN+2    RehearsalFilter          X-Bank-Rehearsal (the warm-up's token)     Rehearsal (the engine rolls back)
+ * MIN+3    RequestOutcomeFilter     AnsweredProblem (takes), status            api_errors_total, log line; clears MDC user.id
+ * MIN+4    TransientFailureFilter   exceptions escaping a later filter         503 temporarily_unavailable
+ * MIN+5    ConsumeModeFilter        path (only in the consume process)         404 not_found
+ * MIN+6    BodyLimitFilter          body, at most 64 KiB                       413, CachedBodyRequest
+ * MIN+7    AuditFilter              status, MDC, AnsweredProblem,              audit row
  *                                   AuditLog.RECORDED, Reply.wasReplayed
  * -9900    (Boot) form content
  * -105     (Boot) request context                                              RequestContextHolder
@@ -59,8 +62,10 @@ class RequestPipeline {
 
     /** Ties with Boot's character-encoding filter, which comes second: registrations precede plain filter beans. */
     static final int REQUEST_ID = Ordered.HIGHEST_PRECEDENCE;
-    /** Just inside Boot's http.server.requests observation (HIGHEST_PRECEDENCE + 1). */
-    static final int OUTCOME = Ordered.HIGHEST_PRECEDENCE + 2;
+    /** Just inside Boot's http.server.requests observation (HIGHEST_PRECEDENCE + 1), outside all that reads it. */
+    static final int REHEARSAL = Ordered.HIGHEST_PRECEDENCE + 2;
+
+    static final int OUTCOME = REHEARSAL + 1;
 
     static final int TRANSIENT_FAILURES = OUTCOME + 1;
     static final int CONSUME_MODE = OUTCOME + 2;
@@ -75,6 +80,11 @@ class RequestPipeline {
     @Bean
     FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
         return at(REQUEST_ID, new RequestIdFilter());
+    }
+
+    @Bean
+    FilterRegistrationBean<RehearsalFilter> rehearsalFilter(Warmup warmup) {
+        return at(REHEARSAL, new RehearsalFilter(warmup));
     }
 
     @Bean

@@ -76,7 +76,7 @@ public record Settings(
                         r.integer("bank.posting.batch-size-max", 256, 1, Integer.MAX_VALUE),
                         r.integer("bank.posting.queue-size-max", 4096, 1, Integer.MAX_VALUE)),
                 new WarmupSettings(
-                        r.longInteger("bank.warmup.ms-max", 1500),
+                        r.longInteger("bank.warmup.ms-max", 10_000),
                         r.integer("bank.warmup.workers", 2, Integer.MIN_VALUE, Integer.MAX_VALUE),
                         r.longInteger("bank.warmup.round-ms-target", 5)),
                 new AuditSettings(r.springDuration("bank.audit.seal-interval-ms", Duration.ofMillis(250))),

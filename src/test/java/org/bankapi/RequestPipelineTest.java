@@ -37,6 +37,7 @@ class RequestPipelineTest extends ApiTest {
                         "requestIdFilter",
                         "characterEncodingFilter",
                         "webMvcObservationFilter",
+                        "rehearsalFilter",
                         "requestOutcomeFilter",
                         "transientFailureFilter",
                         "bodyLimitFilter",

@@ -97,7 +97,7 @@ class SettingsTest {
         assertThat(s.cache().redisTimeout()).isEqualTo(Duration.ofMillis(200));
         assertThat(s.cache().breakDuration()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.crypto().dataKeyPoolSizeMax()).isEqualTo(64);
-        assertThat(s.warmup()).isEqualTo(new WarmupSettings(1500, 2, 5));
+        assertThat(s.warmup()).isEqualTo(new WarmupSettings(10_000, 2, 5));
         assertThat(s.audit().sealInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.holds().sweepInterval()).isEqualTo(Duration.ofSeconds(1));
     }

@@ -51,7 +51,19 @@ class BatchWriter {
      * throws and commits nothing (the engine then retries in smaller batches).
      */
     List<Result> write(List<Submission> batch) {
-        return inTransaction.execute(status -> new Attempt(batch).run());
+        return inTransaction.execute(status -> new Attempt(batch, false).run());
+    }
+
+    /**
+     * Books one submission exactly as {@link #write} would and rolls the transaction back: the warm-up's
+     * rehearsal of the write path. Listeners that run after a commit (balance cache, metrics, the outbox
+     * relay's wake-up) never hear of it; what was written inside the transaction is undone with it.
+     */
+    Result rehearse(Submission submission) {
+        return inTransaction.execute(status -> {
+            status.setRollbackOnly();
+            return new Attempt(List.of(submission), true).run().getFirst();
+        });
     }
 
     /** A submission's answer: an outcome, or the refusal it met. */
@@ -68,9 +80,12 @@ class BatchWriter {
          * being booking order within an account).
          */
         private Instant now;
+        /** Rolled back at the end: refusals are not counted either. */
+        private final boolean rehearsal;
 
-        Attempt(List<Submission> batch) {
+        Attempt(List<Submission> batch, boolean rehearsal) {
             this.batch = batch;
+            this.rehearsal = rehearsal;
             this.results = new Result[batch.size()];
             this.claimed = new boolean[batch.size()];
         }
@@ -104,7 +119,9 @@ class BatchWriter {
                         throw new IllegalStateException(
                                 "the initial deposit of a new account was refused: " + refusal.code());
                     }
-                    metrics.refused(batch.get(i).command());
+                    if (!rehearsal) {
+                        metrics.refused(batch.get(i).command());
+                    }
                     results[i] = new Result(null, refusal);
                 }
             }

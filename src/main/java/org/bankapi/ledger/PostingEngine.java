@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.bankapi.observability.Rehearsal;
 import org.bankapi.web.TransientFailures;
 import org.bankapi.web.error.ProblemException;
 import org.slf4j.Logger;
@@ -79,12 +80,20 @@ public class PostingEngine implements SmartLifecycle {
     /**
      * Books the submission in the next batch and waits for its commit. Throws the refusal a rule
      * gave ({@link ProblemException}), {@code 503 temporarily_unavailable} when the queue is full, or
-     * the database failure that stopped the booking (nothing was applied).
+     * the database failure that stopped the booking (nothing was applied). A {@link Rehearsal} is booked
+     * on the caller's thread, alone, and rolled back.
      */
     public Outcome submit(Submission submission) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException(
                     "the posting engine books in its own transaction: do not call it inside one");
+        }
+        if (Rehearsal.active()) {
+            BatchWriter.Result result = writer.rehearse(submission);
+            if (result.refusal() != null) {
+                throw result.refusal();
+            }
+            return result.outcome();
         }
         try {
             return enqueue(submission).join();

@@ -18,7 +18,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
-/** The start-up warm-up holds readiness back while it runs, then lets it go, and never changes a row. */
+/**
+ * The start-up warm-up holds readiness back while it runs, then lets it go; its writes are booked and
+ * rolled back, so it never changes a row, a balance or a counter; nobody else can rehearse.
+ */
 @TestPropertySource(
         properties = {"bank.warmup.ms-max=120000", "bank.warmup.workers=2", "bank.warmup.round-ms-target=0"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,13 +63,57 @@ class WarmupTest extends ApiTest {
         assertThat(warmup.awaitFinished(Duration.ofSeconds(30))).isTrue();
 
         Map<String, Long> before = settledRowCounts();
+        String metricsBefore = bookingCounters(api);
         long requestsBefore = warmup.requests();
+        long rehearsedBefore = warmup.rehearsed();
         warmup.run(port, Duration.ofMillis(1500));
         Map<String, Long> after = rowCounts();
 
         assertThat(warmup.requests()).as("it read through the API").isGreaterThan(requestsBefore + 3);
+        assertThat(warmup.rehearsed())
+                .as("openings, deposits, withdrawals, transfers and holds were booked (and rolled back)")
+                .isGreaterThan(rehearsedBefore + 5);
         assertThat(after).isEqualTo(before);
         assertThat(bank.balance(from)).isEqualTo("99.00");
+        assertThat(bank.balance(to)).isEqualTo("6.00");
+        assertThat(bookingCounters(api)).isEqualTo(metricsBefore);
+    }
+
+    @Test
+    @Order(3)
+    void aRehearsalHeaderFromAnyoneButTheRunningWarmupIsRefusedAndChangesNothing() throws Exception {
+        Api api = api();
+        Bank bank = new Bank(api);
+        long account = bank.openAccount(Bank.newOwner(), "10.00");
+        assertThat(warmup.awaitFinished(Duration.ofSeconds(30))).isTrue();
+        Map<String, Long> before = settledRowCounts();
+
+        Api.Response deposit = api.as(bank.admin())
+                .header("X-Bank-Rehearsal", "guessed")
+                .header("Idempotency-Key", "rehearsal-" + account)
+                .post(
+                        "/transactions",
+                        Map.of("type", "deposit", "account_id", account, "amount", "1.00", "currency", "EUR"));
+
+        assertThat(deposit.status()).isEqualTo(403);
+        assertThat(deposit.code()).isEqualTo("forbidden");
+        assertThat(rowCounts()).isEqualTo(before);
+        assertThat(bank.balance(account)).isEqualTo("10.00");
+    }
+
+    /** The lines of /metrics that count bookings and refusals: a rehearsal must move none of them. */
+    private static String bookingCounters(Api api) {
+        return api.anonymous()
+                .get("/metrics")
+                .text()
+                .lines()
+                .filter(line -> line.startsWith("transactions_total")
+                        || line.startsWith("holds_total")
+                        || line.startsWith("transaction_amount_count")
+                        || line.startsWith("posting_batch_size_count")
+                        || line.startsWith("api_errors_total"))
+                .sorted()
+                .reduce("", (a, b) -> a + b + "\n");
     }
 
     /** Row counts once background jobs (the audit sealer, partition upkeep) have stopped writing. */

@@ -1,0 +1,56 @@
+package org.bankapi.warmup;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.bankapi.observability.Rehearsal;
+import org.bankapi.web.error.ProblemResponses;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Lets the warm-up's own loopback requests through as {@link Rehearsal}s: only while the warm-up runs,
+ * only from a loopback address, and only with the process's random rehearsal token, which never leaves
+ * the process. Any other request carrying the header is refused (403) before it can do anything: a
+ * rehearsal that was not admitted must never be carried out for real.
+ */
+public class RehearsalFilter extends OncePerRequestFilter {
+
+    static final String HEADER = "X-Bank-Rehearsal";
+
+    private final Warmup warmup;
+
+    public RehearsalFilter(Warmup warmup) {
+        this.warmup = warmup;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return request.getHeader(HEADER) == null;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!loopback(request.getRemoteAddr()) || !warmup.admitsRehearsal(request.getHeader(HEADER))) {
+            ProblemResponses.write(
+                    response, 403, "forbidden", HEADER + " is for the instance's own start-up warm-up only");
+            return;
+        }
+        try (Rehearsal.Scope ignored = Rehearsal.begin()) {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            // the remote address is a literal: no name is looked up
+            return address != null && InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}
