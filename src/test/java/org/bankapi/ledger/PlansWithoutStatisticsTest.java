@@ -2,14 +2,11 @@ package org.bankapi.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.bankapi.support.EmbeddedDatabase;
-import org.flywaydb.core.Flyway;
+import org.bankapi.support.Database;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,21 +31,8 @@ class PlansWithoutStatisticsTest {
     @BeforeAll
     static void aLedgerOfFortyThousandEntriesWithoutStatistics() throws Exception {
         String name = "no_statistics_" + ThreadLocalRandom.current().nextInt(1_000_000);
-        try (Connection c = EmbeddedDatabase.get().getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        try (Connection c = EmbeddedDatabase.get().getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            // the plan the service's statements run with after their fifth execution (pgjdbc prepares them then)
-            s.execute("ALTER DATABASE " + name + " SET plan_cache_mode = force_generic_plan");
-        }
-        String url = EmbeddedDatabase.get().getJdbcUrl("postgres", name);
-        Flyway.configure()
-                .dataSource(url, "postgres", "postgres")
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        // generic plans: what the service's statements run with from their sixth execution (pgjdbc prepares them)
+        String url = Database.createMigrated(name, "plan_cache_mode = force_generic_plan");
         SingleConnectionDataSource data = new SingleConnectionDataSource(url, "postgres", "postgres", true);
         db = JdbcClient.create(data);
         inTransaction = new TransactionTemplate(new DataSourceTransactionManager(data));
