@@ -53,6 +53,9 @@ public class PersonalDataVault {
     });
 
     /** An unwrapped key with the stored wrapping it came from (or was wrapped into). */
+    /** Binds, for the transaction that creates it, the replay key not committed yet (never cached before). */
+    private final Object replayKeyInCreation = new Object();
+
     private record CachedKey(byte[] key, String kekId, byte[] wrappedKey, long loadedAtMs) {
 
         boolean unwrapsFrom(StoredDataKey stored) {
@@ -198,8 +201,11 @@ public class PersonalDataVault {
      * a key that was never stored.
      */
     private byte[] replayKey() {
-        CachedKey cached = dataKeys.get(REPLAY_KEY_ACCOUNT);
-        if (cached == null || clock.millis() - cached.loadedAtMs() >= CACHED_KEY_TTL_MS) {
+        if (!dataKeys.containsKey(REPLAY_KEY_ACCOUNT)) {
+            // a cached key was committed, so its row exists: only a process that has none may have to create it
+            if (TransactionSynchronizationManager.getResource(replayKeyInCreation) instanceof CachedKey creating) {
+                return creating.key(); // this transaction created it: used, not cached, until it commits
+            }
             byte[] created = createReplayKeyIfAbsent();
             if (created != null) {
                 return created;
@@ -234,10 +240,16 @@ public class PersonalDataVault {
         }
         CachedKey created = new CachedKey(key, wrapped.keyId(), wrapped.wrappedKey(), clock.millis());
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.bindResource(replayKeyInCreation, created);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
                     dataKeys.put(REPLAY_KEY_ACCOUNT, created);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(replayKeyInCreation);
                 }
             });
         } else {

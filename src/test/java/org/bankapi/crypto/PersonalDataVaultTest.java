@@ -97,6 +97,29 @@ class PersonalDataVaultTest extends ApiTest {
     }
 
     @Test
+    void aBatchOfSeveralRepliesThatRolledBackLeavesNoReplayKeyBehind() {
+        PersonalDataVault here = Vaults.inline(jdbc, kek, Clock.systemUTC());
+        byte[] reply = "{\"id\":2}".getBytes(StandardCharsets.UTF_8);
+        transactions.executeWithoutResult(tx -> {
+            jdbc.sql("DELETE FROM data_keys WHERE account_id = :id")
+                    .param("id", PersonalDataVault.REPLAY_KEY_ACCOUNT)
+                    .update();
+            // one batch storing two replies: the second must not cache the key the first created
+            byte[] first = here.sealReplay(reply);
+            byte[] second = here.sealReplay(reply);
+            assertThat(here.openReplay(second)).isEqualTo(reply);
+            assertThat(here.openReplay(first)).isEqualTo(reply);
+            tx.setRollbackOnly();
+        });
+
+        byte[] sealed = here.sealReplay(reply);
+
+        assertThat(Vaults.inline(jdbc, kek, Clock.systemUTC()).openReplay(sealed))
+                .as("sealed under the stored replay key")
+                .isEqualTo(reply);
+    }
+
+    @Test
     void anErasureByAnotherInstanceTakesEffectHereOnceTheCachedKeyExpires() {
         SettableClock clock = new SettableClock(Instant.ofEpochMilli(1_000_000));
         PersonalDataVault here = Vaults.inline(jdbc, kek, clock);
