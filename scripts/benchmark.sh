@@ -424,6 +424,15 @@ aot_live="$(awk '$1 == "aot" {print $2}' "$OUT/startup.txt" | median)"
 aot_ready="$(awk '$1 == "aot" {print $3}' "$OUT/startup.txt" | median)"
 
 
+# ---------------------------------------------------------------- summary: machine and start-up first
+{
+  echo "machine: $machine"
+  echo "start-up, java -jar (median of $start_runs): live $jar_live s, ready $jar_ready s (after the warm-up)"
+  if [ "${AOT:-1}" = 1 ]; then
+    echo "start-up, extracted jar + AOT cache as in the Dockerfile (median of $start_runs): live $aot_live s, ready $aot_ready s"
+  fi
+} | tee "$OUT/summary.txt"
+
 if [ "${LOAD:-1}" = 1 ]; then
 # ---------------------------------------------------------------- load run
 new_db pgbench
@@ -466,10 +475,11 @@ hot_keyed="$(run_wrk hot-pair-keyed "$BENCH_TMP/transfer.lua" "$clients" "$durat
 svc_log "pgbench -M prepared, $clients clients, ${duration} s (after)"
 tps_after="$(run_pgbench after)"
 svc_log "one client, uniform keyed"
-one_client="$(run_wrk one-client "$BENCH_TMP/transfer.lua" 1 "$(( duration < 10 ? duration : 10 ))" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_KEYED=1 BENCH_RUN=o)"
+one_s=$(( duration < 10 ? duration : 10 ))
+one_client="$(run_wrk one-client "$BENCH_TMP/transfer.lua" 1 "$one_s" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_KEYED=1 BENCH_RUN=o)"
 svc_log "one client, warm: POST /accounts, GET /accounts?limit=1"
-one_open="$(run_wrk one-open "$BENCH_TMP/open.lua" 1 "$(( duration < 10 ? duration : 10 ))" BENCH_TOKEN="$ADMIN_TOKEN")"
-one_list="$(run_wrk one-list "$BENCH_TMP/get.lua" 1 "$(( duration < 10 ? duration : 10 ))" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/accounts?limit=1')"
+one_open="$(run_wrk one-open "$BENCH_TMP/open.lua" 1 "$one_s" BENCH_TOKEN="$ADMIN_TOKEN")"
+one_list="$(run_wrk one-list "$BENCH_TMP/get.lua" 1 "$one_s" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/accounts?limit=1')"
 rss_mib="$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$BENCH_PID/status")"
 
 reads=()
@@ -498,16 +508,22 @@ stop_app
 
 # ---------------------------------------------------------------- table
 tps_mean="$(awk -v a="$tps_before" -v b="$tps_after" 'BEGIN {printf "%.0f", (a + b) / 2}')"
-one_p50="$(echo "$one_client" | awk '{print $2}')"
+read -r _ one_p50 _ _ <<< "$one_client"
+read -r _ open_p50 _ open_bad <<< "$one_open"
+read -r _ list_p50 _ list_bad <<< "$one_list"
+for bad in $open_bad $list_bad; do [ "$bad" = 0 ] || status=1; done
+for row in "$uniform_keyed" "$uniform_unkeyed" "$hot_keyed" "${reads[@]#*|}"; do
+  read -r _ _ _ bad <<< "$row"
+  [ "$bad" = 0 ] || status=1
+done
+# (the table is written in a pipe, a subshell: the status is decided above)
 {
-  echo "machine: $machine"
   echo "clients: $clients, $duration s per scenario, $accounts accounts; pgbench TPC-B-like scale $pgbench_scale: $tps_before tps before, $tps_after after (mean $tps_mean)"
   printf '%-30s %12s %10s %9s %9s %8s\n' scenario transfers/s "÷ pgbench" "p50 ms" "p99 ms" non-2xx
   for row in "uniform keyed|$uniform_keyed" "uniform unkeyed|$uniform_unkeyed" "hot pair keyed|$hot_keyed"; do
     name="${row%%|*}"
     read -r rps p50 p99 bad <<< "${row#*|}"
     printf '%-30s %12.0f %10s %9s %9s %8s\n' "$name" "$rps" "$(awk -v r="$rps" -v t="$tps_mean" 'BEGIN {if (t > 0) printf "%.2f", r / t; else print "-"}')" "$p50" "$p99" "$bad"
-    [ "$bad" = 0 ] || status=1
   done
   for row in "${reads[@]}"; do
     name="${row%%|*}"
@@ -515,13 +531,10 @@ one_p50="$(echo "$one_client" | awk '{print $2}')"
     printf '%-30s %12.0f %10s %9s %9s %8s   (requests/s)\n' "$name" "$rps" "" "$p50" "$p99" "$bad"
   done
   echo "1 client, uniform keyed: p50 $one_p50 ms"
-  echo "1 client, warm: POST /accounts p50 $(echo "$one_open" | awk '{print $2}') ms, GET /accounts?limit=1 p50 $(echo "$one_list" | awk '{print $2}') ms"
-  for row in "$one_open" "$one_list"; do [ "$(echo "$row" | awk '{print $4}')" = 0 ] || status=1; done
-  echo "start-up, java -jar (median of $start_runs): live $jar_live s, ready $jar_ready s (after the warm-up)"
-  [ "${AOT:-1}" = 1 ] && echo "start-up, extracted jar + AOT cache as in the Dockerfile (median of $start_runs): live $aot_live s, ready $aot_ready s"
+  echo "1 client, warm: POST /accounts p50 $open_p50 ms, GET /accounts?limit=1 p50 $list_p50 ms"
   echo "RSS after load: $rss_mib MiB (-Xmx$heap_max)"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-} | tee "$OUT/summary.txt"
+} | tee -a "$OUT/summary.txt"
 fi
 
 # ---------------------------------------------------------------- Locust, from a cold start
@@ -558,6 +571,6 @@ if [ "${LOCUST:-1}" = 1 ]; then
     locust_run aot "the Dockerfile's form: extracted jar, AOT cache, Spring AOT" -XX:AOTCache="$aot_dir/app.aot" -Dspring.aot.enabled=true -jar "$aot_jar"
   fi
 fi
-[ "$profile" = 1 ] && echo "JFR recordings and hot methods: target/bench/*.jfr, target/bench/profile.txt; query plans: target/bench/explain.txt"
+[ "$profile" = 1 ] && [ "${LOAD:-1}" = 1 ] && echo "JFR recordings and hot methods: target/bench/*.jfr, target/bench/profile.txt; query plans: target/bench/explain.txt"
 [ "$status" -eq 0 ] && echo "PASS bench" || echo "FAIL bench: non-2xx answers or a failed step (see above)"
 exit "$status"

@@ -69,7 +69,8 @@ class IdempotencyRepository implements KeyClaims {
         jdbc.sql("""
                 SELECT k.principal, k.key, k.request_hash, k.status_code, k.content_type, k.location, k.response_body
                   FROM idempotency_keys AS k JOIN unnest(:principals, :keys) AS v(principal, key)
-                    ON k.principal = v.principal AND k.key = v.key""")
+                    ON k.principal = v.principal AND k.key = v.key
+                 WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)""")
                 .param(
                         "principals",
                         texts(taken.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))

@@ -89,6 +89,9 @@ public class PostingEngine implements SmartLifecycle {
                     "the posting engine books in its own transaction: do not call it inside one");
         }
         if (Rehearsal.active()) {
+            if (closed) {
+                throw busy();
+            }
             BatchWriter.Result result = writer.rehearse(submission);
             if (result.refusal() != null) {
                 throw result.refusal();

@@ -8,18 +8,24 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.bankapi.observability.Rehearsal;
+import org.bankapi.web.MoneyPaths;
 import org.bankapi.web.error.ProblemResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Lets the warm-up's own loopback requests through as {@link Rehearsal}s: only while the warm-up runs,
  * only from a loopback address, and only with the process's random rehearsal token, which never leaves
- * the process. Any other request carrying the header is refused (403) before it can do anything: a
- * rehearsal that was not admitted must never be carried out for real.
+ * the process, and only for the money requests the posting engine books (the only ones it can roll
+ * back). Any other request carrying the header is refused (403, with a warning) before it can do
+ * anything: a rehearsal that was not admitted must never be carried out for real.
  */
 public class RehearsalFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-Bank-Rehearsal";
+
+    private static final Logger log = LoggerFactory.getLogger(RehearsalFilter.class);
 
     private final Warmup warmup;
 
@@ -35,7 +41,15 @@ public class RehearsalFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!loopback(request.getRemoteAddr()) || !warmup.admitsRehearsal(request.getHeader(HEADER))) {
+        if (!"POST".equals(request.getMethod())
+                || !MoneyPaths.bookedByEngine(request.getRequestURI())
+                || !loopback(request.getRemoteAddr())
+                || !warmup.admitsRehearsal(request.getHeader(HEADER))) {
+            log.warn(
+                    "Refused a {} {} carrying {} that is not this instance's warm-up",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    HEADER);
             ProblemResponses.write(
                     response, 403, "forbidden", HEADER + " is for the instance's own start-up warm-up only");
             return;

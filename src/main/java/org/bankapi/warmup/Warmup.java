@@ -90,7 +90,9 @@ public class Warmup implements HealthIndicator {
     /** System.nanoTime() at which the running warm-up stops; {@link #stop()} brings it forward. */
     private final AtomicLong deadline = new AtomicLong();
     /** Admits this process's own rehearsals (RehearsalFilter); random, never logged, never leaves the process. */
-    private final byte[] rehearsalToken = new byte[32];
+    private final byte[] rehearsalToken;
+    /** The account opening every rehearsal round sends (its JSON never changes). */
+    private final String rehearsedOpening;
 
     private volatile boolean started;
     private volatile boolean rehearsing;
@@ -105,7 +107,16 @@ public class Warmup implements HealthIndicator {
         this.msMax = Math.max(0, warmup.msMax());
         this.workers = Math.max(1, warmup.workers());
         this.roundNanosTarget = TimeUnit.MILLISECONDS.toNanos(Math.max(0, warmup.roundMsTarget()));
-        new SecureRandom().nextBytes(rehearsalToken);
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.rehearsalToken =
+                Base64.getUrlEncoder().withoutPadding().encodeToString(random).getBytes(StandardCharsets.US_ASCII);
+        this.rehearsedOpening = json.writeValueAsString(Map.of(
+                "owner_id", SUBJECT,
+                "holder_name", "Warm Up",
+                "email", "warm@example.com",
+                "currency", "EUR",
+                "initial_deposit", REHEARSAL_DEPOSIT));
         if (!enabled()) {
             finished.countDown();
         }
@@ -156,9 +167,8 @@ public class Warmup implements HealthIndicator {
     /**
      * Runs {@link #workers} loops of rounds (reads, rehearsed writes, in-process JSON) until each loop
      * stops getting faster ({@link #PLATEAU_WINDOWS} windows in a row no better than its best) with the
-     * JIT caught up ({@link Progress}), its rounds
-     * are fast ({@link #FAST_ROUNDS_ENOUGH} in a row under {@code round-ms-target}), {@code budget} has
-     * passed, or {@link #stop()}; whichever comes first.
+     * JIT caught up ({@link Progress}), its rounds are fast ({@link #FAST_ROUNDS_ENOUGH} in a row under
+     * {@code round-ms-target}), {@code budget} has passed, or {@link #stop()}; whichever comes first.
      */
     void run(int port, Duration budget) {
         deadline.set(System.nanoTime() + budget.toNanos());
@@ -184,7 +194,8 @@ public class Warmup implements HealthIndicator {
         List<Thread> loops = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
             loops.add(Thread.ofVirtual().name("warmup-" + i).start(() -> {
-                Progress progress = new Progress(roundNanosTarget, Warmup::jitMillis, clock::millis);
+                Progress progress = new Progress(
+                        roundNanosTarget, Warmup::jitMillis, () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
                 while (running() && !progress.enough()) {
                     long begin = System.nanoTime();
                     try {
@@ -319,23 +330,13 @@ public class Warmup implements HealthIndicator {
             // load test's money requests were measured slower after such a warm-up than after reads alone)
             return;
         }
-        rehearse(
-                http,
-                base + "/accounts",
-                tokens.admin(),
-                json.writeValueAsString(Map.of(
-                        "owner_id", SUBJECT,
-                        "holder_name", "Warm Up",
-                        "email", "warm@example.com",
-                        "currency", "EUR",
-                        "initial_deposit", REHEARSAL_DEPOSIT)));
-        long account = first;
+        rehearse(http, base + "/accounts", tokens.admin(), rehearsedOpening);
         String currency = items.path(0).path("currency").asString("EUR");
-        rehearse(http, base + "/transactions", tokens.admin(), money("deposit", account, 0, currency));
-        rehearse(http, base + "/transactions", tokens.admin(), money("withdrawal", account, 0, currency));
-        rehearse(http, base + "/transactions", tokens.admin(), money("transfer", account, other, currency));
+        rehearse(http, base + "/transactions", tokens.admin(), money("deposit", first, 0, currency));
+        rehearse(http, base + "/transactions", tokens.admin(), money("withdrawal", first, 0, currency));
+        rehearse(http, base + "/transactions", tokens.admin(), money("transfer", first, other, currency));
         // a capture or void would meet a hold that no longer exists (its placing was rolled back): a refusal
-        rehearse(http, base + "/holds", tokens.admin(), money("hold", account, 0, currency));
+        rehearse(http, base + "/holds", tokens.admin(), money("hold", first, 0, currency));
     }
 
     private static long idAt(JsonNode items, int index) {
@@ -398,7 +399,7 @@ public class Warmup implements HealthIndicator {
         JsonNode booked = send(
                 http,
                 request(url, token)
-                        .header(RehearsalFilter.HEADER, rehearsalHeader())
+                        .header(RehearsalFilter.HEADER, new String(rehearsalToken, StandardCharsets.US_ASCII))
                         .header("Idempotency-Key", "warmup-" + UUID.randomUUID())
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -432,17 +433,12 @@ public class Warmup implements HealthIndicator {
         }
     }
 
-    private String rehearsalHeader() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(rehearsalToken);
-    }
-
     /** True for this process's rehearsal token while the warm-up's loops run; false for anything else, always after them. */
     boolean admitsRehearsal(String header) {
         if (!rehearsing || header == null) {
             return false;
         }
-        return MessageDigest.isEqual(
-                rehearsalHeader().getBytes(StandardCharsets.US_ASCII), header.getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(rehearsalToken, header.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** True once the warm-up ran its time (or was off); waits up to {@code timeout}. */

@@ -10,6 +10,7 @@ import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
 import org.bankapi.support.Database;
+import org.bankapi.support.PrometheusText;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -60,10 +61,9 @@ class WarmupTest extends ApiTest {
         long from = bank.openAccount(Bank.newOwner(), "100.00");
         long to = bank.openAccount(Bank.newOwner(), "5.00");
         assertThat(bank.transfer(bank.admin(), from, to, "1.00").status()).isEqualTo(201);
-        assertThat(warmup.awaitFinished(Duration.ofSeconds(30))).isTrue();
 
-        Map<String, Long> before = settledRowCounts();
-        String metricsBefore = bookingCounters(api);
+        Map<String, Long> before = settledAfterTheWarmup();
+        Map<String, Double> metricsBefore = bookingCounters(api);
         long requestsBefore = warmup.requests();
         long rehearsedBefore = warmup.rehearsed();
         warmup.run(port, Duration.ofMillis(1500));
@@ -84,16 +84,24 @@ class WarmupTest extends ApiTest {
     void aRehearsalHeaderFromAnyoneButTheRunningWarmupIsRefusedAndChangesNothing() throws Exception {
         Api api = api();
         Bank bank = new Bank(api);
+        bank.openAccount(Bank.newOwner(), "10.00");
         long account = bank.openAccount(Bank.newOwner(), "10.00");
-        assertThat(warmup.awaitFinished(Duration.ofSeconds(30))).isTrue();
-        Map<String, Long> before = settledRowCounts();
+        Map<String, Long> before = settledAfterTheWarmup();
 
+        // while the warm-up's own rehearsals are admitted, so that only the token tells them apart
+        long rehearsedBefore = warmup.rehearsed();
+        Thread running = Thread.ofVirtual().start(() -> warmup.run(port, Duration.ofSeconds(3)));
+        for (int i = 0; i < 200 && warmup.rehearsed() == rehearsedBefore; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(warmup.rehearsed()).as("the warm-up is rehearsing").isGreaterThan(rehearsedBefore);
         Api.Response deposit = api.as(bank.admin())
-                .header("X-Bank-Rehearsal", "guessed")
+                .header(RehearsalFilter.HEADER, "guessed")
                 .header("Idempotency-Key", "rehearsal-" + account)
                 .post(
                         "/transactions",
                         Map.of("type", "deposit", "account_id", account, "amount", "1.00", "currency", "EUR"));
+        running.join();
 
         assertThat(deposit.status()).isEqualTo(403);
         assertThat(deposit.code()).isEqualTo("forbidden");
@@ -101,19 +109,31 @@ class WarmupTest extends ApiTest {
         assertThat(bank.balance(account)).isEqualTo("10.00");
     }
 
-    /** The lines of /metrics that count bookings and refusals: a rehearsal must move none of them. */
-    private static String bookingCounters(Api api) {
-        return api.anonymous()
-                .get("/metrics")
-                .text()
-                .lines()
-                .filter(line -> line.startsWith("transactions_total")
-                        || line.startsWith("holds_total")
-                        || line.startsWith("transaction_amount_count")
-                        || line.startsWith("posting_batch_size_count")
-                        || line.startsWith("api_errors_total"))
-                .sorted()
-                .reduce("", (a, b) -> a + b + "\n");
+    /** The /metrics counters of bookings and refusals, summed over their labels: a rehearsal must move none. */
+    private static Map<String, Double> bookingCounters(Api api) {
+        Api.Response metrics = api.anonymous().get("/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        PrometheusText text = PrometheusText.parse(metrics.text());
+        assertThat(text.has("transactions_total"))
+                .as("the test's transfer was counted")
+                .isTrue();
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (String name : List.of(
+                "transactions_total",
+                "holds_total",
+                "transaction_amount_count",
+                "posting_batch_size_count",
+                "api_errors_total")) {
+            sums.put(name, text.sum(name, Map.of()));
+        }
+        return sums;
+    }
+
+    /** Ends the warm-up of the start (tests may run alone) and returns the row counts once writes settled. */
+    private Map<String, Long> settledAfterTheWarmup() throws InterruptedException {
+        warmup.stop();
+        assertThat(warmup.awaitFinished(Duration.ofSeconds(30))).isTrue();
+        return settledRowCounts();
     }
 
     /** Row counts once background jobs (the audit sealer, partition upkeep) have stopped writing. */
