@@ -69,12 +69,27 @@ wait_until() {
 pidfile() { echo "$DIR/run/$1.pid"; }
 
 # alive NODE: its recorded process is running and is ours (its command line names DIR).
+# A process in the middle of execve shows an empty command line for a moment (the new image's arguments
+# are not mapped yet): that is read again, a zombie (state Z) is not alive.
 alive() {
-  local f pid
+  local f pid cmdline state tries=0
   f=$(pidfile "$1")
   [ -f "$f" ] || return 1
   pid=$(cat "$f")
-  [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -qF "$DIR"
+  [ -n "$pid" ] || return 1
+  while kill -0 "$pid" 2> /dev/null; do
+    state=$(sed 's/^.*) //' "/proc/$pid/stat" 2> /dev/null | cut -d' ' -f1)
+    [ -n "$state" ] && [ "$state" != Z ] || return 1
+    cmdline=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null)
+    if [ -n "$cmdline" ]; then
+      [[ $cmdline == *"$DIR"* ]]
+      return
+    fi
+    tries=$((tries + 1))
+    [ "$tries" -lt 20 ] || return 1
+    sleep 0.05
+  done
+  return 1
 }
 
 # spawn NODE CMD...: runs CMD in a new session (its own process group, so kill reaches its children),
@@ -326,12 +341,31 @@ node_ready() {
   esac
 }
 
+# exit_report NODE: sets EXIT_REPORT to how the node's recorded process ended: its exit status when it
+# is this shell's child (so not from a subshell), or what /proc still shows of it.
+exit_report() {
+  local pid rc
+  pid=$(cat "$(pidfile "$1")" 2> /dev/null)
+  if [ -z "$pid" ]; then
+    EXIT_REPORT="no pid recorded"
+  elif [ -e "/proc/$pid" ] && [ "$(sed 's/^.*) //' "/proc/$pid/stat" 2> /dev/null | cut -d' ' -f1)" != Z ]; then
+    EXIT_REPORT="pid $pid still present, command line '$(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null)'"
+  else
+    wait "$pid" 2> /dev/null
+    rc=$?
+    EXIT_REPORT="pid $pid exit status $rc"
+  fi
+}
+
 # wait_node NODE SECS: until node_ready; dies at once when the node's process exits.
 wait_node() {
   local node=$1 secs=$2
   local deadline=$((SECONDS + secs))
   until node_ready "$node"; do
-    alive "$node" || die "$node exited; last lines of $DIR/logs/$node.log: $(tail -5 "$DIR/logs/$node.log")"
+    if ! alive "$node"; then
+      exit_report "$node"
+      die "$node exited ($EXIT_REPORT); last lines of $DIR/logs/$node.log: $(tail -5 "$DIR/logs/$node.log")"
+    fi
     [ "$SECONDS" -lt "$deadline" ] || die "timed out after $secs s waiting for $node to be ready ($DIR/logs/$node.log)"
     sleep 0.5
   done

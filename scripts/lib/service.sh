@@ -31,12 +31,31 @@ svc_build_jar() {
 }
 
 # svc_free_port [N]: N (default 1) distinct free TCP ports on 127.0.0.1, one a line (all bound at once,
-# so they differ from each other).
+# so they differ from each other). They are taken below the kernel's ephemeral range, so that an
+# outgoing connection made between this pick and the listener's bind (a broker's client, a JDBC pool)
+# cannot hold the port by then; on a machine whose ephemeral range starts too low, the kernel picks.
 svc_free_port() {
   python3 -c '
-import socket, sys
+import random, socket, sys
+n = int(sys.argv[1])
+try:
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        ephemeral_low = int(f.read().split()[0])
+except (OSError, ValueError, IndexError):
+    ephemeral_low = 0
+candidates = list(range(10000, ephemeral_low)) if ephemeral_low > 12000 else []
+random.shuffle(candidates)
 socks = []
-for _ in range(int(sys.argv[1])):
+for port in candidates:
+    if len(socks) == n:
+        break
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        socks.append(s)
+    except OSError:
+        s.close()
+while len(socks) < n:
     s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
 for s in socks:
     print(s.getsockname()[1])
