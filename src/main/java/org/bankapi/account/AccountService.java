@@ -23,6 +23,7 @@ import org.bankapi.ledger.StoredReply;
 import org.bankapi.ledger.Submission;
 import org.bankapi.money.Money;
 import org.bankapi.observability.LogFields;
+import org.bankapi.observability.Rehearsal;
 import org.bankapi.security.Caller;
 import org.bankapi.web.Page;
 import org.bankapi.web.PageRequest;
@@ -90,13 +91,20 @@ public class AccountService {
         }
         audit.markRecorded();
         AccountView created = opened(checked, createdAt, outcome.booking());
+        if (!Rehearsal.active()) {
+            logCreated(created);
+        }
+        return Reply.created(created, URI.create(location(created.id())));
+    }
+
+    /** One structured line per opened account (a rehearsed opening never existed): never who holds it. */
+    private static void logCreated(AccountView created) {
         log.atInfo()
                 .addKeyValue("event.action", "account-created")
                 .addKeyValue("bank.account.id", created.id())
                 .addKeyValue("bank.account.currency", created.currency())
                 .addKeyValue("bank.account.balance", created.balance())
                 .log("Account created: account {} in {}", created.id(), created.currency());
-        return Reply.created(created, URI.create(location(created.id())));
     }
 
     private static AccountView opened(OpenAccountRequest.Checked checked, Instant createdAt, Booking booking) {

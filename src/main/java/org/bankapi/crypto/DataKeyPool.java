@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.bankapi.observability.Rehearsal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -65,8 +66,15 @@ public final class DataKeyPool implements SmartLifecycle, MeterBinder {
         this.sizeMax = sizeMax;
     }
 
-    /** A key for one account: from the pool when it holds one under the current version, else made now. */
+    /**
+     * A key for one account: from the pool when it holds one under the current version, else made now. A
+     * {@link Rehearsal}'s key is always made now and never taken from the pool, since its rollback destroys
+     * it: the warm-up must not leave the pool empty at readiness.
+     */
     FreshKey take() {
+        if (Rehearsal.active()) {
+            return make();
+        }
         String current = kek.currentId();
         FreshKey key;
         while ((key = keys.poll()) != null) {

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
+import org.bankapi.observability.Rehearsal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,5 +143,54 @@ class DataKeyPoolTest {
         assertThat(meters.size()).isZero();
         assertThat(first.key()).isNotEqualTo(second.key());
         assertThat(kek.unwrap(first.kekId(), first.wrappedKey())).isEqualTo(first.key());
+    }
+
+    @Test
+    void aRehearsalMakesItsKeyAfreshAndLeavesThePoolFull() {
+        LocalKeyFile file = new LocalKeyFile(dir);
+        Thread test = Thread.currentThread();
+        AtomicInteger wrappedOnTheTestThread = new AtomicInteger();
+        KeyEncryptionKey kek = new KeyEncryptionKey() {
+            @Override
+            public String currentId() {
+                return file.currentId();
+            }
+
+            @Override
+            public Wrapped wrapCurrent(byte[] dataKey) {
+                if (Thread.currentThread() == test) {
+                    wrappedOnTheTestThread.incrementAndGet();
+                }
+                return file.wrapCurrent(dataKey);
+            }
+
+            @Override
+            public byte[] unwrap(String keyId, byte[] wrappedKey) {
+                return file.unwrap(keyId, wrappedKey);
+            }
+        };
+        DataKeyPool pool = new DataKeyPool(kek, 4);
+        PoolMeters meters = PoolMeters.of(pool);
+        pool.start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> meters.size() == 4);
+            DataKeyPool.FreshKey rehearsed;
+            try (Rehearsal.Scope ignored = Rehearsal.begin()) {
+                rehearsed = pool.take();
+            }
+            assertThat(wrappedOnTheTestThread)
+                    .as("made on the rehearsal's thread")
+                    .hasValue(1);
+            assertThat(meters.size()).as("no pre-wrapped key taken").isEqualTo(4);
+            assertThat(meters.madeInline()).as("not counted as an empty pool").isZero();
+            assertThat(kek.unwrap(rehearsed.kekId(), rehearsed.wrappedKey())).isEqualTo(rehearsed.key());
+
+            pool.take();
+            assertThat(wrappedOnTheTestThread)
+                    .as("an opening takes from the pool")
+                    .hasValue(1);
+        } finally {
+            pool.stop();
+        }
     }
 }

@@ -2,10 +2,14 @@ package org.bankapi.warmup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.bankapi.support.Api;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
@@ -66,17 +71,42 @@ class WarmupTest extends ApiTest {
         Map<String, Double> metricsBefore = bookingCounters(api);
         long requestsBefore = warmup.requests();
         long rehearsedBefore = warmup.rehearsed();
-        warmup.run(port, Duration.ofMillis(1500));
-        Map<String, Long> after = rowCounts();
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Logger service = (Logger) LoggerFactory.getLogger("org.bankapi");
+        lines.start();
+        service.addAppender(lines);
+        try {
+            warmup.run(port, Duration.ofMillis(1500));
+            Map<String, Long> after = rowCounts();
 
-        assertThat(warmup.requests()).as("it read through the API").isGreaterThan(requestsBefore + 3);
-        assertThat(warmup.rehearsed())
-                .as("openings, deposits, withdrawals, transfers and holds were booked (and rolled back)")
-                .isGreaterThan(rehearsedBefore + 5);
-        assertThat(after).isEqualTo(before);
-        assertThat(bank.balance(from)).isEqualTo("99.00");
-        assertThat(bank.balance(to)).isEqualTo("6.00");
-        assertThat(bookingCounters(api)).isEqualTo(metricsBefore);
+            assertThat(warmup.requests()).as("it read through the API").isGreaterThan(requestsBefore + 3);
+            assertThat(warmup.rehearsed())
+                    .as("openings, deposits, withdrawals, transfers and holds were booked (and rolled back)")
+                    .isGreaterThan(rehearsedBefore + 5);
+            assertThat(after).isEqualTo(before);
+            assertThat(bank.balance(from)).isEqualTo("99.00");
+            assertThat(bank.balance(to)).isEqualTo("6.00");
+            assertThat(bookingCounters(api)).isEqualTo(metricsBefore);
+            assertThat(actions(lines))
+                    .as("a rehearsed opening or transaction never existed: no line tells Logstash it did")
+                    .doesNotContain("account-created", "transaction-processed");
+
+            assertThat(bank.deposit(bank.admin(), to, "0.50").status()).isEqualTo(201);
+            assertThat(actions(lines)).as("a real deposit is logged").containsOnlyOnce("transaction-processed");
+        } finally {
+            service.detachAppender(lines);
+        }
+    }
+
+    /** The event.action of each line captured from the service's own loggers. */
+    private static List<String> actions(ListAppender<ILoggingEvent> lines) {
+        return List.copyOf(lines.list).stream()
+                .map(ILoggingEvent::getKeyValuePairs)
+                .filter(Objects::nonNull)
+                .flatMap(List::stream)
+                .filter(pair -> pair.key.equals("event.action"))
+                .map(pair -> String.valueOf(pair.value))
+                .toList();
     }
 
     @Test
