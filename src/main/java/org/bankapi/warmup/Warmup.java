@@ -4,6 +4,7 @@ import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,6 +77,7 @@ public class Warmup implements HealthIndicator {
 
     private static final String REHEARSAL_DEPOSIT = "100.00";
     private static final String REHEARSAL_AMOUNT = "0.01";
+    private static final BigDecimal REHEARSAL_DECIMAL = new BigDecimal(REHEARSAL_AMOUNT);
 
     private final TokenSettings tokenSettings;
     private final JsonMapper json;
@@ -305,7 +307,8 @@ public class Warmup implements HealthIndicator {
     /**
      * One pass over the read paths, the rehearsed write paths and the JSON they use. When the bank has
      * accounts: an account opening with its initial deposit, and a deposit, a withdrawal, a transfer and a
-     * hold on the first two found (which they lock for a moment), all rolled back.
+     * hold on the first {@link #rehearsalPair pair} of the first page (which they lock for a moment), all
+     * rolled back.
      */
     private void round(HttpClient http, String base, Tokens tokens) {
         bodies();
@@ -323,24 +326,61 @@ public class Warmup implements HealthIndicator {
             get(http, base + "/transactions?account_id=" + first + "&limit=" + PAGE_LIMIT, tokens.admin());
             get(http, base + "/accounts/" + first + "/statement?limit=" + PAGE_LIMIT, tokens.admin());
         }
-        long other = idAt(items, 1);
-        if (first <= 0 || other <= 0) {
+        Pair pair = rehearsalPair(items);
+        if (pair == null) {
             // an empty bank has nothing to move money on: rehearsing only openings, or money requests that
             // are refused, would teach the JIT a mix unlike real traffic, which then deoptimises it (the
             // load test's money requests were measured slower after such a warm-up than after reads alone)
             return;
         }
         rehearse(http, base + "/accounts", tokens.admin(), rehearsedOpening);
-        String currency = items.path(0).path("currency").asString("EUR");
-        rehearse(http, base + "/transactions", tokens.admin(), money("deposit", first, 0, currency));
-        rehearse(http, base + "/transactions", tokens.admin(), money("withdrawal", first, 0, currency));
-        rehearse(http, base + "/transactions", tokens.admin(), money("transfer", first, other, currency));
+        String currency = pair.currency();
+        rehearse(http, base + "/transactions", tokens.admin(), money("deposit", pair.payer(), 0, currency));
+        rehearse(http, base + "/transactions", tokens.admin(), money("withdrawal", pair.payer(), 0, currency));
+        rehearse(http, base + "/transactions", tokens.admin(), money("transfer", pair.payer(), pair.payee(), currency));
         // a capture or void would meet a hold that no longer exists (its placing was rolled back): a refusal
-        rehearse(http, base + "/holds", tokens.admin(), money("hold", first, 0, currency));
+        rehearse(http, base + "/holds", tokens.admin(), money("hold", pair.payer(), 0, currency));
     }
 
     private static long idAt(JsonNode items, int index) {
         return items == null ? 0 : items.path(index).path("id").asLong(0);
+    }
+
+    /** Two open accounts of one currency, the first able to pay the rehearsal amount: no rehearsal is refused. */
+    record Pair(long payer, long payee, String currency) {}
+
+    /** The first such pair on the page, or null. */
+    static Pair rehearsalPair(JsonNode items) {
+        if (items == null) {
+            return null;
+        }
+        for (JsonNode from : items) {
+            if (!isOpen(from) || available(from).compareTo(REHEARSAL_DECIMAL) < 0) {
+                continue;
+            }
+            String currency = from.path("currency").asString("");
+            for (JsonNode to : items) {
+                if (isOpen(to)
+                        && to.path("id").asLong() != from.path("id").asLong()
+                        && to.path("currency").asString("").equals(currency)) {
+                    return new Pair(from.path("id").asLong(), to.path("id").asLong(), currency);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static BigDecimal available(JsonNode item) {
+        try {
+            return new BigDecimal(item.path("available_balance").asString("0"));
+        } catch (NumberFormatException e) {
+            return BigDecimal.ZERO;
+        }
+    }
+
+    private static boolean isOpen(JsonNode item) {
+        return item.path("id").asLong(0) > 0
+                && AccountStatus.OPEN.wireName().equals(item.path("status").asString(""));
     }
 
     /** The body of a money request (a hold when {@code type} is "hold") of the rehearsal amount. */
