@@ -91,6 +91,7 @@ class BatchWriter {
         }
 
         List<Result> run() {
+            repository.planGenerically();
             claimKeys();
             long[] opened = openAccounts();
             Map<Long, LedgerTransaction> originals = repository.lockTransactions(reversalTargets());

@@ -31,7 +31,8 @@ class PlansWithoutStatisticsTest {
     @BeforeAll
     static void aLedgerOfFortyThousandEntriesWithoutStatistics() throws Exception {
         String name = "no_statistics_" + ThreadLocalRandom.current().nextInt(1_000_000);
-        // generic plans: what the service's statements run with from their sixth execution (pgjdbc prepares them)
+        // generic plans: what the batch writer asks for (LedgerRepository.planGenerically) and what the
+        // service's other statements may run with from their sixth execution (pgjdbc prepares them)
         String url = Database.createMigrated(name, "plan_cache_mode = force_generic_plan");
         SingleConnectionDataSource data = new SingleConnectionDataSource(url, "postgres", "postgres", true);
         db = JdbcClient.create(data);
