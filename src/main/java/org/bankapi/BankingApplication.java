@@ -1,5 +1,6 @@
 package org.bankapi;
 
+import java.security.CodeSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -18,6 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.metrics.jfr.FlightRecorderApplicationStartup;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.util.ClassUtils;
 
 /**
  * The production entry point: {@code serve} (default), {@code consume}, {@code init-db}, {@code token},
@@ -36,6 +38,9 @@ public class BankingApplication {
 
     /** {@code -Dspring.aot.enabled=true} starts from the build's pre-computed bean definitions. */
     static final String AOT_ENABLED_PROPERTY = "spring.aot.enabled";
+
+    /** What the build's process-aot step generates for {@code serve}, beside this class. */
+    static final String AOT_INITIALIZER = BankingApplication.class.getName() + "__ApplicationContextInitializer";
 
     public static void main(String[] args) {
         int status = run(args, BankingApplication::lookup);
@@ -75,6 +80,11 @@ public class BankingApplication {
         if (command != Subcommand.SERVE) {
             // the build froze the conditions of `serve` (rotate-keys, for one, runs without a web server)
             System.setProperty(AOT_ENABLED_PROPERTY, "false");
+        } else if (aotByDefault(
+                System.getProperty(AOT_ENABLED_PROPERTY),
+                codeSource(),
+                ClassUtils.isPresent(AOT_INITIALIZER, BankingApplication.class.getClassLoader()))) {
+            System.setProperty(AOT_ENABLED_PROPERTY, "true");
         }
         SpringApplication app = new SpringApplication(BankingApplication.class);
         if (Boolean.getBoolean(STARTUP_STEPS_PROPERTY)) {
@@ -109,6 +119,23 @@ public class BankingApplication {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@code serve} started from the built jar (the Boot jar or its extracted form) uses the bean
+     * definitions the build computed for it, unless {@code -Dspring.aot.enabled} says otherwise: it skips
+     * parsing the configuration classes at every start. From a classes directory (tests, {@code test-run},
+     * an IDE) the context differs from the build's, so it never does.
+     */
+    static boolean aotByDefault(String explicitSetting, String codeSource, boolean initializerPresent) {
+        return explicitSetting == null && initializerPresent && codeSource != null && codeSource.contains(".jar");
+    }
+
+    private static String codeSource() {
+        CodeSource source = BankingApplication.class.getProtectionDomain().getCodeSource();
+        return source == null || source.getLocation() == null
+                ? null
+                : source.getLocation().toString();
     }
 
     /** DATABASE_URL must be set and reachable before anything else starts. */

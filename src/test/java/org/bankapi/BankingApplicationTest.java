@@ -29,6 +29,36 @@ class BankingApplicationTest {
     }
 
     @Test
+    void serveFromTheBuiltJarStartsFromTheBuildsBeanDefinitions() {
+        assertThat(BankingApplication.aotByDefault(
+                        null, "jar:nested:/srv/banking-transaction-api.jar/!BOOT-INF/classes/", true))
+                .isTrue();
+        assertThat(BankingApplication.aotByDefault(null, "file:/app/app.jar", true))
+                .isTrue();
+    }
+
+    @Test
+    void aotStaysOffFromAClassesDirectoryWithoutGeneratedClassesOrWhenTheUserSaysSo() {
+        assertThat(BankingApplication.aotByDefault(null, "file:/work/target/classes/", true))
+                .isFalse();
+        assertThat(BankingApplication.aotByDefault(null, "file:/app/app.jar", false))
+                .isFalse();
+        assertThat(BankingApplication.aotByDefault("false", "file:/app/app.jar", true))
+                .isFalse();
+        assertThat(BankingApplication.aotByDefault(null, null, true)).isFalse();
+    }
+
+    @Test
+    void theTestsRunFromAClassesDirectorySoTheirContextsAreNeverFrozen() {
+        String location = BankingApplication.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toString();
+        assertThat(BankingApplication.aotByDefault(null, location, true)).isFalse();
+    }
+
+    @Test
     void serveWithoutDatabaseUrlStopsWithOneLineNamingIt() {
         int[] status = new int[1];
         String err = stderrOf(
