@@ -51,7 +51,11 @@ class BatchWriter {
      * throws and commits nothing (the engine then retries in smaller batches).
      */
     List<Result> write(List<Submission> batch) {
-        return inTransaction.execute(status -> new Attempt(batch, false).run());
+        Attempt attempt = new Attempt(batch);
+        List<Result> results = inTransaction.execute(status -> attempt.run());
+        // counted once committed: the refusals of an attempt that failed are met again by its retry
+        attempt.refused.forEach(metrics::refused);
+        return results;
     }
 
     /**
@@ -62,7 +66,7 @@ class BatchWriter {
     Result rehearse(Submission submission) {
         return inTransaction.execute(status -> {
             status.setRollbackOnly();
-            return new Attempt(List.of(submission), true).run().getFirst();
+            return new Attempt(List.of(submission)).run().getFirst();
         });
     }
 
@@ -80,12 +84,11 @@ class BatchWriter {
          * being booking order within an account).
          */
         private Instant now;
-        /** Rolled back at the end: refusals are not counted either. */
-        private final boolean rehearsal;
+        /** Commands the posting rules refused, for the metrics once this attempt committed. */
+        private final List<Command> refused = new ArrayList<>();
 
-        Attempt(List<Submission> batch, boolean rehearsal) {
+        Attempt(List<Submission> batch) {
             this.batch = batch;
-            this.rehearsal = rehearsal;
             this.results = new Result[batch.size()];
             this.claimed = new boolean[batch.size()];
         }
@@ -120,9 +123,7 @@ class BatchWriter {
                         throw new IllegalStateException(
                                 "the initial deposit of a new account was refused: " + refusal.code());
                     }
-                    if (!rehearsal) {
-                        metrics.refused(batch.get(i).command());
-                    }
+                    refused.add(batch.get(i).command());
                     results[i] = new Result(null, refusal);
                 }
             }

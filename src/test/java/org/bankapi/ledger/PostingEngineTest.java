@@ -3,6 +3,7 @@ package org.bankapi.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
@@ -34,6 +35,10 @@ class PostingEngineTest extends ApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    /** The application's meters (LedgerMetrics counts there); the engine under test has its own. */
+    @Autowired
+    MeterRegistry appMeters;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private PostingEngine engine;
@@ -121,6 +126,34 @@ class PostingEngineTest extends ApiTest {
     }
 
     @Test
+    void aRefusalInABatchThatIsSplitIsCountedOnce() throws Exception {
+        Bank bank = new Bank(api());
+        long a = bank.openAccount(Bank.newOwner(), "10.00");
+        long b = bank.openAccount(Bank.newOwner(), null);
+        double refusedBefore = refusedTransfers();
+        engine = heldEngine(16);
+        List<CompletableFuture<Outcome>> results = new ArrayList<>();
+        results.add(submit(() -> transfer(a, b, "50.00", "more than there is")));
+        awaitQueued(1);
+        // fails in the database, not in a rule: the first attempt, which met the refusal, rolls back
+        results.add(submit(() -> transfer(a, b, "1.00", "bad \u0000 byte")));
+        awaitQueued(2);
+        results.add(submit(() -> transfer(a, b, "1.00", "good")));
+        awaitQueued(3);
+        engine.start();
+
+        assertThatThrownBy(() -> results.get(0).join())
+                .cause()
+                .extracting(e -> ((ProblemException) e).code())
+                .isEqualTo("insufficient_funds");
+        assertThatThrownBy(() -> results.get(1).get(10, TimeUnit.SECONDS)).isNotInstanceOf(ProblemException.class);
+        assertThat(results.get(2).get(10, TimeUnit.SECONDS).booking().balanceOf(a))
+                .isEqualTo(900);
+        assertThat(registry().get("posting.batch.splits").counter().count()).isPositive();
+        assertThat(refusedTransfers() - refusedBefore).isEqualTo(1.0);
+    }
+
+    @Test
     void theSameKeyTwiceInOneBatchIsBookedOnceAndTheSecondIsAReplay() throws Exception {
         Bank bank = new Bank(api());
         long a = bank.openAccount(Bank.newOwner(), "100.00");
@@ -189,6 +222,14 @@ class PostingEngineTest extends ApiTest {
             }
             Thread.sleep(5);
         }
+    }
+
+    private double refusedTransfers() {
+        Counter refused = appMeters
+                .find("transactions")
+                .tags("type", "transfer", "status", "refused")
+                .counter();
+        return refused == null ? 0 : refused.count();
     }
 
     /** Money requests waiting for the writer, as the engine's gauge shows them. */
