@@ -58,16 +58,11 @@ class PostingEngineTest extends ApiTest {
         long a = bank.openAccount(Bank.newOwner(), "100.00");
         long b = bank.openAccount(Bank.newOwner(), null);
         engine = heldEngine(16);
-        List<CompletableFuture<Outcome>> results = new ArrayList<>();
-        // queued one after the other, so that the batch takes them in this order
-        results.add(submit(() -> transfer(a, b, "30.00", "first")));
-        awaitQueued(1);
-        results.add(submit(() -> transfer(a, b, "80.00", "too much after the first")));
-        awaitQueued(2);
-        results.add(submit(() -> transfer(a, b, "70.00", "exactly what is left")));
-        awaitQueued(3);
-        results.add(submit(() -> transfer(b, a, "10.00", "back")));
-        awaitQueued(4);
+        List<CompletableFuture<Outcome>> results = queueInOrder(
+                transfer(a, b, "30.00", "first"),
+                transfer(a, b, "80.00", "too much after the first"),
+                transfer(a, b, "70.00", "exactly what is left"),
+                transfer(b, a, "10.00", "back"));
         engine.start();
 
         assertThat(results.get(0)
@@ -132,14 +127,11 @@ class PostingEngineTest extends ApiTest {
         long b = bank.openAccount(Bank.newOwner(), null);
         double refusedBefore = refusedTransfers();
         engine = heldEngine(16);
-        List<CompletableFuture<Outcome>> results = new ArrayList<>();
-        results.add(submit(() -> transfer(a, b, "50.00", "more than there is")));
-        awaitQueued(1);
-        // fails in the database, not in a rule: the first attempt, which met the refusal, rolls back
-        results.add(submit(() -> transfer(a, b, "1.00", "bad \u0000 byte")));
-        awaitQueued(2);
-        results.add(submit(() -> transfer(a, b, "1.00", "good")));
-        awaitQueued(3);
+        List<CompletableFuture<Outcome>> results = queueInOrder(
+                transfer(a, b, "50.00", "more than there is"),
+                // fails in the database, not in a rule: the first attempt, which met the refusal, rolls back
+                transfer(a, b, "1.00", "bad \u0000 byte"),
+                transfer(a, b, "1.00", "good"));
         engine.start();
 
         assertThatThrownBy(() -> results.get(0).join())
@@ -212,6 +204,16 @@ class PostingEngineTest extends ApiTest {
 
     private CompletableFuture<Outcome> submit(Supplier<Submission> submission) {
         return CompletableFuture.supplyAsync(() -> engine.submit(submission.get()), clients);
+    }
+
+    /** Queued one after the other, so that the held engine's batch takes them in this order. */
+    private List<CompletableFuture<Outcome>> queueInOrder(Submission... submissions) throws InterruptedException {
+        List<CompletableFuture<Outcome>> results = new ArrayList<>();
+        for (Submission submission : submissions) {
+            results.add(submit(() -> submission));
+            awaitQueued(results.size());
+        }
+        return results;
     }
 
     private void awaitQueued(int count) throws InterruptedException {
