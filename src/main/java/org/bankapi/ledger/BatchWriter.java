@@ -51,11 +51,7 @@ class BatchWriter {
      * throws and commits nothing (the engine then retries in smaller batches).
      */
     List<Result> write(List<Submission> batch) {
-        Attempt attempt = new Attempt(batch);
-        List<Result> results = inTransaction.execute(status -> attempt.run());
-        // counted once committed: the refusals of an attempt that failed are met again by its retry
-        attempt.refused.forEach(metrics::refused);
-        return results;
+        return inTransaction.execute(status -> new Attempt(batch).run());
     }
 
     /**
@@ -84,8 +80,6 @@ class BatchWriter {
          * being booking order within an account).
          */
         private Instant now;
-        /** Commands the posting rules refused, for the metrics once this attempt committed. */
-        private final List<Command> refused = new ArrayList<>();
 
         Attempt(List<Submission> batch) {
             this.batch = batch;
@@ -123,7 +117,7 @@ class BatchWriter {
                         throw new IllegalStateException(
                                 "the initial deposit of a new account was refused: " + refusal.code());
                     }
-                    refused.add(batch.get(i).command());
+                    metrics.refused(batch.get(i).command());
                     results[i] = new Result(null, refusal);
                 }
             }

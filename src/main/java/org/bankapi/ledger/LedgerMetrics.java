@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Counts transactions only once their database transaction committed, so the counters agree
@@ -39,8 +41,22 @@ class LedgerMetrics {
         }
     }
 
-    /** A refused command: a transaction of its type, or a hold action. */
+    /**
+     * A command the posting rules refused inside the running batch transaction: counted once it commits,
+     * like the bookings (a batch that fails and is split meets the refusal again in its retry; a
+     * rehearsal rolls back and is never counted).
+     */
     void refused(Command command) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                count(command);
+            }
+        });
+    }
+
+    /** A refused command: a transaction of its type, or a hold action. */
+    private void count(Command command) {
         switch (command) {
             case Command.Post post -> counter(post.type(), "refused").increment();
             case Command.Reverse reverse ->
