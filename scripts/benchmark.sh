@@ -13,7 +13,7 @@
 # -XX:AOTCacheOutput, then -XX:AOTCache); then the load run on a fresh start: 1,000 accounts (ACCOUNTS)
 # and a hot pair opened with initial deposits, a WARMUP_S wrk warm-up, then each scenario for
 # DURATION_S at CLIENTS connections: uniform keyed (a fresh Idempotency-Key per request), uniform
-# unkeyed, hot pair keyed; pgbench before and after them (the ratio uses their mean); one client for
+# unkeyed, hot pair keyed, uniform keyed again; pgbench before and after them (the ratio uses their mean); one client for
 # the p50 of a lone transfer; RSS from /proc/PID/status after the load. Last, from another cold start,
 # the Locust load test of the original description (tests/load_test.py, LOCUST_USERS 100, spawn rate
 # 25, LOCUST_RUN_TIME_S 90) with its per-endpoint p50/p95/p99 and failures, for `java -jar` and (AOT=1)
@@ -26,7 +26,9 @@
 # Variables: CLIENTS (32), DURATION_S (30), WARMUP_S (10), ACCOUNTS (1000), START_RUNS (3), HEAP_MAX
 # (512m), LOCUST_USERS (100), LOCUST_SPAWN_RATE (25), LOCUST_RUN_TIME_S (90), LOCUST (1; 0 skips it),
 # AOT (1; 0 skips the AOT start-up), LOAD (1; 0 skips the wrk and pgbench run), VACUUM (1; 0 skips the VACUUM ANALYZE after the warm-up), PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), BENCH_SKIP_BUILD,
-# BENCH_JAR (measure another jar), BENCH_OUT (output folder, target/bench).
+# BENCH_JAR (measure another jar), BENCH_JAVA_OPTS (JVM options for every start of the service, e.g.
+# -Dspring.aot.enabled=false to A/B Spring's AOT bean definitions; JDK_JAVA_OPTIONS is unset, as are
+# the service's other variables), BENCH_OUT (output folder, target/bench).
 # Output: the table on stdout and in target/bench/summary.txt; wrk, pgbench, Locust and app logs and
 # JFR files (PROFILE=1) in target/bench/. Exits non-zero when a step failed or a request was non-2xx.
 set -uo pipefail
@@ -60,6 +62,7 @@ locust_users="${LOCUST_USERS:-100}"
 locust_rate="${LOCUST_SPAWN_RATE:-25}"
 locust_time="${LOCUST_RUN_TIME_S:-90}"
 profile="${PROFILE:-0}"
+read -r -a java_opts <<< "${BENCH_JAVA_OPTS:-}"
 status=0
 BENCH_PID=""
 BENCH_DBS=()
@@ -139,7 +142,7 @@ start_app() {
   t0="$(date +%s%N)"
   DATABASE_URL="postgresql://$PGUSER@$PGHOST:$PGPORT/$db" JWT_SECRET_KEY="$SECRET" PORT="$port" \
     BANK_DATA_DIR="$BENCH_TMP/data-$label" RATE_LIMIT_PER_SECOND=0 CONSUMER_ENABLED=false \
-    "$SVC_JAVA" -Xmx"$heap_max" "$@" > "$OUT/app-$label.log" 2>&1 &
+    "$SVC_JAVA" -Xmx"$heap_max" "${java_opts[@]}" "$@" > "$OUT/app-$label.log" 2>&1 &
   BENCH_PID=$!
   local deadline=$((SECONDS + 240))
   while [ -z "$ready" ]; do
@@ -170,6 +173,7 @@ stop_app() {
 median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $("$SVC_JAVA" -version 2>&1 | head -1), PostgreSQL $(psql -Atc 'SHOW server_version' postgres 2> /dev/null)"
+[ "${#java_opts[@]}" -eq 0 ] || machine="$machine; service JVM options: ${java_opts[*]}"
 svc_log "machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- start-up
@@ -472,6 +476,10 @@ svc_log "uniform unkeyed"
 uniform_unkeyed="$(run_wrk uniform-unkeyed "$BENCH_TMP/transfer.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_KEYED=0)"
 svc_log "hot pair keyed"
 hot_keyed="$(run_wrk hot-pair-keyed "$BENCH_TMP/transfer.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/hot.ids" BENCH_KEYED=1 BENCH_RUN=h)"
+# the first scenario's figure has varied most between runs (0.31-0.56x pgbench in one sitting, with
+# or without Spring AOT): the same scenario once more, last, shows that spread within the run
+svc_log "uniform keyed, again"
+uniform_keyed_again="$(run_wrk uniform-keyed-again "$BENCH_TMP/transfer.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_KEYED=1 BENCH_RUN=a)"
 svc_log "pgbench -M prepared, $clients clients, ${duration} s (after)"
 tps_after="$(run_pgbench after)"
 svc_log "one client, uniform keyed"
@@ -512,7 +520,7 @@ read -r _ one_p50 _ _ <<< "$one_client"
 read -r _ open_p50 _ open_bad <<< "$one_open"
 read -r _ list_p50 _ list_bad <<< "$one_list"
 for bad in $open_bad $list_bad; do [ "$bad" = 0 ] || status=1; done
-for row in "$uniform_keyed" "$uniform_unkeyed" "$hot_keyed" "${reads[@]#*|}"; do
+for row in "$uniform_keyed" "$uniform_unkeyed" "$hot_keyed" "$uniform_keyed_again" "${reads[@]#*|}"; do
   read -r _ _ _ bad <<< "$row"
   [ "$bad" = 0 ] || status=1
 done
@@ -520,7 +528,8 @@ done
 {
   echo "clients: $clients, $duration s per scenario, $accounts accounts; pgbench TPC-B-like scale $pgbench_scale: $tps_before tps before, $tps_after after (mean $tps_mean)"
   printf '%-30s %12s %10s %9s %9s %8s\n' scenario transfers/s "÷ pgbench" "p50 ms" "p99 ms" non-2xx
-  for row in "uniform keyed|$uniform_keyed" "uniform unkeyed|$uniform_unkeyed" "hot pair keyed|$hot_keyed"; do
+  for row in "uniform keyed|$uniform_keyed" "uniform unkeyed|$uniform_unkeyed" "hot pair keyed|$hot_keyed" \
+    "uniform keyed, again|$uniform_keyed_again"; do
     name="${row%%|*}"
     read -r rps p50 p99 bad <<< "${row#*|}"
     printf '%-30s %12.0f %10s %9s %9s %8s\n' "$name" "$rps" "$(awk -v r="$rps" -v t="$tps_mean" 'BEGIN {if (t > 0) printf "%.2f", r / t; else print "-"}')" "$p50" "$p99" "$bad"

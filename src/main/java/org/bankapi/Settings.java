@@ -242,13 +242,7 @@ public record Settings(
         }
 
         Duration duration(String name, Duration fallback) {
-            String value = text(name);
-            if (value == null) {
-                return fallback;
-            }
-            Duration parsed = Durations.parse(value)
-                    .orElseThrow(() -> new ConfigurationException(
-                            name, "must be a duration such as 60s, 5m or PT1M, not '" + value + "'"));
+            Duration parsed = duration(name, fallback, ChronoUnit.SECONDS, "60s, 5m or PT1M");
             if (parsed.isZero() || parsed.isNegative()) {
                 throw new ConfigurationException(name, "must be longer than zero");
             }
@@ -257,13 +251,17 @@ public record Settings(
 
         /** A {@code bank.*} duration in Spring's forms (200ms, 5m, PT5M; a bare number is milliseconds). */
         Duration springDuration(String name, Duration fallback) {
+            return duration(name, fallback, ChronoUnit.MILLIS, "200ms, 5m or PT5M");
+        }
+
+        private Duration duration(String name, Duration fallback, ChronoUnit bareUnit, String examples) {
             String value = text(name);
             if (value == null) {
                 return fallback;
             }
-            return Durations.parse(value, ChronoUnit.MILLIS)
+            return Durations.parse(value, bareUnit)
                     .orElseThrow(() -> new ConfigurationException(
-                            name, "must be a duration such as 200ms, 5m or PT5M, not '" + value + "'"));
+                            name, "must be a duration such as " + examples + ", not '" + value + "'"));
         }
 
         URI uri(String name, String... schemes) {

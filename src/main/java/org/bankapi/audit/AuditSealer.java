@@ -96,6 +96,9 @@ public class AuditSealer {
 
     private record Tip(long seq, byte[] hash, long entryId, int count) {}
 
+    /** The chain's tip and the highest entry id sealed so far (not the tip's when the tip sealed a straggler). */
+    private record Head(Tip tip, long newestSealedId) {}
+
     /** Seals up to {@link #BATCH_SIZE_MAX} rows: unsealed ones within {@code windowIds} below the newest sealed id, then newer ones. */
     private Tip sealBatch(long windowIds) {
         Boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)")
@@ -105,18 +108,15 @@ public class AuditSealer {
         if (!Boolean.TRUE.equals(locked)) {
             return null;
         }
-        // the chain's tip and the highest sealed id (not the tip's when the tip sealed a straggler), in one round trip
-        long[] newestHolder = new long[1];
-        Tip tip = jdbc.sql("""
+        // one round trip
+        Head head = jdbc.sql("""
                 SELECT seal_seq, hash, entry_id, (SELECT max(entry_id) FROM audit_seals) AS newest
                   FROM audit_seals ORDER BY seal_seq DESC LIMIT 1""")
-                .query((rs, n) -> {
-                    newestHolder[0] = rs.getLong(4);
-                    return new Tip(rs.getLong(1), rs.getBytes(2), rs.getLong(3), 0);
-                })
+                .query((rs, n) -> new Head(new Tip(rs.getLong(1), rs.getBytes(2), rs.getLong(3), 0), rs.getLong(4)))
                 .optional()
-                .orElse(new Tip(0, AuditChain.GENESIS, 0, 0));
-        long newest = newestHolder[0];
+                .orElse(new Head(new Tip(0, AuditChain.GENESIS, 0, 0), 0));
+        Tip tip = head.tip();
+        long newest = head.newestSealedId();
         long from = Math.max(0, newest - Math.min(windowIds, newest));
         // stragglers: committed after a higher id was sealed. One index probe per id of the window: a
         // NOT EXISTS let the cached generic plan hash the whole of audit_seals (44 ms a round, measured)

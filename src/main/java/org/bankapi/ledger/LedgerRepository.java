@@ -100,7 +100,6 @@ class LedgerRepository {
         return locked;
     }
 
-    /** Inserts new pending holds in one statement, in order; returns their ids in that order. */
     /**
      * Lets this transaction's statements run on their cached generic plans (SET LOCAL: this transaction
      * only). The batch's statements find their rows by index whatever their parameters
@@ -111,6 +110,7 @@ class LedgerRepository {
         jdbc.sql("SET LOCAL plan_cache_mode = force_generic_plan").update();
     }
 
+    /** Inserts new pending holds in one statement, in order; returns their ids in that order. */
     long[] insertHolds(List<Hold> holds) {
         if (holds.isEmpty()) {
             return new long[0];
