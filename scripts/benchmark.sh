@@ -53,8 +53,9 @@ if [ "${QUICK:-0}" = 1 ]; then
 fi
 clients="${CLIENTS:-32}"
 duration="${DURATION_S:-30}"
-# 40 s: after a 10 s warm-up the first scenario ran at 0.69-1.10x the same scenario repeated last
-# (the service still warming); after 40 s at 1.04x (docs/performance.md, "Spring AOT does not change the throughput")
+# 40 s: after a 10 s warm-up the JIT still took 11.7 s of compile time during the first scenario
+# (3.5 s after 40 s), which then ran at 0.69-1.10x the same scenario repeated last
+# (docs/performance.md, "Spring AOT does not change the throughput")
 warmup_s="${WARMUP_S:-40}"
 accounts="${ACCOUNTS:-1000}"
 start_runs="${START_RUNS:-3}"
