@@ -13,8 +13,8 @@
 # -XX:AOTCacheOutput, then -XX:AOTCache); then the load run on a fresh start: 1,000 accounts (ACCOUNTS)
 # and a hot pair opened with initial deposits, a WARMUP_S wrk warm-up, then each scenario for
 # DURATION_S at CLIENTS connections: uniform keyed (a fresh Idempotency-Key per request), uniform
-# unkeyed, hot pair keyed, uniform keyed again; pgbench before and after them (the ratio uses their mean); one client for
-# the p50 of a lone transfer; RSS from /proc/PID/status after the load. Last, from another cold start,
+# unkeyed, hot pair keyed, uniform keyed again; pgbench before and after them (the ratio uses their
+# mean); one client for the p50 of a lone transfer; RSS from /proc/PID/status after the load. Last, from another cold start,
 # the Locust load test of the original description (tests/load_test.py, LOCUST_USERS 100, spawn rate
 # 25, LOCUST_RUN_TIME_S 90) with its per-endpoint p50/p95/p99 and failures, for `java -jar` and (AOT=1)
 # for the Dockerfile's form.
@@ -523,16 +523,17 @@ read -r _ one_p50 _ _ <<< "$one_client"
 read -r _ open_p50 _ open_bad <<< "$one_open"
 read -r _ list_p50 _ list_bad <<< "$one_list"
 for bad in $open_bad $list_bad; do [ "$bad" = 0 ] || status=1; done
-for row in "$uniform_keyed" "$uniform_unkeyed" "$hot_keyed" "$uniform_keyed_again" "${reads[@]#*|}"; do
-  read -r _ _ _ bad <<< "$row"
+transfers=("uniform keyed|$uniform_keyed" "uniform unkeyed|$uniform_unkeyed" "hot pair keyed|$hot_keyed"
+  "uniform keyed, again|$uniform_keyed_again")
+for row in "${transfers[@]}" "${reads[@]}"; do
+  read -r _ _ _ bad <<< "${row#*|}"
   [ "$bad" = 0 ] || status=1
 done
 # (the table is written in a pipe, a subshell: the status is decided above)
 {
   echo "clients: $clients, $duration s per scenario, $accounts accounts; pgbench TPC-B-like scale $pgbench_scale: $tps_before tps before, $tps_after after (mean $tps_mean)"
   printf '%-30s %12s %10s %9s %9s %8s\n' scenario transfers/s "÷ pgbench" "p50 ms" "p99 ms" non-2xx
-  for row in "uniform keyed|$uniform_keyed" "uniform unkeyed|$uniform_unkeyed" "hot pair keyed|$hot_keyed" \
-    "uniform keyed, again|$uniform_keyed_again"; do
+  for row in "${transfers[@]}"; do
     name="${row%%|*}"
     read -r rps p50 p99 bad <<< "${row#*|}"
     printf '%-30s %12.0f %10s %9s %9s %8s\n' "$name" "$rps" "$(awk -v r="$rps" -v t="$tps_mean" 'BEGIN {if (t > 0) printf "%.2f", r / t; else print "-"}')" "$p50" "$p99" "$bad"

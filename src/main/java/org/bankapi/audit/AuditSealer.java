@@ -108,7 +108,6 @@ public class AuditSealer {
         if (!Boolean.TRUE.equals(locked)) {
             return null;
         }
-        // one round trip
         Head head = jdbc.sql("""
                 SELECT seal_seq, hash, entry_id, (SELECT max(entry_id) FROM audit_seals) AS newest
                   FROM audit_seals ORDER BY seal_seq DESC LIMIT 1""")
