@@ -38,7 +38,7 @@ class LogstashShipping implements InitializingBean, DisposableBean {
         }
         StructuredLogEncoder encoder = new StructuredLogEncoder();
         encoder.setContext(context);
-        encoder.setFormat("ecs");
+        encoder.setFormat(EcsFormat.class.getName());
         encoder.start();
         LogstashTcpSocketAppender tcp = new LogstashTcpSocketAppender();
         tcp.setName(APPENDER_NAME);

@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -31,6 +34,7 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
@@ -58,12 +62,16 @@ public class SecurityConfig {
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // a stateless bearer API: no session to log out of, no request to replay after a login page
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
                 .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, PUBLIC)
                         .permitAll()
                         .anyRequest()
                         .authenticated())
-                .oauth2ResourceServer(oauth -> oauth.jwt(
-                                jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(authenticationConverter()))
+                .oauth2ResourceServer(oauth -> oauth.bearerTokenResolver(
+                                request -> HeaderSyntax.bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION)))
+                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(authenticationConverter()))
                         .authenticationEntryPoint((request, response, e) -> unauthenticated(response))
                         .accessDeniedHandler((request, response, e) ->
                                 ProblemResponses.write(response, 403, "forbidden", "this needs another role")))
@@ -76,6 +84,25 @@ public class SecurityConfig {
                         .httpStrictTransportSecurity(
                                 hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(31_536_000)));
         return http.build();
+    }
+
+    /** Spring Security's firewall with its own header rules, checked without a regex (HeaderSyntax). */
+    @Bean
+    @ConditionalOnWebApplication
+    WebSecurityCustomizer headerSyntax() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderSyntax::allowedName);
+        firewall.setAllowedHeaderValues(HeaderSyntax::allowedValue);
+        return web -> web.httpFirewall(firewall);
+    }
+
+    /**
+     * No observation of Spring Security's filters: even when each is a no-op, its decorator wraps every
+     * filter of every request in one. {@code http.server.requests} times the whole request.
+     */
+    @Bean
+    SecurityObservationSettings securityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     private static void unauthenticated(HttpServletResponse response) throws IOException {
