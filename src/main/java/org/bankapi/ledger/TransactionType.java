@@ -9,8 +9,10 @@ public enum TransactionType {
     TRANSFER,
     REVERSAL;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public static TransactionType fromWire(String name) {
