@@ -242,11 +242,7 @@ public record Settings(
         }
 
         Duration duration(String name, Duration fallback) {
-            Duration parsed = duration(name, fallback, ChronoUnit.SECONDS, "60s, 5m or PT1M");
-            if (parsed.isZero() || parsed.isNegative()) {
-                throw new ConfigurationException(name, "must be longer than zero");
-            }
-            return parsed;
+            return duration(name, fallback, ChronoUnit.SECONDS, "60s, 5m or PT1M");
         }
 
         /** A {@code bank.*} duration in Spring's forms (200ms, 5m, PT5M; a bare number is milliseconds). */
@@ -259,9 +255,13 @@ public record Settings(
             if (value == null) {
                 return fallback;
             }
-            return Durations.parse(value, bareUnit)
+            Duration parsed = Durations.parse(value, bareUnit)
                     .orElseThrow(() -> new ConfigurationException(
                             name, "must be a duration such as " + examples + ", not '" + value + "'"));
+            if (parsed.isZero() || parsed.isNegative()) {
+                throw new ConfigurationException(name, "must be longer than zero");
+            }
+            return parsed;
         }
 
         URI uri(String name, String... schemes) {

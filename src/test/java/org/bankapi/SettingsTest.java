@@ -132,7 +132,10 @@ class SettingsTest {
                 "bank.crypto.data-key-pool-size-max|-1",
                 "bank.warmup.ms-max|long",
                 "bank.audit.seal-interval-ms|often",
-                "bank.holds.sweep-interval|5 minutes"
+                "bank.holds.sweep-interval|5 minutes",
+                "bank.holds.sweep-interval|PT0S",
+                "bank.cache.redis-timeout|PT-1S",
+                "bank.audit.seal-interval-ms|0"
             })
     void aBadPropertyNamesItselfInOneLine(String property, String value) {
         assertThatThrownBy(() -> settings(Map.of(property, value)))
