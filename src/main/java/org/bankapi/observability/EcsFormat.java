@@ -43,23 +43,38 @@ public final class EcsFormat implements StructuredLogFormatter<ILoggingEvent> {
         return ecs.format(event).getBytes(charset);
     }
 
+    /** Whether this Boot still has the ECS formatter where this class reaches for it. */
+    static boolean usable() {
+        try {
+            bootEcsConstructor();
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static StructuredLogFormatter<ILoggingEvent> bootEcs(Object... parameters) {
         try {
-            Constructor<?> constructor = Class.forName(BOOT_ECS)
-                    .getDeclaredConstructor(
-                            Environment.class,
-                            StackTracePrinter.class,
-                            ContextPairs.class,
-                            ThrowableProxyConverter.class,
-                            StructuredLoggingJsonMembersCustomizer.Builder.class);
-            constructor.setAccessible(true);
-            return (StructuredLogFormatter<ILoggingEvent>) constructor.newInstance(parameters);
+            return (StructuredLogFormatter<ILoggingEvent>) bootEcsConstructor().newInstance(parameters);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException(
                     "Spring Boot's ECS log formatter (" + BOOT_ECS
-                            + ") is not where this release expects it; set logging.structured.format.console=ecs",
+                            + ") is not where this release expects it; set logging.structured.format.console=ecs"
+                            + " (the Logstash appender then falls back to it by itself)",
                     e);
         }
+    }
+
+    private static Constructor<?> bootEcsConstructor() throws ReflectiveOperationException {
+        Constructor<?> constructor = Class.forName(BOOT_ECS)
+                .getDeclaredConstructor(
+                        Environment.class,
+                        StackTracePrinter.class,
+                        ContextPairs.class,
+                        ThrowableProxyConverter.class,
+                        StructuredLoggingJsonMembersCustomizer.Builder.class);
+        constructor.setAccessible(true);
+        return constructor;
     }
 }

@@ -38,7 +38,8 @@ class LogstashShipping implements InitializingBean, DisposableBean {
         }
         StructuredLogEncoder encoder = new StructuredLogEncoder();
         encoder.setContext(context);
-        encoder.setFormat(EcsFormat.class.getName());
+        // Boot's own "ecs" writes the same lines, slower: the fallback should a Boot upgrade move its formatter
+        encoder.setFormat(EcsFormat.usable() ? EcsFormat.class.getName() : "ecs");
         encoder.start();
         LogstashTcpSocketAppender tcp = new LogstashTcpSocketAppender();
         tcp.setName(APPENDER_NAME);

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -32,6 +33,7 @@ class EcsFormatTest {
                 new MockEnvironment()
                         .withProperty("spring.application.name", "banking-transaction-api")
                         .withProperty("logging.structured.ecs.service.version", "9.9.9"));
+        assertThat(EcsFormat.usable()).isTrue();
         StructuredLogEncoder boot = encoder(context, "ecs");
         StructuredLogEncoder ours = encoder(context, EcsFormat.class.getName());
 
@@ -43,12 +45,18 @@ class EcsFormatTest {
         rich.addKeyValuePair(new KeyValuePair("bank.transaction.amount", new BigDecimal("0.01")));
         rich.addMarker(MarkerFactory.getMarker("AUDIT"));
 
-        for (LoggingEvent event : new LoggingEvent[] {plain, rich}) {
+        LoggingEvent surrogate = event(context, "half a pair \uD800 here", null);
+        for (LoggingEvent event : new LoggingEvent[] {plain, rich, surrogate}) {
             byte[] expected = boot.encode(event);
             assertThat(new String(ours.encode(event), StandardCharsets.UTF_8))
                     .isEqualTo(new String(expected, StandardCharsets.UTF_8))
                     .endsWith("\n");
             assertThat(ours.encode(event)).isEqualTo(expected);
+        }
+        StructuredLogEncoder bootLatin1 = encoder(context, "ecs", StandardCharsets.ISO_8859_1);
+        StructuredLogEncoder oursLatin1 = encoder(context, EcsFormat.class.getName(), StandardCharsets.ISO_8859_1);
+        for (LoggingEvent event : new LoggingEvent[] {rich, surrogate}) {
+            assertThat(oursLatin1.encode(event)).isEqualTo(bootLatin1.encode(event));
         }
         assertThat(new String(ours.encode(rich), StandardCharsets.UTF_8))
                 .contains("\"user\":{\"id\":\"alice\"}", "Jörg", "\"type\":\"java.io.IOException\"");
@@ -62,9 +70,14 @@ class EcsFormatTest {
     }
 
     private static StructuredLogEncoder encoder(LoggerContext context, String format) {
+        return encoder(context, format, StandardCharsets.UTF_8);
+    }
+
+    private static StructuredLogEncoder encoder(LoggerContext context, String format, Charset charset) {
         StructuredLogEncoder encoder = new StructuredLogEncoder();
         encoder.setContext(context);
         encoder.setFormat(format);
+        encoder.setCharset(charset);
         encoder.start();
         return encoder;
     }

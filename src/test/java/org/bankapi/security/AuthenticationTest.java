@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,6 +100,21 @@ class AuthenticationTest extends ApiTest {
                         .post("/accounts", "{\"owner_id\":\"z\",\"holder_name\":\"Z\"}")
                         .status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void theFirewallRefusesAControlCharacterInTheAuthorizationHeader() throws Exception {
+        String token = sign(valid().build(), JWT_SECRET);
+        // raw bytes: an HTTP client would not send a C1 control character (0x85) in a header
+        byte[] request = ("GET /accounts HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer "
+                        + token + "\u0085\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request);
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertThat(status).isEqualTo("HTTP/1.1 400");
+        }
     }
 
     @Test
