@@ -21,6 +21,9 @@ public final class EcsFormat implements StructuredLogFormatter<ILoggingEvent> {
     private static final String BOOT_ECS =
             "org.springframework.boot.logging.logback.ElasticCommonSchemaStructuredLogFormatter";
 
+    /** Boot's package-private ECS formatter's constructor, looked up once; null should an upgrade move it. */
+    private static final Constructor<?> BOOT_ECS_CONSTRUCTOR = bootEcsConstructor();
+
     private final StructuredLogFormatter<ILoggingEvent> ecs;
 
     /** Called by Boot's {@code Instantiator} with the parameters it hands its own ECS formatter. */
@@ -45,36 +48,37 @@ public final class EcsFormat implements StructuredLogFormatter<ILoggingEvent> {
 
     /** Whether this Boot still has the ECS formatter where this class reaches for it. */
     static boolean usable() {
-        try {
-            bootEcsConstructor();
-            return true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
-        }
+        return BOOT_ECS_CONSTRUCTOR != null;
     }
 
     @SuppressWarnings("unchecked")
     private static StructuredLogFormatter<ILoggingEvent> bootEcs(Object... parameters) {
+        String moved = "Spring Boot's ECS log formatter (" + BOOT_ECS
+                + ") is not where this release expects it; set logging.structured.format.console=ecs"
+                + " (the Logstash appender then falls back to it by itself)";
+        if (!usable()) {
+            throw new IllegalStateException(moved);
+        }
         try {
-            return (StructuredLogFormatter<ILoggingEvent>) bootEcsConstructor().newInstance(parameters);
+            return (StructuredLogFormatter<ILoggingEvent>) BOOT_ECS_CONSTRUCTOR.newInstance(parameters);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException(
-                    "Spring Boot's ECS log formatter (" + BOOT_ECS
-                            + ") is not where this release expects it; set logging.structured.format.console=ecs"
-                            + " (the Logstash appender then falls back to it by itself)",
-                    e);
+            throw new IllegalStateException(moved, e);
         }
     }
 
-    private static Constructor<?> bootEcsConstructor() throws ReflectiveOperationException {
-        Constructor<?> constructor = Class.forName(BOOT_ECS)
-                .getDeclaredConstructor(
-                        Environment.class,
-                        StackTracePrinter.class,
-                        ContextPairs.class,
-                        ThrowableProxyConverter.class,
-                        StructuredLoggingJsonMembersCustomizer.Builder.class);
-        constructor.setAccessible(true);
-        return constructor;
+    private static Constructor<?> bootEcsConstructor() {
+        try {
+            Constructor<?> constructor = Class.forName(BOOT_ECS)
+                    .getDeclaredConstructor(
+                            Environment.class,
+                            StackTracePrinter.class,
+                            ContextPairs.class,
+                            ThrowableProxyConverter.class,
+                            StructuredLoggingJsonMembersCustomizer.Builder.class);
+            constructor.setAccessible(true);
+            return constructor;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 }
