@@ -262,6 +262,7 @@ function done(summary, latency, requests)
   io.write(string.format("NON2XX %d\n", bad + e.connect + e.read + e.write + e.timeout))
   io.write(string.format("P50_MS %.2f\nP99_MS %.2f\nRPS %.1f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     summary.requests / (summary.duration / 1e6)))
+  io.write(string.format("REQUESTS %d\n", summary.requests))
 end
 LUA
 
@@ -380,26 +381,57 @@ for cat, n in counts.most_common(12):
     print(f"  {100.0 * n / total:5.1f} %  {cat}")
 PY
 
+# cpu_snapshot: "service postgres busy total" CPU clock ticks so far: the service's process, every process named
+# postgres (the service's pooled backends live through a scenario), and the machine's busy and total ticks
+cpu_snapshot() {
+  local svc pg
+  svc="$(awk '{print $14 + $15}' "/proc/$BENCH_PID/stat" 2> /dev/null || echo 0)"
+  pg="$(cat /proc/[0-9]*/stat 2> /dev/null | awk '$2 == "(postgres)" {t += $14 + $15} END {print t + 0}')"
+  awk -v s="${svc:-0}" -v p="$pg" '/^cpu / {print s, p, $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8; exit}' /proc/stat
+}
+
 # run_wrk NAME SCRIPT CONNECTIONS SECONDS [ENV=VALUE...]: wrk with --latency, as the customer owning the accounts
-# unless BENCH_TOKEN=... is given; prints "rps p50 p99 non2xx"
+# unless BENCH_TOKEN=... is given; prints "rps p50 p99 non2xx svc_cpu_us pg_cpu_us machine_cpu_us busy_pct": CPU
+# microseconds per request of the service, of PostgreSQL and of the whole machine (wrk too), and the machine's busy share
 run_wrk() {
   local name="$1" script="$2" conns="$3" secs="$4"
   shift 4
-  local threads=$((conns < 2 ? 1 : 2))
+  local threads=$((conns < 2 ? 1 : 2)) cpu0 cpu1
   jfr_start "$name"
+  cpu0="$(cpu_snapshot)"
   env BENCH_TOKEN="$CUSTOMER_TOKEN" "$@" timeout $((secs + 60)) \
     wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$script" "$BENCH_URL" > "$OUT/wrk-$name.txt" 2>&1
   local rc=$?
+  cpu1="$(cpu_snapshot)"
   jfr_stop "$name"
   [ "$rc" -eq 0 ] || { tail -n 20 "$OUT/wrk-$name.txt"; echo "warning: wrk $name exited $rc" >&2; }
-  awk '/^RPS / {r = $2} /^P50_MS / {p50 = $2} /^P99_MS / {p99 = $2} /^NON2XX / {n = $2}
-       END {printf "%s %s %s %s\n", (r == "" ? 0 : r), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), (n == "" ? "-" : n)}' "$OUT/wrk-$name.txt"
+  awk -v c0="$cpu0" -v c1="$cpu1" -v hz="$(getconf CLK_TCK)" \
+    '/^RPS / {r = $2} /^P50_MS / {p50 = $2} /^P99_MS / {p99 = $2} /^NON2XX / {n = $2} /^REQUESTS / {q = $2}
+     END {split(c0, a, " "); split(c1, b, " ")
+          svc = q > 0 ? sprintf("%.0f", (b[1] - a[1]) * 1e6 / hz / q) : "-"
+          pg = q > 0 ? sprintf("%.0f", (b[2] - a[2]) * 1e6 / hz / q) : "-"
+          machine = q > 0 ? sprintf("%.0f", (b[3] - a[3]) * 1e6 / hz / q) : "-"
+          busy = b[4] > a[4] ? sprintf("%.0f", 100 * (b[3] - a[3]) / (b[4] - a[4])) : "-"
+          printf "%s %s %s %s %s %s %s %s\n", (r == "" ? 0 : r), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), (n == "" ? "-" : n), svc, pg, machine, busy}' \
+    "$OUT/wrk-$name.txt"
 }
 
 # run_pgbench NAME: TPC-B-like, prepared statements, CLIENTS clients, DURATION_S s; prints tps
+# (and writes "machine_cpu_us busy_pct" to pgbench-NAME.cpu: the machine's busy CPU microseconds per transaction, all
+# processes, and its busy share; PostgreSQL's own share is not told apart: pgbench's backends exit before the end)
 run_pgbench() {
+  local cpu0 cpu1
+  cpu0="$(cpu_snapshot)"
   timeout $((duration + 120)) "$PGBENCH" -M prepared -c "$clients" -j 2 -T "$duration" -n "$PGB_DB" > "$OUT/pgbench-$1.txt" 2>&1 \
     || { tail -n 5 "$OUT/pgbench-$1.txt" >&2; echo 0; return; }
+  cpu1="$(cpu_snapshot)"
+  awk -v c0="$cpu0" -v c1="$cpu1" -v hz="$(getconf CLK_TCK)" '/^number of transactions actually processed: / {split($0, f, ": "); q = f[2] + 0}
+    END {split(c0, a, " "); split(c1, b, " ")
+         pg = q > 0 ? sprintf("%.0f", (b[2] - a[2]) * 1e6 / hz / q) : "-"
+         busy = b[4] > a[4] ? sprintf("%.0f", 100 * (b[3] - a[3]) / (b[4] - a[4])) : "-"
+         machine = q > 0 ? sprintf("%.0f", (b[3] - a[3]) * 1e6 / hz / q) : "-"
+         printf "%s %s %s\n", machine, busy, pg}' \
+    "$OUT/pgbench-$1.txt" > "$OUT/pgbench-$1.cpu"
   awk '/^tps = / {printf "%.0f\n", $3; exit}' "$OUT/pgbench-$1.txt"
 }
 
@@ -519,30 +551,35 @@ stop_app
 
 # ---------------------------------------------------------------- table
 tps_mean="$(awk -v a="$tps_before" -v b="$tps_after" 'BEGIN {printf "%.0f", (a + b) / 2}')"
-read -r _ one_p50 _ _ <<< "$one_client"
-read -r _ open_p50 _ open_bad <<< "$one_open"
-read -r _ list_p50 _ list_bad <<< "$one_list"
+read -r _ one_p50 _ _ _ <<< "$one_client"
+read -r _ open_p50 _ open_bad _ <<< "$one_open"
+read -r _ list_p50 _ list_bad _ <<< "$one_list"
 for bad in $open_bad $list_bad; do [ "$bad" = 0 ] || status=1; done
 transfers=("uniform keyed|$uniform_keyed" "uniform unkeyed|$uniform_unkeyed" "hot pair keyed|$hot_keyed"
   "uniform keyed, again|$uniform_keyed_again")
 for row in "${transfers[@]}" "${reads[@]}"; do
-  read -r _ _ _ bad <<< "${row#*|}"
+  read -r _ _ _ bad _ <<< "${row#*|}"
   [ "$bad" = 0 ] || status=1
 done
 # (the table is written in a pipe, a subshell: the status is decided above)
 {
   echo "clients: $clients, $duration s per scenario, $accounts accounts; pgbench TPC-B-like scale $pgbench_scale: $tps_before tps before, $tps_after after (mean $tps_mean)"
-  printf '%-30s %12s %10s %9s %9s %8s\n' scenario transfers/s "÷ pgbench" "p50 ms" "p99 ms" non-2xx
+  printf '%-30s %12s %10s %9s %9s %8s %12s %8s %10s %7s\n' scenario transfers/s "÷ pgbench" "p50 ms" "p99 ms" non-2xx \
+    "µs: service" "postgres" "machine" "busy %"
   for row in "${transfers[@]}"; do
     name="${row%%|*}"
-    read -r rps p50 p99 bad <<< "${row#*|}"
-    printf '%-30s %12.0f %10s %9s %9s %8s\n' "$name" "$rps" "$(awk -v r="$rps" -v t="$tps_mean" 'BEGIN {if (t > 0) printf "%.2f", r / t; else print "-"}')" "$p50" "$p99" "$bad"
+    read -r rps p50 p99 bad svc_us pg_us all_us busy <<< "${row#*|}"
+    printf '%-30s %12.0f %10s %9s %9s %8s %12s %8s %10s %7s\n' "$name" "$rps" "$(awk -v r="$rps" -v t="$tps_mean" 'BEGIN {if (t > 0) printf "%.2f", r / t; else print "-"}')" \
+      "$p50" "$p99" "$bad" "$svc_us" "$pg_us" "$all_us" "$busy"
   done
   for row in "${reads[@]}"; do
     name="${row%%|*}"
-    read -r rps p50 p99 bad <<< "${row#*|}"
-    printf '%-30s %12.0f %10s %9s %9s %8s   (requests/s)\n' "$name" "$rps" "" "$p50" "$p99" "$bad"
+    read -r rps p50 p99 bad svc_us pg_us all_us busy <<< "${row#*|}"
+    printf '%-30s %12.0f %10s %9s %9s %8s %12s %8s %10s %7s   (requests/s)\n' "$name" "$rps" "" "$p50" "$p99" "$bad" "$svc_us" "$pg_us" "$all_us" "$busy"
   done
+  echo "(µs: CPU microseconds per request of the service's process, of all postgres processes and of the whole machine, wrk included; busy %: the machine's busy share)"
+  read -r pgb_us pgb_busy _ < "$OUT/pgbench-before.cpu" 2> /dev/null || pgb_us="-" pgb_busy="-"
+  echo "pgbench (before): $pgb_us µs of the machine's CPU per transaction (PostgreSQL and pgbench), machine $pgb_busy % busy"
   echo "1 client, uniform keyed: p50 $one_p50 ms"
   echo "1 client, warm: POST /accounts p50 $open_p50 ms, GET /accounts?limit=1 p50 $list_p50 ms"
   echo "RSS after load: $rss_mib MiB (-Xmx$heap_max)"

@@ -52,6 +52,31 @@ class AuditSealerTest extends ApiTest {
     }
 
     @Test
+    void sealsALateRowFarBelowTheNewestSealInTheNextRound() throws Exception {
+        try (Connection late = EmbeddedDatabase.get().getPostgresDatabase().getConnection()) {
+            late.setAutoCommit(false);
+            long lateId = insert(late, "far-late-" + UUID.randomUUID());
+            long newestId = 0;
+            try (Connection later = EmbeddedDatabase.get().getPostgresDatabase().getConnection()) {
+                later.setAutoCommit(false);
+                String principal = "far-later-" + UUID.randomUUID();
+                for (long i = 0; i < AuditSealer.STRAGGLER_WINDOW_IDS + 500; i++) {
+                    newestId = insert(later, principal);
+                }
+                later.commit();
+            }
+            sealUntilSealed(newestId);
+            assertThat(sealOf(lateId)).isEmpty();
+
+            late.commit();
+            // beyond the window of an ordinary round: found where the sealer stepped over it
+            assertThat(newestId - lateId).isGreaterThan(AuditSealer.STRAGGLER_WINDOW_IDS);
+            sealer.sealAll();
+            assertThat(sealOf(lateId)).isPresent();
+        }
+    }
+
+    @Test
     void sealsAManyRowBacklogInOrderWithoutGaps() throws Exception {
         long first;
         try (Connection connection =
