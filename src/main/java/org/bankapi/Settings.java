@@ -74,7 +74,8 @@ public record Settings(
                         r.duration("FRAUD_VELOCITY_WINDOW", Duration.ofSeconds(60))),
                 new PostingSettings(
                         r.integer("bank.posting.batch-size-max", 256, 1, Integer.MAX_VALUE),
-                        r.integer("bank.posting.queue-size-max", 4096, 1, Integer.MAX_VALUE)),
+                        r.integer("bank.posting.queue-size-max", 4096, 1, Integer.MAX_VALUE),
+                        r.integer("bank.posting.writers", 2, 1, 64)),
                 new WarmupSettings(
                         r.longInteger("bank.warmup.ms-max", 10_000),
                         r.integer("bank.warmup.workers", 2, Integer.MIN_VALUE, Integer.MAX_VALUE),

@@ -92,7 +92,7 @@ class SettingsTest {
     void givesEachFeatureItsPropertiesDefaultsWhenNothingIsSet() {
         Settings s = settings(Map.of());
         assertThat(s.process().command().wireName()).isEqualTo("serve");
-        assertThat(s.posting()).isEqualTo(new PostingSettings(256, 4096));
+        assertThat(s.posting()).isEqualTo(new PostingSettings(256, 4096, 2));
         assertThat(s.cache().ttl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.cache().redisTimeout()).isEqualTo(Duration.ofMillis(200));
         assertThat(s.cache().breakDuration()).isEqualTo(Duration.ofSeconds(2));
@@ -127,6 +127,8 @@ class SettingsTest {
             value = {
                 "bank.posting.batch-size-max|0",
                 "bank.posting.queue-size-max|many",
+                "bank.posting.writers|0",
+                "bank.posting.writers|65",
                 "bank.cache.ttl|soon",
                 "bank.cache.local-entries-max|lots",
                 "bank.crypto.data-key-pool-size-max|-1",

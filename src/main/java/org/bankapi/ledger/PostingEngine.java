@@ -39,6 +39,7 @@ public class PostingEngine implements SmartLifecycle {
 
     private final BatchWriter writer;
     private final int batchSizeMax;
+    private final int writers;
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSizes;
     private final Timer batchTimes;
@@ -46,19 +47,21 @@ public class PostingEngine implements SmartLifecycle {
     private final Counter rejected;
     private volatile boolean running;
     private volatile boolean closed;
-    private Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
 
     @Autowired
     PostingEngine(BatchWriter writer, MeterRegistry registry, PostingSettings posting) {
-        this(writer, registry, posting.batchSizeMax(), posting.queueSizeMax());
+        this(writer, registry, posting.batchSizeMax(), posting.queueSizeMax(), posting.writers());
     }
 
-    PostingEngine(BatchWriter writer, MeterRegistry registry, int batchSizeMax, int queueSizeMax) {
-        if (batchSizeMax < 1 || queueSizeMax < 1) {
-            throw new IllegalArgumentException("bank.posting.batch-size-max and queue-size-max must be positive");
+    PostingEngine(BatchWriter writer, MeterRegistry registry, int batchSizeMax, int queueSizeMax, int writers) {
+        if (batchSizeMax < 1 || queueSizeMax < 1 || writers < 1) {
+            throw new IllegalArgumentException(
+                    "bank.posting.batch-size-max, queue-size-max and writers must be positive");
         }
         this.writer = writer;
         this.batchSizeMax = batchSizeMax;
+        this.writers = writers;
         this.queue = new ArrayBlockingQueue<>(queueSizeMax);
         this.batchSizes = DistributionSummary.builder("posting.batch.size")
                 .description("Money requests booked per database transaction")
@@ -221,21 +224,24 @@ public class PostingEngine implements SmartLifecycle {
         }
         running = true;
         closed = false;
-        thread = Thread.ofPlatform().name("posting-engine").daemon().start(this::loop);
+        for (int i = 0; i < writers; i++) {
+            threads.add(Thread.ofPlatform().name("posting-engine-" + i).daemon().start(this::loop));
+        }
     }
 
     /** Books what is queued, then stops the writer; submissions made meanwhile wait for {@link #start()}. */
     @Override
     public synchronized void stop() {
         running = false;
-        if (thread != null) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (Thread thread : threads) {
             try {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            thread = null;
         }
+        threads.clear();
     }
 
     @Override

@@ -170,11 +170,43 @@ class PostingEngineTest extends ApiTest {
     }
 
     @Test
+    void twoWritersBookAHotPairsCrossingTransfersWithoutLosingOrRepeatingOne() throws Exception {
+        Bank bank = new Bank(api());
+        long a = bank.openAccount(Bank.newOwner(), "20.00");
+        long b = bank.openAccount(Bank.newOwner(), "20.00");
+        engine = new PostingEngine(writer, meters, 4, 64, 2);
+        List<CompletableFuture<Outcome>> results = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int n = i;
+            results.add(submit(() -> transfer(a, b, "1.00", "a to b " + n)));
+            results.add(submit(() -> transfer(b, a, "1.00", "b to a " + n)));
+        }
+        awaitQueued(40);
+        // each writer takes four at a time: their batches lock the same two accounts, one after the other
+        engine.start();
+
+        List<Long> ids = new ArrayList<>();
+        for (CompletableFuture<Outcome> result : results) {
+            ids.add(result.get(20, TimeUnit.SECONDS).booking().transaction().id());
+        }
+        assertThat(ids).doesNotHaveDuplicates().hasSize(40);
+        assertThat(bank.balance(a)).isEqualTo("20.00");
+        assertThat(bank.balance(b)).isEqualTo("20.00");
+        assertThat(registry().get("posting.batch.size").summary().count()).isGreaterThanOrEqualTo(10);
+        assertThat(jdbc.sql("SELECT count(*) FROM ledger_entries WHERE account_id IN (:a, :b)")
+                        .param("a", a)
+                        .param("b", b)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2 + 80);
+    }
+
+    @Test
     void aFullQueueRefusesWithTemporarilyUnavailableAndWhatWasQueuedIsStillBooked() throws Exception {
         Bank bank = new Bank(api());
         long a = bank.openAccount(Bank.newOwner(), "10.00");
         long b = bank.openAccount(Bank.newOwner(), null);
-        engine = new PostingEngine(writer, meters, 16, 2);
+        engine = new PostingEngine(writer, meters, 16, 2, 1);
         CompletableFuture<Outcome> one = submit(() -> transfer(a, b, "1.00", "queued 1"));
         CompletableFuture<Outcome> two = submit(() -> transfer(a, b, "1.00", "queued 2"));
         awaitQueued(2);
@@ -191,7 +223,7 @@ class PostingEngineTest extends ApiTest {
     }
 
     private PostingEngine heldEngine(int batchSizeMax) {
-        return new PostingEngine(writer, meters, batchSizeMax, 64);
+        return new PostingEngine(writer, meters, batchSizeMax, 64, 1);
     }
 
     private MeterRegistry registry() {
