@@ -65,6 +65,19 @@ class IdempotencyRepository implements KeyClaims {
         if (taken.isEmpty()) {
             return Map.of();
         }
+        Map<IdempotencyClaim.Id, StoredReply> stored = lookUp(taken);
+        if (stored.size() != taken.size()) {
+            // a key that is neither claimable nor stored was removed between the two statements (retention): retry
+            throw new TransientDataAccessResourceException("an idempotency key vanished while it was claimed");
+        }
+        return stored;
+    }
+
+    @Override
+    public Map<IdempotencyClaim.Id, StoredReply> lookUp(List<IdempotencyClaim> claims) {
+        if (claims.isEmpty()) {
+            return Map.of();
+        }
         Map<IdempotencyClaim.Id, StoredReply> stored = new HashMap<>();
         jdbc.sql("""
                 SELECT k.principal, k.key, k.request_hash, k.status_code, k.content_type, k.location, k.response_body
@@ -73,8 +86,8 @@ class IdempotencyRepository implements KeyClaims {
                  WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)""")
                 .param(
                         "principals",
-                        texts(taken.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
-                .param("keys", texts(taken.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
+                        texts(claims.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
+                .param("keys", texts(claims.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
                 .query((rs, n) -> stored.put(
                         new IdempotencyClaim.Id(rs.getString("principal"), rs.getString("key")),
                         new StoredReply(
@@ -84,11 +97,52 @@ class IdempotencyRepository implements KeyClaims {
                                 rs.getString("location"),
                                 vault.openReplay(rs.getBytes("response_body")))))
                 .list();
-        if (stored.size() != taken.size()) {
-            // a key that is neither claimable nor stored was removed between the two statements (retention): retry
-            throw new TransientDataAccessResourceException("an idempotency key vanished while it was claimed");
-        }
         return stored;
+    }
+
+    @Override
+    public void store(List<Completed> completed, Instant now) {
+        if (completed.isEmpty()) {
+            return;
+        }
+        int inserted = jdbc.sql("""
+                INSERT INTO idempotency_keys (principal, key, request_hash, created_at, status_code, content_type,
+                                              location, response_body)
+                SELECT v.principal, v.key, v.hash, :now, v.status, v.content_type, v.location, v.body
+                  FROM unnest(:principals, :keys, :hashes, :statuses, :contentTypes, :locations, :bodies)
+                       AS v(principal, key, hash, status, content_type, location, body)
+                 ORDER BY v.principal, v.key
+                ON CONFLICT DO NOTHING""")
+                .param(
+                        "principals",
+                        texts(completed.stream().map(c -> c.claim().principal()).toArray(String[]::new)))
+                .param(
+                        "keys",
+                        texts(completed.stream().map(c -> c.claim().key()).toArray(String[]::new)))
+                .param(
+                        "hashes",
+                        byteas(completed.stream()
+                                .map(c -> c.claim().requestHash())
+                                .toArray(byte[][]::new)))
+                .param(
+                        "statuses",
+                        ints(completed.stream().map(Completed::status).toArray(Integer[]::new)))
+                .param(
+                        "contentTypes",
+                        texts(completed.stream().map(Completed::contentType).toArray(String[]::new)))
+                .param(
+                        "locations",
+                        texts(completed.stream().map(Completed::location).toArray(String[]::new)))
+                .param(
+                        "bodies",
+                        byteas(completed.stream()
+                                .map(c -> vault.sealReplay(c.body()))
+                                .toArray(byte[][]::new)))
+                .param("now", Timestamp.from(now))
+                .update();
+        if (inserted != completed.size()) {
+            throw new KeyClaims.KeyTaken(completed.size() - inserted);
+        }
     }
 
     @Override
@@ -127,22 +181,6 @@ class IdempotencyRepository implements KeyClaims {
         if (updated != completed.size()) {
             throw new IllegalStateException("stored " + updated + " of " + completed.size() + " idempotent responses");
         }
-    }
-
-    @Override
-    public void release(List<IdempotencyClaim> refused) {
-        if (refused.isEmpty()) {
-            return;
-        }
-        jdbc.sql("""
-                DELETE FROM idempotency_keys AS k USING unnest(:principals, :keys) AS v(principal, key)
-                 WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)
-                   AND k.principal = v.principal AND k.key = v.key""")
-                .param(
-                        "principals",
-                        texts(refused.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
-                .param("keys", texts(refused.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
-                .update();
     }
 
     void deleteAt(String location) {

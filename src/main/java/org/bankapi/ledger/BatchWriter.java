@@ -73,7 +73,6 @@ class BatchWriter {
     private final class Attempt {
         private final List<Submission> batch;
         private final Result[] results;
-        private final boolean[] claimed;
         /**
          * The batch's booking instant, read once it holds its accounts' locks: whoever books on one of
          * them next locks after this commit and so reads a later clock (statements rely on time order
@@ -84,12 +83,11 @@ class BatchWriter {
         Attempt(List<Submission> batch) {
             this.batch = batch;
             this.results = new Result[batch.size()];
-            this.claimed = new boolean[batch.size()];
         }
 
         List<Result> run() {
             repository.planGenerically();
-            claimKeys();
+            lookUpKeys();
             long[] opened = openAccounts();
             Map<Long, LedgerTransaction> originals = repository.lockTransactions(reversalTargets());
             Map<Long, Hold> holds = new HashMap<>(repository.lockHolds(holdTargets()));
@@ -125,7 +123,8 @@ class BatchWriter {
             return List.of(results);
         }
 
-        private void claimKeys() {
+        /** Replays and conflicts are answered before anything is locked; new keys are stored last, in {@link #write}. */
+        private void lookUpKeys() {
             List<IdempotencyClaim> claims = new ArrayList<>();
             for (Submission s : batch) {
                 if (s.claim() != null) {
@@ -135,7 +134,7 @@ class BatchWriter {
             if (claims.isEmpty()) {
                 return;
             }
-            Map<IdempotencyClaim.Id, StoredReply> earlier = keys.claim(claims, clock.instant());
+            Map<IdempotencyClaim.Id, StoredReply> earlier = keys.lookUp(claims);
             for (int i = 0; i < batch.size(); i++) {
                 IdempotencyClaim claim = batch.get(i).claim();
                 if (claim == null) {
@@ -143,8 +142,9 @@ class BatchWriter {
                 }
                 StoredReply stored = earlier.get(claim.id());
                 if (stored == null) {
-                    claimed[i] = true;
-                } else if (claim.sameRequest(stored.requestHash())) {
+                    continue;
+                }
+                if (claim.sameRequest(stored.requestHash())) {
                     results[i] = new Result(new Outcome(null, stored), null);
                 } else {
                     results[i] = new Result(
@@ -462,15 +462,11 @@ class BatchWriter {
             List<BatchBooked.Booked> booked = new ArrayList<>();
             List<Hold> settled = new ArrayList<>();
             List<KeyClaims.Completed> completed = new ArrayList<>();
-            List<IdempotencyClaim> released = new ArrayList<>();
             int nextTx = 0;
             int nextHold = 0;
             for (int i = 0; i < batch.size(); i++) {
                 Submission submission = batch.get(i);
                 if (results[i] != null) {
-                    if (claimed[i]) {
-                        released.add(submission.claim());
-                    }
                     continue;
                 }
                 Draft draft = drafts[i];
@@ -527,12 +523,8 @@ class BatchWriter {
                         balances.add(new BatchBooked.BalanceChange(id, account.balanceMinor(), versions.get(id))));
                 events.publishEvent(new BatchBooked(booked, balances, now));
             }
-            if (!completed.isEmpty()) {
-                keys.complete(completed);
-            }
-            if (!released.isEmpty()) {
-                keys.release(released);
-            }
+            // the last statement that can wait for another transaction: every lock of the batch is held by now
+            keys.store(completed, now);
         }
     }
 

@@ -5,23 +5,42 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The idempotency keys of a batch, claimed, completed and released inside the batch's database
- * transaction, so that a key and its booking commit together or not at all.
+ * The idempotency keys of a request or a batch, read and stored inside its database transaction, so
+ * that a key and what it answered commit together or not at all.
  */
 public interface KeyClaims {
 
     /**
-     * Claims the keys (in one order on every instance, so two batches never deadlock on them). A key
-     * claimed by an uncommitted transaction is waited for. Returns the stored replies of the keys that
-     * were claimed and committed before; the others are now claimed by this transaction.
+     * Claims the keys (in one order on every instance, so two transactions never deadlock on them). A
+     * key claimed by an uncommitted transaction is waited for. Returns the stored replies of the keys
+     * that were claimed and committed before; the others are now claimed by this transaction, to be
+     * {@linkplain #complete completed} in it. For work that must not start before its key is its own.
      */
     Map<IdempotencyClaim.Id, StoredReply> claim(List<IdempotencyClaim> claims, Instant now);
 
-    /** Stores the responses of the booked requests under their claimed keys. */
+    /** Stores the responses of requests whose keys this transaction {@linkplain #claim claimed}. */
     void complete(List<Completed> completed);
 
-    /** Gives back the keys of refused requests: their retry is judged afresh. */
-    void release(List<IdempotencyClaim> refused);
+    /**
+     * The stored replies of those keys that a committed transaction stored: reads only, takes no lock
+     * and waits for nobody. A posting batch looks its keys up first and {@linkplain #store stores}
+     * the new ones last, each key written once.
+     */
+    Map<IdempotencyClaim.Id, StoredReply> lookUp(List<IdempotencyClaim> claims);
+
+    /**
+     * Inserts the keys with their responses, in one order on every instance. A key that another
+     * transaction stored since the look-up (it is waited for if uncommitted) throws {@link KeyTaken}:
+     * this transaction must roll back, and booked again its look-up finds that reply.
+     */
+    void store(List<Completed> completed, Instant now);
 
     record Completed(IdempotencyClaim claim, int status, String contentType, String location, byte[] body) {}
+
+    /** Another transaction stored one of the batch's keys between its look-up and its store. */
+    final class KeyTaken extends RuntimeException {
+        public KeyTaken(int taken) {
+            super(taken + " idempotency key(s) stored by a concurrent transaction");
+        }
+    }
 }

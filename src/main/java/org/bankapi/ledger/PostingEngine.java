@@ -36,6 +36,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class PostingEngine implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PostingEngine.class);
+    /** a batch that lost a key to another transaction three times in a row is split like a failed one */
+    static final int REBOOKS_MAX = 3;
 
     private final BatchWriter writer;
     private final int batchSizeMax;
@@ -44,6 +46,7 @@ public class PostingEngine implements SmartLifecycle {
     private final DistributionSummary batchSizes;
     private final Timer batchTimes;
     private final Counter splits;
+    private final Counter rebooks;
     private final Counter rejected;
     private volatile boolean running;
     private volatile boolean closed;
@@ -71,6 +74,10 @@ public class PostingEngine implements SmartLifecycle {
                 .register(registry);
         this.splits = Counter.builder("posting.batch.splits")
                 .description("Batches split in two after a database failure")
+                .register(registry);
+        this.rebooks = Counter.builder("posting.batch.rebooks")
+                .description(
+                        "Batches booked again because a concurrent transaction stored one of their Idempotency-Keys")
                 .register(registry);
         this.rejected = Counter.builder("posting.rejected")
                 .description("Money requests refused with 503 because the queue was full")
@@ -180,11 +187,21 @@ public class PostingEngine implements SmartLifecycle {
     }
 
     private void book(List<Pending> batch) {
+        book(batch, 0);
+    }
+
+    private void book(List<Pending> batch, int rebooked) {
         List<BatchWriter.Result> results;
         long started = System.nanoTime();
         try {
             results = writer.write(batch.stream().map(p -> p.submission).toList());
         } catch (RuntimeException e) {
+            if (e instanceof KeyClaims.KeyTaken && rebooked < REBOOKS_MAX) {
+                // the other transaction committed that key: booked again, its request is now a replay
+                rebooks.increment();
+                book(batch, rebooked + 1);
+                return;
+            }
             if (batch.size() == 1 || unreachable(e)) {
                 log.warn(
                         "Batch of {} not booked: {}", batch.size(), e.getClass().getSimpleName());

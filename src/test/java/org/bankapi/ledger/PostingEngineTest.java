@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.bankapi.support.ApiTest;
 import org.bankapi.support.Bank;
+import org.bankapi.support.EmbeddedDatabase;
 import org.bankapi.web.error.ProblemException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +173,42 @@ class PostingEngineTest extends ApiTest {
     }
 
     @Test
+    void aKeyStoredByAnotherBatchAfterTheLookUpMakesTheLaterBatchBookAgainAsAReplay() throws Exception {
+        Bank bank = new Bank(api());
+        long a = bank.openAccount(Bank.newOwner(), "100.00");
+        long b = bank.openAccount(Bank.newOwner(), null);
+        engine = new PostingEngine(writer, meters, 1, 64, 2);
+        IdempotencyClaim claim = new IdempotencyClaim(
+                "admin-raced-key", "key-" + System.nanoTime(), "same request".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<Outcome> first;
+        CompletableFuture<Outcome> second;
+        try (Connection blocker = EmbeddedDatabase.get().getPostgresDatabase().getConnection()) {
+            blocker.setAutoCommit(false);
+            try (Statement lock = blocker.createStatement()) {
+                lock.execute("SELECT 1 FROM accounts WHERE id = " + a + " FOR UPDATE");
+            }
+            first = submit(() -> keyed(transfer(a, b, "25.00", "once"), claim));
+            second = submit(() -> keyed(transfer(a, b, "25.00", "once"), claim));
+            awaitQueued(2);
+            engine.start();
+            // one batch each: both looked the key up, found nothing, and wait for the account
+            awaitAccountLockWaiters(2);
+            blocker.rollback();
+        }
+
+        Outcome one = first.get(10, TimeUnit.SECONDS);
+        Outcome other = second.get(10, TimeUnit.SECONDS);
+        assertThat(one.isReplay()).as("exactly one of the two is a replay").isNotEqualTo(other.isReplay());
+        Outcome booked = one.isReplay() ? other : one;
+        Outcome replayed = one.isReplay() ? one : other;
+        assertThat(new String(replayed.replayed().body(), StandardCharsets.UTF_8))
+                .isEqualTo("reply of " + booked.booking().transaction().id());
+        assertThat(bank.balance(b)).isEqualTo("25.00");
+        assertThat(bank.balance(a)).isEqualTo("75.00");
+        assertThat(registry().get("posting.batch.rebooks").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void twoWritersBookAHotPairsCrossingTransfersWithoutLosingOrRepeatingOne() throws Exception {
         Bank bank = new Bank(api());
         long a = bank.openAccount(Bank.newOwner(), "20.00");
@@ -246,6 +285,23 @@ class PostingEngineTest extends ApiTest {
             awaitQueued(results.size());
         }
         return results;
+    }
+
+    /** Waits until that many batches wait for an account row lock (the batch's lock statement). */
+    private void awaitAccountLockWaiters(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            long waiting = jdbc.sql("""
+                    SELECT count(*) FROM pg_stat_activity
+                     WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT id, owner_id%FOR UPDATE%'""").query(Long.class).single();
+            if (waiting >= count) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + waiting + " of " + count + " batches wait for the account lock");
+            }
+            Thread.sleep(5);
+        }
     }
 
     private void awaitQueued(int count) throws InterruptedException {
