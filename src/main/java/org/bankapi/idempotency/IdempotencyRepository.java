@@ -105,14 +105,40 @@ class IdempotencyRepository implements KeyClaims {
         if (completed.isEmpty()) {
             return;
         }
-        int inserted = jdbc.sql("""
+        int inserted =
+                withReplies("""
                 INSERT INTO idempotency_keys (principal, key, request_hash, created_at, status_code, content_type,
                                               location, response_body)
                 SELECT v.principal, v.key, v.hash, :now, v.status, v.content_type, v.location, v.body
                   FROM unnest(:principals, :keys, :hashes, :statuses, :contentTypes, :locations, :bodies)
                        AS v(principal, key, hash, status, content_type, location, body)
                  ORDER BY v.principal, v.key
-                ON CONFLICT DO NOTHING""")
+                ON CONFLICT DO NOTHING""", completed).param("now", Timestamp.from(now)).update();
+        if (inserted != completed.size()) {
+            throw new KeyClaims.KeyTaken(completed.size() - inserted);
+        }
+    }
+
+    @Override
+    public void complete(List<Completed> completed) {
+        if (completed.isEmpty()) {
+            return;
+        }
+        int updated = withReplies("""
+                UPDATE idempotency_keys AS k
+                   SET status_code = v.status, content_type = v.content_type, location = v.location, response_body = v.body
+                  FROM unnest(:principals, :keys, :statuses, :contentTypes, :locations, :bodies)
+                       AS v(principal, key, status, content_type, location, body)
+                 WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)
+                   AND k.principal = v.principal AND k.key = v.key""", completed).update();
+        if (updated != completed.size()) {
+            throw new IllegalStateException("stored " + updated + " of " + completed.size() + " idempotent responses");
+        }
+    }
+
+    /** The statement with the replies bound as arrays, in their order (a statement uses those it names). */
+    private JdbcClient.StatementSpec withReplies(String sql, List<Completed> completed) {
+        return jdbc.sql(sql)
                 .param(
                         "principals",
                         texts(completed.stream().map(c -> c.claim().principal()).toArray(String[]::new)))
@@ -137,50 +163,7 @@ class IdempotencyRepository implements KeyClaims {
                         "bodies",
                         byteas(completed.stream()
                                 .map(c -> vault.sealReplay(c.body()))
-                                .toArray(byte[][]::new)))
-                .param("now", Timestamp.from(now))
-                .update();
-        if (inserted != completed.size()) {
-            throw new KeyClaims.KeyTaken(completed.size() - inserted);
-        }
-    }
-
-    @Override
-    public void complete(List<Completed> completed) {
-        if (completed.isEmpty()) {
-            return;
-        }
-        int updated = jdbc.sql("""
-                UPDATE idempotency_keys AS k
-                   SET status_code = v.status, content_type = v.content_type, location = v.location, response_body = v.body
-                  FROM unnest(:principals, :keys, :statuses, :contentTypes, :locations, :bodies)
-                       AS v(principal, key, status, content_type, location, body)
-                 WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)
-                   AND k.principal = v.principal AND k.key = v.key""")
-                .param(
-                        "principals",
-                        texts(completed.stream().map(c -> c.claim().principal()).toArray(String[]::new)))
-                .param(
-                        "keys",
-                        texts(completed.stream().map(c -> c.claim().key()).toArray(String[]::new)))
-                .param(
-                        "statuses",
-                        ints(completed.stream().map(Completed::status).toArray(Integer[]::new)))
-                .param(
-                        "contentTypes",
-                        texts(completed.stream().map(Completed::contentType).toArray(String[]::new)))
-                .param(
-                        "locations",
-                        texts(completed.stream().map(Completed::location).toArray(String[]::new)))
-                .param(
-                        "bodies",
-                        byteas(completed.stream()
-                                .map(c -> vault.sealReplay(c.body()))
-                                .toArray(byte[][]::new)))
-                .update();
-        if (updated != completed.size()) {
-            throw new IllegalStateException("stored " + updated + " of " + completed.size() + " idempotent responses");
-        }
+                                .toArray(byte[][]::new)));
     }
 
     void deleteAt(String location) {

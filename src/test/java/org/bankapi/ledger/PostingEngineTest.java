@@ -161,14 +161,8 @@ class PostingEngineTest extends ApiTest {
         awaitQueued(2);
         engine.start();
 
-        Outcome one = first.get(10, TimeUnit.SECONDS);
-        Outcome other = second.get(10, TimeUnit.SECONDS);
         // the two threads race to the queue: whichever came first is booked, the other is its replay
-        assertThat(one.isReplay()).as("exactly one of the two is a replay").isNotEqualTo(other.isReplay());
-        Outcome booked = one.isReplay() ? other : one;
-        Outcome replayed = one.isReplay() ? one : other;
-        assertThat(new String(replayed.replayed().body(), StandardCharsets.UTF_8))
-                .isEqualTo("reply of " + booked.booking().transaction().id());
+        assertOneBookedAndOneReplayed(first, second);
         assertThat(bank.balance(b)).isEqualTo("25.00");
     }
 
@@ -196,13 +190,7 @@ class PostingEngineTest extends ApiTest {
             blocker.rollback();
         }
 
-        Outcome one = first.get(10, TimeUnit.SECONDS);
-        Outcome other = second.get(10, TimeUnit.SECONDS);
-        assertThat(one.isReplay()).as("exactly one of the two is a replay").isNotEqualTo(other.isReplay());
-        Outcome booked = one.isReplay() ? other : one;
-        Outcome replayed = one.isReplay() ? one : other;
-        assertThat(new String(replayed.replayed().body(), StandardCharsets.UTF_8))
-                .isEqualTo("reply of " + booked.booking().transaction().id());
+        assertOneBookedAndOneReplayed(first, second);
         assertThat(bank.balance(b)).isEqualTo("25.00");
         assertThat(bank.balance(a)).isEqualTo("75.00");
         assertThat(registry().get("posting.batch.rebooks").counter().count()).isEqualTo(1);
@@ -285,6 +273,18 @@ class PostingEngineTest extends ApiTest {
             awaitQueued(results.size());
         }
         return results;
+    }
+
+    /** Exactly one of the two was booked, and the other answers with the booked one's stored reply. */
+    private static void assertOneBookedAndOneReplayed(
+            CompletableFuture<Outcome> first, CompletableFuture<Outcome> second) throws Exception {
+        Outcome one = first.get(10, TimeUnit.SECONDS);
+        Outcome other = second.get(10, TimeUnit.SECONDS);
+        assertThat(one.isReplay()).as("exactly one of the two is a replay").isNotEqualTo(other.isReplay());
+        Outcome booked = one.isReplay() ? other : one;
+        Outcome replayed = one.isReplay() ? one : other;
+        assertThat(new String(replayed.replayed().body(), StandardCharsets.UTF_8))
+                .isEqualTo("reply of " + booked.booking().transaction().id());
     }
 
     /** Waits until that many batches wait for an account row lock (the batch's lock statement). */
