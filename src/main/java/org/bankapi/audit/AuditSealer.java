@@ -36,7 +36,10 @@ public class AuditSealer {
     static final int FULL_SCAN_EVERY = 14_400;
 
     static final int GAPS_MAX = 10_000;
-    static final Duration GAP_AGE_MAX = Duration.ofMinutes(10);
+    /** as long as the wide window's period: a row later than that is the wide window's to find */
+    static final Duration GAP_AGE_MAX = Duration.ofMinutes(1);
+    /** a round under load ends after this many full batches, so that the next one searches afresh */
+    static final int ROUND_BATCHES_MAX = 10;
 
     private final JdbcClient jdbc;
     private final TransactionTemplate inTransaction;
@@ -75,18 +78,19 @@ public class AuditSealer {
         return seal(
                 round % FULL_SCAN_EVERY == 0
                         ? Long.MAX_VALUE
-                        : round % WIDE_SCAN_EVERY == 0 ? WIDE_WINDOW_IDS : STRAGGLER_WINDOW_IDS);
+                        : round % WIDE_SCAN_EVERY == 0 ? WIDE_WINDOW_IDS : STRAGGLER_WINDOW_IDS,
+                ROUND_BATCHES_MAX);
     }
 
-    /** As {@link #sealAll}, looking for late rows in the whole log: what verification needs. */
+    /** As {@link #sealAll}, looking for late rows in the whole log and until none is left: what verification needs. */
     public synchronized int sealEverything() {
-        return seal(Long.MAX_VALUE);
+        return seal(Long.MAX_VALUE, Integer.MAX_VALUE);
     }
 
-    private int seal(long windowIds) {
+    private int seal(long windowIds, int batchesMax) {
         Round round = new Round(windowIds);
         int total = 0;
-        while (true) {
+        for (int batches = 1; ; batches++) {
             Sealed sealed = inTransaction.execute(tx -> sealBatch(round));
             if (sealed == null) {
                 return total;
@@ -119,6 +123,10 @@ public class AuditSealer {
                             tip.entryId(),
                             "hash",
                             HexFormat.of().formatHex(tip.hash()))));
+            // caught up (a batch with room left found every late row it looked for), or long enough
+            if (tip.count() < BATCH_SIZE_MAX || batches >= batchesMax) {
+                return total;
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import static org.bankapi.db.SqlArrays.texts;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -101,10 +102,13 @@ class IdempotencyRepository implements KeyClaims {
     }
 
     @Override
-    public void store(List<Completed> completed, Instant now) {
-        if (completed.isEmpty()) {
+    public void store(List<Completed> booked, List<IdempotencyClaim> refused, Instant now) {
+        if (booked.isEmpty() && refused.isEmpty()) {
             return;
         }
+        List<Completed> completed = new ArrayList<>(booked);
+        // a refused request's key is inserted only to wait for, or meet, another holder, then removed
+        refused.forEach(claim -> completed.add(new Completed(claim, 0, null, null, null)));
         int inserted =
                 withReplies("""
                 INSERT INTO idempotency_keys (principal, key, request_hash, created_at, status_code, content_type,
@@ -116,6 +120,21 @@ class IdempotencyRepository implements KeyClaims {
                 ON CONFLICT DO NOTHING""", completed).param("now", Timestamp.from(now)).update();
         if (inserted != completed.size()) {
             throw new KeyClaims.KeyTaken(completed.size() - inserted);
+        }
+        if (!refused.isEmpty()) {
+            jdbc.sql("""
+                    DELETE FROM idempotency_keys AS k USING unnest(:principals, :keys) AS v(principal, key)
+                     WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)
+                       AND k.principal = v.principal AND k.key = v.key""")
+                    .param(
+                            "principals",
+                            texts(refused.stream()
+                                    .map(IdempotencyClaim::principal)
+                                    .toArray(String[]::new)))
+                    .param(
+                            "keys",
+                            texts(refused.stream().map(IdempotencyClaim::key).toArray(String[]::new)))
+                    .update();
         }
     }
 

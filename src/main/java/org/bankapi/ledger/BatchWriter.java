@@ -73,6 +73,8 @@ class BatchWriter {
     private final class Attempt {
         private final List<Submission> batch;
         private final Result[] results;
+        /** answered by a stored key (a replay or a conflict): the key is not this batch's to store */
+        private final boolean[] answeredByKey;
         /**
          * The batch's booking instant, read once it holds its accounts' locks: whoever books on one of
          * them next locks after this commit and so reads a later clock (statements rely on time order
@@ -83,6 +85,7 @@ class BatchWriter {
         Attempt(List<Submission> batch) {
             this.batch = batch;
             this.results = new Result[batch.size()];
+            this.answeredByKey = new boolean[batch.size()];
         }
 
         List<Result> run() {
@@ -144,6 +147,7 @@ class BatchWriter {
                 if (stored == null) {
                     continue;
                 }
+                answeredByKey[i] = true;
                 if (claim.sameRequest(stored.requestHash())) {
                     results[i] = new Result(new Outcome(null, stored), null);
                 } else {
@@ -462,11 +466,15 @@ class BatchWriter {
             List<BatchBooked.Booked> booked = new ArrayList<>();
             List<Hold> settled = new ArrayList<>();
             List<KeyClaims.Completed> completed = new ArrayList<>();
+            List<IdempotencyClaim> refused = new ArrayList<>();
             int nextTx = 0;
             int nextHold = 0;
             for (int i = 0; i < batch.size(); i++) {
                 Submission submission = batch.get(i);
                 if (results[i] != null) {
+                    if (results[i].refusal() != null && submission.claim() != null && !answeredByKey[i]) {
+                        refused.add(submission.claim());
+                    }
                     continue;
                 }
                 Draft draft = drafts[i];
@@ -524,7 +532,7 @@ class BatchWriter {
                 events.publishEvent(new BatchBooked(booked, balances, now));
             }
             // the last statement that can wait for another transaction: every lock of the batch is held by now
-            keys.store(completed, now);
+            keys.store(completed, refused, now);
         }
     }
 

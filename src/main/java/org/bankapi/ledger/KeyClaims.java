@@ -29,11 +29,13 @@ public interface KeyClaims {
     Map<IdempotencyClaim.Id, StoredReply> lookUp(List<IdempotencyClaim> claims);
 
     /**
-     * Inserts the keys with their responses, in one order on every instance. A key that another
+     * Inserts the booked requests' keys with their responses, in one order on every instance, and
+     * checks the refused requests' keys the same way without keeping them. A key that another
      * transaction stored since the look-up (it is waited for if uncommitted) throws {@link KeyTaken}:
-     * this transaction must roll back, and booked again its look-up finds that reply.
+     * this transaction must roll back, and booked again its look-up finds that reply, so that a
+     * request retried while its first try was in flight is a replay (or a conflict), not a refusal.
      */
-    void store(List<Completed> completed, Instant now);
+    void store(List<Completed> booked, List<IdempotencyClaim> refused, Instant now);
 
     record Completed(IdempotencyClaim claim, int status, String contentType, String location, byte[] body) {}
 

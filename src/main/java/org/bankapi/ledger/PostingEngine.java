@@ -196,8 +196,10 @@ public class PostingEngine implements SmartLifecycle {
         try {
             results = writer.write(batch.stream().map(p -> p.submission).toList());
         } catch (RuntimeException e) {
-            if (e instanceof KeyClaims.KeyTaken && rebooked < REBOOKS_MAX) {
-                // the other transaction committed that key: booked again, its request is now a replay
+            if ((e instanceof KeyClaims.KeyTaken || TransientFailures.isConflict(e)) && rebooked < REBOOKS_MAX) {
+                // another transaction committed one of the keys (booked again, that request is now a
+                // replay) or PostgreSQL broke a deadlock with one (e.g. a close that claimed a key of
+                // this batch and waits for one of its accounts) by aborting this batch: the other went on
                 rebooks.increment();
                 book(batch, rebooked + 1);
                 return;
@@ -241,7 +243,7 @@ public class PostingEngine implements SmartLifecycle {
         }
         running = true;
         closed = false;
-        for (int i = 0; i < writers; i++) {
+        for (int i = threads.size(); i < writers; i++) {
             threads.add(Thread.ofPlatform().name("posting-engine-" + i).daemon().start(this::loop));
         }
     }
@@ -258,7 +260,8 @@ public class PostingEngine implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        threads.clear();
+        // a writer still inside a database call keeps its place: start() counts it
+        threads.removeIf(thread -> !thread.isAlive());
     }
 
     @Override

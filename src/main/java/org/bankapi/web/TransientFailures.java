@@ -7,6 +7,7 @@ import java.sql.SQLTransientException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -40,6 +41,7 @@ public final class TransientFailures {
             "53300", // too_many_connections
             "HYT00", // timeout (JDBC)
             "HYT01"); // connection timeout (JDBC)
+    private static final Set<String> CONFLICT_SQL_STATES = Set.of("40001", "40P01");
     private static final Set<String> TRANSIENT_MESSAGES = Set.of(
             "JDBC rollback failed",
             "Commit exception overridden by rollback exception",
@@ -79,26 +81,44 @@ public final class TransientFailures {
         return state == null ? text : text + " [" + state + "]";
     }
 
+    /**
+     * True when {@code failure} or anything in its cause chain is a deadlock or a serialization failure:
+     * a conflict with another transaction, which the same work tried again can get past.
+     */
+    public static boolean isConflict(Throwable failure) {
+        return anyInChain(
+                failure,
+                f -> f instanceof SQLException sql
+                        && sql.getSQLState() != null
+                        && CONFLICT_SQL_STATES.contains(sql.getSQLState()),
+                Collections.newSetFromMap(new IdentityHashMap<>()),
+                0);
+    }
+
     private static boolean isTransient(Throwable failure, Set<Throwable> seen, int depth) {
+        return anyInChain(failure, TransientFailures::isTransientItself, seen, depth);
+    }
+
+    private static boolean anyInChain(Throwable failure, Predicate<Throwable> test, Set<Throwable> seen, int depth) {
         if (failure == null || depth > CAUSE_DEPTH_MAX || !seen.add(failure)) {
             return false;
         }
-        if (isTransientItself(failure)) {
+        if (test.test(failure)) {
             return true;
         }
         if (failure instanceof TransactionSystemException system
-                && isTransient(system.getApplicationException(), seen, depth + 1)) {
+                && anyInChain(system.getApplicationException(), test, seen, depth + 1)) {
             return true;
         }
-        if (failure instanceof SQLException sql && isTransient(sql.getNextException(), seen, depth + 1)) {
+        if (failure instanceof SQLException sql && anyInChain(sql.getNextException(), test, seen, depth + 1)) {
             return true;
         }
         for (Throwable suppressed : failure.getSuppressed()) {
-            if (isTransient(suppressed, seen, depth + 1)) {
+            if (anyInChain(suppressed, test, seen, depth + 1)) {
                 return true;
             }
         }
-        return isTransient(failure.getCause(), seen, depth + 1);
+        return anyInChain(failure.getCause(), test, seen, depth + 1);
     }
 
     private static boolean isTransientItself(Throwable failure) {

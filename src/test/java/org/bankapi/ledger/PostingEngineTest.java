@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,29 +173,92 @@ class PostingEngineTest extends ApiTest {
         Bank bank = new Bank(api());
         long a = bank.openAccount(Bank.newOwner(), "100.00");
         long b = bank.openAccount(Bank.newOwner(), null);
+        List<CompletableFuture<Outcome>> two = sameKeyTransfersMeetingAtTheAccountLock(a, b);
+
+        assertOneBookedAndOneReplayed(two.get(0), two.get(1));
+        assertThat(bank.balance(b)).isEqualTo("25.00");
+        assertThat(bank.balance(a)).isEqualTo("75.00");
+        assertThat(registry().get("posting.batch.rebooks").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryThatTheFirstTrysBookingWouldRefuseIsItsReplayNotARefusal() throws Exception {
+        Bank bank = new Bank(api());
+        // after the first 25.00 only 5.00 are left: the second, booked on its own, would be refused
+        long a = bank.openAccount(Bank.newOwner(), "30.00");
+        long b = bank.openAccount(Bank.newOwner(), null);
+        List<CompletableFuture<Outcome>> two = sameKeyTransfersMeetingAtTheAccountLock(a, b);
+
+        assertOneBookedAndOneReplayed(two.get(0), two.get(1));
+        assertThat(bank.balance(a)).isEqualTo("5.00");
+        assertThat(registry().get("posting.batch.rebooks").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadlockWithAKeysClaimantIsBrokenByBookingTheBatchAgain() throws Exception {
+        Bank bank = new Bank(api());
+        long a = bank.openAccount(Bank.newOwner(), "100.00");
+        long b = bank.openAccount(Bank.newOwner(), null);
+        engine = new PostingEngine(writer, meters, 16, 64, 1);
+        IdempotencyClaim claim = new IdempotencyClaim(
+                "admin-deadlocked-key", "key-" + System.nanoTime(), "a request".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<Outcome> transfer;
+        try (Connection claimant = EmbeddedDatabase.get().getPostgresDatabase().getConnection()) {
+            claimant.setAutoCommit(false);
+            // what a close does: claim the key first, then lock the account
+            try (PreparedStatement claimKey = claimant.prepareStatement(
+                    "INSERT INTO idempotency_keys (principal, key, request_hash, created_at) VALUES (?, ?, ?, now())")) {
+                claimKey.setString(1, claim.principal());
+                claimKey.setString(2, claim.key());
+                claimKey.setBytes(3, claim.requestHash());
+                claimKey.executeUpdate();
+            }
+            engine.start();
+            transfer = submit(() -> keyed(transfer(a, b, "25.00", "deadlocked"), claim));
+            // the batch holds the accounts and waits for the claimant's key
+            awaitLockWaiters("INSERT INTO idempotency_keys%", 1);
+            CompletableFuture<Void> locked = CompletableFuture.runAsync(
+                    () -> {
+                        try (Statement lock = claimant.createStatement()) {
+                            lock.execute("SELECT 1 FROM accounts WHERE id = " + a + " FOR UPDATE");
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    clients);
+            // PostgreSQL aborts the batch, which waited first; the claimant then has the account
+            locked.get(20, TimeUnit.SECONDS);
+            claimant.rollback();
+        }
+
+        Outcome booked = transfer.get(20, TimeUnit.SECONDS);
+        assertThat(booked.isReplay()).isFalse();
+        assertThat(bank.balance(b)).isEqualTo("25.00");
+        assertThat(registry().get("posting.batch.rebooks").counter().count()).isEqualTo(1);
+    }
+
+    /**
+     * Two transfers of 25.00 from a to b with one key, one batch each on two writers: both look the key
+     * up while a test connection holds a, find nothing, and wait for a; then the lock is let go.
+     */
+    private List<CompletableFuture<Outcome>> sameKeyTransfersMeetingAtTheAccountLock(long a, long b) throws Exception {
         engine = new PostingEngine(writer, meters, 1, 64, 2);
         IdempotencyClaim claim = new IdempotencyClaim(
                 "admin-raced-key", "key-" + System.nanoTime(), "same request".getBytes(StandardCharsets.UTF_8));
-        CompletableFuture<Outcome> first;
-        CompletableFuture<Outcome> second;
+        List<CompletableFuture<Outcome>> results = new ArrayList<>();
         try (Connection blocker = EmbeddedDatabase.get().getPostgresDatabase().getConnection()) {
             blocker.setAutoCommit(false);
             try (Statement lock = blocker.createStatement()) {
                 lock.execute("SELECT 1 FROM accounts WHERE id = " + a + " FOR UPDATE");
             }
-            first = submit(() -> keyed(transfer(a, b, "25.00", "once"), claim));
-            second = submit(() -> keyed(transfer(a, b, "25.00", "once"), claim));
+            results.add(submit(() -> keyed(transfer(a, b, "25.00", "once"), claim)));
+            results.add(submit(() -> keyed(transfer(a, b, "25.00", "once"), claim)));
             awaitQueued(2);
             engine.start();
-            // one batch each: both looked the key up, found nothing, and wait for the account
-            awaitAccountLockWaiters(2);
+            awaitLockWaiters("SELECT id, owner_id%FOR UPDATE%", 2);
             blocker.rollback();
         }
-
-        assertOneBookedAndOneReplayed(first, second);
-        assertThat(bank.balance(b)).isEqualTo("25.00");
-        assertThat(bank.balance(a)).isEqualTo("75.00");
-        assertThat(registry().get("posting.batch.rebooks").counter().count()).isEqualTo(1);
+        return results;
     }
 
     @Test
@@ -287,18 +352,18 @@ class PostingEngineTest extends ApiTest {
                 .isEqualTo("reply of " + booked.booking().transaction().id());
     }
 
-    /** Waits until that many batches wait for an account row lock (the batch's lock statement). */
-    private void awaitAccountLockWaiters(int count) throws InterruptedException {
+    /** Waits until that many sessions whose statement is like {@code pattern} wait for a lock. */
+    private void awaitLockWaiters(String pattern, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
-            long waiting = jdbc.sql("""
-                    SELECT count(*) FROM pg_stat_activity
-                     WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT id, owner_id%FOR UPDATE%'""").query(Long.class).single();
+            long waiting =
+                    jdbc.sql("""
+                    SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE :pattern""").param("pattern", pattern).query(Long.class).single();
             if (waiting >= count) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + waiting + " of " + count + " batches wait for the account lock");
+                throw new AssertionError("only " + waiting + " of " + count + " sessions wait for a lock: " + pattern);
             }
             Thread.sleep(5);
         }

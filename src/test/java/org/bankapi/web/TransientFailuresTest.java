@@ -20,6 +20,7 @@ import org.bankapi.web.error.ProblemException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.QueryTimeoutException;
@@ -165,6 +166,24 @@ class TransientFailuresTest {
         assertThat(TransientFailures.summary(failure)).isEqualTo("TransactionSystemException <- PSQLException [08003]");
         assertThat(TransientFailures.summary(new IllegalStateException("SELECT secret")))
                 .isEqualTo("IllegalStateException");
+    }
+
+    @Test
+    void aDeadlockAndASerializationFailureAreConflictsAndADeadServerIsNot() {
+        assertThat(TransientFailures.isConflict(new CannotAcquireLockException(
+                        "deadlock", new PSQLException("deadlock detected", PSQLState.DEADLOCK_DETECTED))))
+                .isTrue();
+        assertThat(TransientFailures.isConflict(new TransactionSystemException(
+                        "commit", new PSQLException("could not serialize", PSQLState.SERIALIZATION_FAILURE))))
+                .isTrue();
+        assertThat(TransientFailures.isConflict(
+                        new PSQLException("An I/O error occurred", PSQLState.CONNECTION_FAILURE)))
+                .isFalse();
+        assertThat(TransientFailures.isConflict(new IllegalStateException("a bug")))
+                .isFalse();
+        // the driver leaves the state out of some of its own failures
+        assertThat(TransientFailures.isConflict(new IllegalStateException(new SQLException("no state"))))
+                .isFalse();
     }
 
     @Test
