@@ -390,6 +390,16 @@ cpu_snapshot() {
   awk -v s="${svc:-0}" -v p="$pg" '/^cpu / {print s, p, $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8; exit}' /proc/stat
 }
 
+# cpu_per_request SNAPSHOT0 SNAPSHOT1 REQUESTS: "service_us postgres_us machine_us busy_pct", CPU microseconds per
+# request between two cpu_snapshot lines and the machine's busy share ("-" where there were no requests)
+cpu_per_request() {
+  awk -v c0="$1" -v c1="$2" -v q="${3:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(c0, a, " "); split(c1, b, " ")
+    for (i = 1; i <= 3; i++) us[i] = q > 0 ? sprintf("%.0f", (b[i] - a[i]) * 1e6 / hz / q) : "-"
+    busy = b[4] > a[4] ? sprintf("%.0f", 100 * (b[3] - a[3]) / (b[4] - a[4])) : "-"
+    printf "%s %s %s %s\n", us[1], us[2], us[3], busy}'
+}
+
 # run_wrk NAME SCRIPT CONNECTIONS SECONDS [ENV=VALUE...]: wrk with --latency, as the customer owning the accounts
 # unless BENCH_TOKEN=... is given; prints "rps p50 p99 non2xx svc_cpu_us pg_cpu_us machine_cpu_us busy_pct": CPU
 # microseconds per request of the service, of PostgreSQL and of the whole machine (wrk too), and the machine's busy share
@@ -405,33 +415,23 @@ run_wrk() {
   cpu1="$(cpu_snapshot)"
   jfr_stop "$name"
   [ "$rc" -eq 0 ] || { tail -n 20 "$OUT/wrk-$name.txt"; echo "warning: wrk $name exited $rc" >&2; }
-  awk -v c0="$cpu0" -v c1="$cpu1" -v hz="$(getconf CLK_TCK)" \
-    '/^RPS / {r = $2} /^P50_MS / {p50 = $2} /^P99_MS / {p99 = $2} /^NON2XX / {n = $2} /^REQUESTS / {q = $2}
-     END {split(c0, a, " "); split(c1, b, " ")
-          svc = q > 0 ? sprintf("%.0f", (b[1] - a[1]) * 1e6 / hz / q) : "-"
-          pg = q > 0 ? sprintf("%.0f", (b[2] - a[2]) * 1e6 / hz / q) : "-"
-          machine = q > 0 ? sprintf("%.0f", (b[3] - a[3]) * 1e6 / hz / q) : "-"
-          busy = b[4] > a[4] ? sprintf("%.0f", 100 * (b[3] - a[3]) / (b[4] - a[4])) : "-"
-          printf "%s %s %s %s %s %s %s %s\n", (r == "" ? 0 : r), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), (n == "" ? "-" : n), svc, pg, machine, busy}' \
+  awk '/^RPS / {r = $2} /^P50_MS / {p50 = $2} /^P99_MS / {p99 = $2} /^NON2XX / {n = $2}
+       END {printf "%s %s %s %s ", (r == "" ? 0 : r), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), (n == "" ? "-" : n)}' \
     "$OUT/wrk-$name.txt"
+  cpu_per_request "$cpu0" "$cpu1" "$(awk '/^REQUESTS / {print $2}' "$OUT/wrk-$name.txt")"
 }
 
 # run_pgbench NAME: TPC-B-like, prepared statements, CLIENTS clients, DURATION_S s; prints tps
-# (and writes "machine_cpu_us busy_pct" to pgbench-NAME.cpu: the machine's busy CPU microseconds per transaction, all
-# processes, and its busy share; PostgreSQL's own share is not told apart: pgbench's backends exit before the end)
+# (and writes cpu_per_request's line to pgbench-NAME.cpu; of it only the machine's figures count: pgbench's backends
+# exit before the end, so PostgreSQL's own share is not told apart)
 run_pgbench() {
   local cpu0 cpu1
   cpu0="$(cpu_snapshot)"
   timeout $((duration + 120)) "$PGBENCH" -M prepared -c "$clients" -j 2 -T "$duration" -n "$PGB_DB" > "$OUT/pgbench-$1.txt" 2>&1 \
     || { tail -n 5 "$OUT/pgbench-$1.txt" >&2; echo 0; return; }
   cpu1="$(cpu_snapshot)"
-  awk -v c0="$cpu0" -v c1="$cpu1" -v hz="$(getconf CLK_TCK)" '/^number of transactions actually processed: / {split($0, f, ": "); q = f[2] + 0}
-    END {split(c0, a, " "); split(c1, b, " ")
-         pg = q > 0 ? sprintf("%.0f", (b[2] - a[2]) * 1e6 / hz / q) : "-"
-         busy = b[4] > a[4] ? sprintf("%.0f", 100 * (b[3] - a[3]) / (b[4] - a[4])) : "-"
-         machine = q > 0 ? sprintf("%.0f", (b[3] - a[3]) * 1e6 / hz / q) : "-"
-         printf "%s %s %s\n", machine, busy, pg}' \
-    "$OUT/pgbench-$1.txt" > "$OUT/pgbench-$1.cpu"
+  cpu_per_request "$cpu0" "$cpu1" "$(awk -F': ' '/^number of transactions actually processed: / {print $2 + 0}' "$OUT/pgbench-$1.txt")" \
+    > "$OUT/pgbench-$1.cpu"
   awk '/^tps = / {printf "%.0f\n", $3; exit}' "$OUT/pgbench-$1.txt"
 }
 
@@ -578,7 +578,7 @@ done
     printf '%-30s %12.0f %10s %9s %9s %8s %12s %8s %10s %7s   (requests/s)\n' "$name" "$rps" "" "$p50" "$p99" "$bad" "$svc_us" "$pg_us" "$all_us" "$busy"
   done
   echo "(µs: CPU microseconds per request of the service's process, of all postgres processes and of the whole machine, wrk included; busy %: the machine's busy share)"
-  read -r pgb_us pgb_busy _ < "$OUT/pgbench-before.cpu" 2> /dev/null || pgb_us="-" pgb_busy="-"
+  read -r _ _ pgb_us pgb_busy < "$OUT/pgbench-before.cpu" 2> /dev/null || pgb_us="-" pgb_busy="-"
   echo "pgbench (before): $pgb_us µs of the machine's CPU per transaction (PostgreSQL and pgbench), machine $pgb_busy % busy"
   echo "1 client, uniform keyed: p50 $one_p50 ms"
   echo "1 client, warm: POST /accounts p50 $open_p50 ms, GET /accounts?limit=1 p50 $list_p50 ms"

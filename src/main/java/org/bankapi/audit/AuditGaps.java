@@ -58,8 +58,4 @@ final class AuditGaps {
     void closed(long id) {
         gaps.remove(id);
     }
-
-    int size() {
-        return gaps.size();
-    }
 }

@@ -209,7 +209,7 @@ public class AuditSealer {
         entries.addAll(newer);
         long[] newIds = newer.stream().mapToLong(AuditChain.Entry::id).toArray();
         if (entries.isEmpty()) {
-            return new Sealed(new Tip(tip.seq(), tip.hash(), tip.entryId(), 0), closed, newest, newIds);
+            return new Sealed(tip, closed, newest, newIds);
         }
         long[] seqs = new long[entries.size()];
         long[] entryIds = new long[entries.size()];

@@ -73,8 +73,8 @@ class BatchWriter {
     private final class Attempt {
         private final List<Submission> batch;
         private final Result[] results;
-        /** answered by a stored key (a replay or a conflict): the key is not this batch's to store */
-        private final boolean[] answeredByKey;
+        /** keys of the requests the posting rules refused: checked against other holders, never kept */
+        private final List<IdempotencyClaim> refusedKeys = new ArrayList<>();
         /**
          * The batch's booking instant, read once it holds its accounts' locks: whoever books on one of
          * them next locks after this commit and so reads a later clock (statements rely on time order
@@ -85,7 +85,6 @@ class BatchWriter {
         Attempt(List<Submission> batch) {
             this.batch = batch;
             this.results = new Result[batch.size()];
-            this.answeredByKey = new boolean[batch.size()];
         }
 
         List<Result> run() {
@@ -120,6 +119,9 @@ class BatchWriter {
                     }
                     metrics.refused(batch.get(i).command());
                     results[i] = new Result(null, refusal);
+                    if (batch.get(i).claim() != null) {
+                        refusedKeys.add(batch.get(i).claim());
+                    }
                 }
             }
             write(drafts, originals, reversedHere, state, opened);
@@ -147,7 +149,6 @@ class BatchWriter {
                 if (stored == null) {
                     continue;
                 }
-                answeredByKey[i] = true;
                 if (claim.sameRequest(stored.requestHash())) {
                     results[i] = new Result(new Outcome(null, stored), null);
                 } else {
@@ -466,15 +467,11 @@ class BatchWriter {
             List<BatchBooked.Booked> booked = new ArrayList<>();
             List<Hold> settled = new ArrayList<>();
             List<KeyClaims.Completed> completed = new ArrayList<>();
-            List<IdempotencyClaim> refused = new ArrayList<>();
             int nextTx = 0;
             int nextHold = 0;
             for (int i = 0; i < batch.size(); i++) {
                 Submission submission = batch.get(i);
                 if (results[i] != null) {
-                    if (results[i].refusal() != null && submission.claim() != null && !answeredByKey[i]) {
-                        refused.add(submission.claim());
-                    }
                     continue;
                 }
                 Draft draft = drafts[i];
@@ -532,7 +529,7 @@ class BatchWriter {
                 events.publishEvent(new BatchBooked(booked, balances, now));
             }
             // the last statement that can wait for another transaction: every lock of the batch is held by now
-            keys.store(completed, refused, now);
+            keys.store(completed, refusedKeys, now);
         }
     }
 

@@ -36,7 +36,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class PostingEngine implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PostingEngine.class);
-    /** a batch that lost a key to another transaction three times in a row is split like a failed one */
+    /** a batch that lost a key or a deadlock to another transaction three times in a row is split like a failed one */
     static final int REBOOKS_MAX = 3;
 
     private final BatchWriter writer;
@@ -77,7 +77,7 @@ public class PostingEngine implements SmartLifecycle {
                 .register(registry);
         this.rebooks = Counter.builder("posting.batch.rebooks")
                 .description(
-                        "Batches booked again because a concurrent transaction stored one of their Idempotency-Keys")
+                        "Batches booked again after a concurrent transaction stored one of their Idempotency-Keys or PostgreSQL aborted them to break a deadlock")
                 .register(registry);
         this.rejected = Counter.builder("posting.rejected")
                 .description("Money requests refused with 503 because the queue was full")

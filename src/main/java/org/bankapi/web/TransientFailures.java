@@ -54,7 +54,8 @@ public final class TransientFailures {
      * {@link TransactionSystemException} carries and suppressed exceptions), is a transient database failure.
      */
     public static boolean isTransient(Throwable failure) {
-        return isTransient(failure, Collections.newSetFromMap(new IdentityHashMap<>()), 0);
+        return anyInChain(
+                failure, TransientFailures::isTransientItself, Collections.newSetFromMap(new IdentityHashMap<>()), 0);
     }
 
     /**
@@ -93,10 +94,6 @@ public final class TransientFailures {
                         && CONFLICT_SQL_STATES.contains(sql.getSQLState()),
                 Collections.newSetFromMap(new IdentityHashMap<>()),
                 0);
-    }
-
-    private static boolean isTransient(Throwable failure, Set<Throwable> seen, int depth) {
-        return anyInChain(failure, TransientFailures::isTransientItself, seen, depth);
     }
 
     private static boolean anyInChain(Throwable failure, Predicate<Throwable> test, Set<Throwable> seen, int depth) {
