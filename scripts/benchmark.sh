@@ -25,6 +25,7 @@
 #                                             # account-opening endpoints) with its 10 hottest methods
 # Variables: CLIENTS (32), DURATION_S (30), WARMUP_S (40), ACCOUNTS (1000), START_RUNS (3), HEAP_MAX
 # (512m), LOCUST_USERS (100), LOCUST_SPAWN_RATE (25), LOCUST_RUN_TIME_S (90), LOCUST (1; 0 skips it),
+# READS (PROFILE's value; 1 measures the read and account-opening endpoints at CLIENTS connections),
 # AOT (1; 0 skips the AOT start-up), LOAD (1; 0 skips the wrk and pgbench run), VACUUM (1; 0 skips the VACUUM ANALYZE after the warm-up), PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres), BENCH_SKIP_BUILD,
 # BENCH_JAR (measure another jar), BENCH_JAVA_OPTS (JVM options for every start of the service, e.g.
 # -Dspring.aot.enabled=false to A/B Spring's AOT bean definitions; JDK_JAVA_OPTIONS is unset, as are
@@ -65,6 +66,7 @@ locust_users="${LOCUST_USERS:-100}"
 locust_rate="${LOCUST_SPAWN_RATE:-25}"
 locust_time="${LOCUST_RUN_TIME_S:-90}"
 profile="${PROFILE:-0}"
+reads_run="${READS:-$profile}"
 read -r -a java_opts <<< "${BENCH_JAVA_OPTS:-}"
 status=0
 BENCH_PID=""
@@ -526,8 +528,8 @@ one_list="$(run_wrk one-list "$BENCH_TMP/get.lua" 1 "$one_s" BENCH_IDS="$BENCH_T
 rss_mib="$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$BENCH_PID/status")"
 
 reads=()
-if [ "$profile" = 1 ]; then
-  svc_log "PROFILE=1: read and account-opening endpoints, $clients connections, ${duration} s each"
+if [ "$reads_run" = 1 ]; then
+  svc_log "read and account-opening endpoints, $clients connections, ${duration} s each"
   reads+=("GET /accounts/{id}|$(run_wrk get-account "$BENCH_TMP/get.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/accounts/{id}')")
   reads+=("GET /accounts?limit=50|$(run_wrk list-accounts "$BENCH_TMP/get.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/accounts?limit=50')")
   reads+=("GET /transactions?account_id=|$(run_wrk list-transactions "$BENCH_TMP/get.lua" "$clients" "$duration" BENCH_IDS="$BENCH_TMP/uniform.ids" BENCH_PATH='/transactions?account_id={id}&limit=20')")

@@ -1,6 +1,7 @@
 package org.bankapi;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.time.Clock;
 import org.bankapi.audit.AuditFilter;
@@ -8,15 +9,15 @@ import org.bankapi.audit.AuditLog;
 import org.bankapi.config.ProcessSettings;
 import org.bankapi.idempotency.IdempotencyFilter;
 import org.bankapi.ledger.KeyClaims;
-import org.bankapi.observability.PrincipalLogFilter;
-import org.bankapi.observability.RequestOutcomeFilter;
 import org.bankapi.ratelimit.RateLimitFilter;
 import org.bankapi.ratelimit.RateLimitSettings;
 import org.bankapi.warmup.RehearsalFilter;
 import org.bankapi.warmup.Warmup;
 import org.bankapi.web.BodyLimitFilter;
 import org.bankapi.web.ConsumeModeFilter;
+import org.bankapi.web.PrincipalLogFilter;
 import org.bankapi.web.RequestIdFilter;
+import org.bankapi.web.RequestOutcomeFilter;
 import org.bankapi.web.TransientFailureFilter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
@@ -44,7 +45,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * MIN+6    BodyLimitFilter          body, at most 64 KiB                       413, CachedBodyRequest
  * MIN+7    AuditFilter              status, MDC, AnsweredProblem,              audit row
  *                                   AuditLog.RECORDED, Reply.wasReplayed
- * -9900    (Boot) form content
  * -105     (Boot) request context                                              RequestContextHolder
  * -100     Spring Security          bearer token                               SecurityContext, 401, 403
  * -99      PrincipalLogFilter       SecurityContext                            MDC user.id
@@ -134,6 +134,8 @@ class RequestPipeline {
     private static <F extends Filter> FilterRegistrationBean<F> at(int order, F filter) {
         FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
         registration.setOrder(order);
+        // once per request, which RequestFilter relies on: not again on the error page's dispatch
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
         return registration;
     }
 }

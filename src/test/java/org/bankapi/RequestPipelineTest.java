@@ -9,10 +9,12 @@ import org.apache.catalina.Container;
 import org.apache.catalina.core.StandardContext;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.bankapi.support.ApiTest;
+import org.bankapi.web.RequestFilter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 
 /** The filters as the running server applies them are the table of {@link RequestPipeline} and docs/request-pipeline.md. */
 class RequestPipelineTest extends ApiTest {
@@ -42,13 +44,28 @@ class RequestPipelineTest extends ApiTest {
                         "transientFailureFilter",
                         "bodyLimitFilter",
                         "auditFilter",
-                        "formContentFilter",
                         "requestContextFilter",
                         "springSecurityFilterChain",
                         "principalLogFilter",
                         "rateLimitFilter",
                         "idempotencyFilter",
                         "Tomcat WebSocket (JSR356) Filter");
+    }
+
+    @Test
+    void theServicesOwnFiltersRunOnTheRequestDispatchAloneNotAgainOnAnErrorPage() {
+        TomcatWebServer server = (TomcatWebServer) context.getWebServer();
+        StandardContext web = (StandardContext) server.getTomcat().getHost().findChildren()[0];
+        List<String> ours = context.getBeansOfType(FilterRegistrationBean.class).values().stream()
+                .filter(registration -> registration.getFilter() instanceof RequestFilter)
+                .map(FilterRegistrationBean::getFilterName)
+                .toList();
+        assertThat(ours).contains("requestIdFilter", "auditFilter", "idempotencyFilter");
+        for (FilterMap map : web.findFilterMaps()) {
+            if (ours.contains(map.getFilterName())) {
+                assertThat(map.getDispatcherNames()).as(map.getFilterName()).containsExactly("REQUEST");
+            }
+        }
     }
 
     @Test

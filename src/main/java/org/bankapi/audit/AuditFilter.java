@@ -14,9 +14,9 @@ import org.bankapi.observability.AnsweredProblem;
 import org.bankapi.observability.LogFields;
 import org.bankapi.observability.Rehearsal;
 import org.bankapi.web.Reply;
+import org.bankapi.web.RequestFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Audits what the services do not audit themselves: every refused or failed state-changing request
@@ -25,7 +25,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Security so that it sees the 401s (bounded per second by {@link UnauthenticatedThrottle}); the
  * caller is the {@code user.id} the logging filter put in the MDC.
  */
-public class AuditFilter extends OncePerRequestFilter {
+public class AuditFilter extends RequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(AuditFilter.class);
     private static final Set<String> CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");

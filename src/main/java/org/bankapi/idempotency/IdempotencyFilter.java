@@ -15,14 +15,16 @@ import org.bankapi.ledger.StoredReply;
 import org.bankapi.web.CachedBodyRequest;
 import org.bankapi.web.MoneyPaths;
 import org.bankapi.web.Reply;
+import org.bankapi.web.RequestFilter;
 import org.bankapi.web.TransientFailures;
 import org.bankapi.web.error.ProblemException;
 import org.bankapi.web.error.ProblemResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
@@ -31,9 +33,11 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * them. Other changes (close) are claimed, handled and stored here in one database transaction. Either
  * way the key and the change commit together or not at all, and a refused request (4xx) leaves no key.
  */
-public class IdempotencyFilter extends OncePerRequestFilter {
+public class IdempotencyFilter extends RequestFilter {
 
     static final String HEADER = "Idempotency-Key";
+
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
 
     private final KeyClaims keys;
     private final TransactionTemplate inTransaction;
@@ -112,14 +116,14 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             buffered.resetBuffer();
             if (TransientFailures.isTransient(e)) {
                 ProblemResponses.writeTemporarilyUnavailable(response);
-                logger.warn("Idempotent request not applied: " + TransientFailures.summary(e));
+                log.warn("Idempotent request not applied: {}", TransientFailures.summary(e));
                 return;
             }
             if (!response.isCommitted()) {
                 response.reset();
                 ProblemResponses.write(response, 500, "internal_error", "the request failed; it was not applied");
             }
-            logger.error("Idempotent request failed", e);
+            log.error("Idempotent request failed", e);
             return;
         }
         if (earlier == null) {

@@ -7,20 +7,20 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.bankapi.observability.Rehearsal;
 import org.bankapi.web.MoneyPaths;
+import org.bankapi.web.RequestFilter;
 import org.bankapi.web.error.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * RATE_LIMIT_PER_SECOND on the money endpoints, per authenticated principal, after authentication and
  * before idempotency: {@code 429 rate_limited} with Retry-After. Shared through Redis when REDIS_URL is
  * set; 0 turns it off.
  */
-public class RateLimitFilter extends OncePerRequestFilter implements DisposableBean {
+public class RateLimitFilter extends RequestFilter implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 

@@ -65,6 +65,10 @@ public class SecurityConfig {
                 // a stateless bearer API: no session to log out of, no request to replay after a login page
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
+                // no anonymous token and no servlet-API request wrapper: nothing asks for either, and each
+                // was a filter (the wrapper also a layer for every header and attribute call) on every request
+                .anonymous(anonymous -> anonymous.disable())
+                .servletApi(servletApi -> servletApi.disable())
                 .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, PUBLIC)
                         .permitAll()
                         .anyRequest()

@@ -9,10 +9,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.bankapi.observability.Rehearsal;
 import org.bankapi.web.MoneyPaths;
+import org.bankapi.web.RequestFilter;
 import org.bankapi.web.error.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Lets the warm-up's own loopback requests through as {@link Rehearsal}s: only while the warm-up runs,
@@ -21,7 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * back). Any other request carrying the header is refused (403, with a warning) before it can do
  * anything: a rehearsal that was not admitted must never be carried out for real.
  */
-public class RehearsalFilter extends OncePerRequestFilter {
+public class RehearsalFilter extends RequestFilter {
 
     static final String HEADER = "X-Bank-Rehearsal";
 

@@ -7,10 +7,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import org.bankapi.web.error.ProblemResponses;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Refuses bodies over 64 KiB with 413 before anything parses them, and keeps accepted bodies re-readable. */
-public class BodyLimitFilter extends OncePerRequestFilter {
+public class BodyLimitFilter extends RequestFilter {
 
     public static final int BODY_BYTES_MAX = 64 * 1024;
 

@@ -6,13 +6,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.bankapi.web.error.ProblemResponses;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The {@code consume} process runs the fraud consumer alone: its HTTP port serves only health and
  * metrics (for the orchestrator and Prometheus), never the money API.
  */
-public class ConsumeModeFilter extends OncePerRequestFilter {
+public class ConsumeModeFilter extends RequestFilter {
 
     static boolean operational(String path) {
         return path.equals("/health") || path.startsWith("/health/") || path.equals("/metrics");

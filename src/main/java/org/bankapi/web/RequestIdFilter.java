@@ -9,10 +9,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.bankapi.observability.LogFields;
 import org.slf4j.MDC;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Gives every request an id (the client's X-Request-Id when it is sane) for the response and every log line. */
-public class RequestIdFilter extends OncePerRequestFilter {
+public class RequestIdFilter extends RequestFilter {
 
     public static final String HEADER = "X-Request-Id";
 

@@ -9,14 +9,13 @@ import org.bankapi.web.error.ApiExceptionHandler;
 import org.bankapi.web.error.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The last guard for transient database failures that escape a filter rather than a controller
  * (which {@link ApiExceptionHandler} answers): they become the same 503 with Retry-After instead of
  * the servlet container's 500.
  */
-public class TransientFailureFilter extends OncePerRequestFilter {
+public class TransientFailureFilter extends RequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(TransientFailureFilter.class);
 

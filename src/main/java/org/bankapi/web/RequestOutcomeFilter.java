@@ -1,4 +1,4 @@
-package org.bankapi.observability;
+package org.bankapi.web;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,17 +7,19 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.bankapi.observability.AnsweredProblem;
+import org.bankapi.observability.LogFields;
+import org.bankapi.observability.Rehearsal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Counts every problem response by code ({@code api_errors_total{code,status}}), whichever layer
  * answered (controller advice, security, body limit, idempotency, rate limit), and logs one
  * structured line for it. Runs just inside the request-id filter so every refusal carries the id.
  */
-public class RequestOutcomeFilter extends OncePerRequestFilter {
+public class RequestOutcomeFilter extends RequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(RequestOutcomeFilter.class);
 
