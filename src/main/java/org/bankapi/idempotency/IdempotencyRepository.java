@@ -27,6 +27,21 @@ class IdempotencyRepository implements KeyClaims {
     private final JdbcClient jdbc;
     private final PersonalDataVault vault;
 
+    /** The keys of a statement that names only them: {@code v(principal, key)}. */
+    private static final String KEYS = "unnest(:principals, :keys) AS v(principal, key)";
+
+    /**
+     * The stored row of each key of {@code keys} (a FROM item naming {@code v.principal} and {@code v.key}),
+     * as {@code k} with its {@code row_id} (ctid): one primary-key probe per key, whatever the table's
+     * statistics. A join on {@code = ANY} of both columns let PostgreSQL cache, for a table never analyzed,
+     * a generic plan that read every key of the principal on each call (docs/performance.md, "The
+     * idempotency look-up's plan"); OFFSET 0 keeps the probe a subquery of its own.
+     */
+    private static String rowsOfKeys(String keys) {
+        return keys + " CROSS JOIN LATERAL (SELECT i.ctid AS row_id, i.* FROM idempotency_keys AS i"
+                + " WHERE i.principal = v.principal AND i.key = v.key OFFSET 0) AS k";
+    }
+
     IdempotencyRepository(JdbcClient jdbc, PersonalDataVault vault) {
         this.jdbc = jdbc;
         this.vault = vault;
@@ -80,11 +95,8 @@ class IdempotencyRepository implements KeyClaims {
             return Map.of();
         }
         Map<IdempotencyClaim.Id, StoredReply> stored = new HashMap<>();
-        jdbc.sql("""
-                SELECT k.principal, k.key, k.request_hash, k.status_code, k.content_type, k.location, k.response_body
-                  FROM idempotency_keys AS k JOIN unnest(:principals, :keys) AS v(principal, key)
-                    ON k.principal = v.principal AND k.key = v.key
-                 WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)""")
+        jdbc.sql("SELECT k.principal, k.key, k.request_hash, k.status_code, k.content_type, k.location,"
+                        + " k.response_body FROM " + rowsOfKeys(KEYS))
                 .param(
                         "principals",
                         texts(claims.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
@@ -122,10 +134,8 @@ class IdempotencyRepository implements KeyClaims {
             throw new KeyClaims.KeyTaken(completed.size() - inserted);
         }
         if (!refused.isEmpty()) {
-            jdbc.sql("""
-                    DELETE FROM idempotency_keys AS k USING unnest(:principals, :keys) AS v(principal, key)
-                     WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)
-                       AND k.principal = v.principal AND k.key = v.key""")
+            jdbc.sql("DELETE FROM idempotency_keys AS d USING (SELECT k.row_id FROM " + rowsOfKeys(KEYS)
+                            + ") AS f WHERE d.ctid = f.row_id")
                     .param(
                             "principals",
                             texts(refused.stream()
@@ -143,13 +153,15 @@ class IdempotencyRepository implements KeyClaims {
         if (completed.isEmpty()) {
             return;
         }
-        int updated = withReplies("""
-                UPDATE idempotency_keys AS k
-                   SET status_code = v.status, content_type = v.content_type, location = v.location, response_body = v.body
-                  FROM unnest(:principals, :keys, :statuses, :contentTypes, :locations, :bodies)
-                       AS v(principal, key, status, content_type, location, body)
-                 WHERE k.principal = ANY(:principals) AND k.key = ANY(:keys)
-                   AND k.principal = v.principal AND k.key = v.key""", completed).update();
+        int updated = withReplies(
+                        "UPDATE idempotency_keys AS d SET status_code = f.status, content_type = f.content_type,"
+                                + " location = f.location, response_body = f.body"
+                                + " FROM (SELECT k.row_id, v.status, v.content_type, v.location, v.body FROM "
+                                + rowsOfKeys("unnest(:principals, :keys, :statuses, :contentTypes, :locations, :bodies)"
+                                        + " AS v(principal, key, status, content_type, location, body)")
+                                + ") AS f WHERE d.ctid = f.row_id",
+                        completed)
+                .update();
         if (updated != completed.size()) {
             throw new IllegalStateException("stored " + updated + " of " + completed.size() + " idempotent responses");
         }
