@@ -86,16 +86,18 @@ class TransientFailuresTest {
             assertThat(timeout).isInstanceOf(QueryTimeoutException.class);
             assertThat(TransientFailures.isTransient(timeout)).isTrue();
 
-            jdbc.sql("CREATE TABLE IF NOT EXISTS transient_failures_probe (id int)")
+            // a schema of its own: a table left in public would stop Flyway migrating the shared database
+            jdbc.sql("CREATE SCHEMA IF NOT EXISTS transient_failures").update();
+            jdbc.sql("CREATE TABLE IF NOT EXISTS transient_failures.probe (id int)")
                     .update();
             Throwable lock = catchThrowable(() -> transactions.executeWithoutResult(outer -> {
-                jdbc.sql("LOCK TABLE transient_failures_probe IN ACCESS EXCLUSIVE MODE")
+                jdbc.sql("LOCK TABLE transient_failures.probe IN ACCESS EXCLUSIVE MODE")
                         .update();
                 TransactionTemplate inner = new TransactionTemplate(new DataSourceTransactionManager(pool));
                 inner.setPropagationBehavior(TransactionTemplate.PROPAGATION_REQUIRES_NEW);
                 inner.executeWithoutResult(status -> {
                     jdbc.sql("SET LOCAL lock_timeout = '50ms'").update();
-                    jdbc.sql("SELECT * FROM transient_failures_probe").query().listOfRows();
+                    jdbc.sql("SELECT * FROM transient_failures.probe").query().listOfRows();
                 });
             }));
             // Spring leaves 55P03 uncategorized here: only its SQLState says it is a lock timeout
@@ -193,12 +195,11 @@ class TransientFailuresTest {
                 () -> jdbc.sql("SELECT * FROM no_such_table_here").query().listOfRows());
         assertThat(grammar).isInstanceOf(BadSqlGrammarException.class);
         assertThat(TransientFailures.isTransient(grammar)).isFalse();
-        jdbc.sql("CREATE TABLE IF NOT EXISTS transient_failures_unique (id int PRIMARY KEY)")
-                .update();
-        jdbc.sql("INSERT INTO transient_failures_unique VALUES (1) ON CONFLICT DO NOTHING")
-                .update();
-        Throwable duplicate = catchThrowable(() ->
-                jdbc.sql("INSERT INTO transient_failures_unique VALUES (1)").update());
+        // a temporary table, created and violated in one call on one connection: nothing left in public
+        Throwable duplicate = catchThrowable(
+                () -> jdbc.sql("CREATE TEMP TABLE IF NOT EXISTS transient_failures_unique (id int PRIMARY KEY);"
+                                + " INSERT INTO transient_failures_unique VALUES (1), (1)")
+                        .update());
         assertThat(duplicate).isInstanceOf(DataIntegrityViolationException.class);
         assertThat(TransientFailures.isTransient(duplicate)).isFalse();
 
