@@ -24,11 +24,26 @@ import org.springframework.stereotype.Repository;
 @Repository
 class IdempotencyRepository implements KeyClaims {
 
-    private final JdbcClient jdbc;
-    private final PersonalDataVault vault;
-
     /** The keys of a statement that names only them: {@code v(principal, key)}. */
     private static final String KEYS = "unnest(:principals, :keys) AS v(principal, key)";
+
+    private static final String LOOK_UP =
+            "SELECT k.principal, k.key, k.request_hash, k.status_code, k.content_type, k.location, k.response_body"
+                    + " FROM " + rowsOfKeys(KEYS);
+
+    private static final String DELETE = "DELETE FROM idempotency_keys AS d USING (SELECT k.row_id FROM "
+            + rowsOfKeys(KEYS) + ") AS f WHERE d.ctid = f.row_id";
+
+    private static final String COMPLETE =
+            "UPDATE idempotency_keys AS d SET status_code = f.status, content_type = f.content_type,"
+                    + " location = f.location, response_body = f.body"
+                    + " FROM (SELECT k.row_id, v.status, v.content_type, v.location, v.body FROM "
+                    + rowsOfKeys("unnest(:principals, :keys, :statuses, :contentTypes, :locations, :bodies)"
+                            + " AS v(principal, key, status, content_type, location, body)")
+                    + ") AS f WHERE d.ctid = f.row_id";
+
+    private final JdbcClient jdbc;
+    private final PersonalDataVault vault;
 
     /**
      * The stored row of each key of {@code keys} (a FROM item naming {@code v.principal} and {@code v.key}),
@@ -95,8 +110,7 @@ class IdempotencyRepository implements KeyClaims {
             return Map.of();
         }
         Map<IdempotencyClaim.Id, StoredReply> stored = new HashMap<>();
-        jdbc.sql("SELECT k.principal, k.key, k.request_hash, k.status_code, k.content_type, k.location,"
-                        + " k.response_body FROM " + rowsOfKeys(KEYS))
+        jdbc.sql(LOOK_UP)
                 .param(
                         "principals",
                         texts(claims.stream().map(IdempotencyClaim::principal).toArray(String[]::new)))
@@ -134,8 +148,7 @@ class IdempotencyRepository implements KeyClaims {
             throw new KeyClaims.KeyTaken(completed.size() - inserted);
         }
         if (!refused.isEmpty()) {
-            jdbc.sql("DELETE FROM idempotency_keys AS d USING (SELECT k.row_id FROM " + rowsOfKeys(KEYS)
-                            + ") AS f WHERE d.ctid = f.row_id")
+            jdbc.sql(DELETE)
                     .param(
                             "principals",
                             texts(refused.stream()
@@ -153,15 +166,7 @@ class IdempotencyRepository implements KeyClaims {
         if (completed.isEmpty()) {
             return;
         }
-        int updated = withReplies(
-                        "UPDATE idempotency_keys AS d SET status_code = f.status, content_type = f.content_type,"
-                                + " location = f.location, response_body = f.body"
-                                + " FROM (SELECT k.row_id, v.status, v.content_type, v.location, v.body FROM "
-                                + rowsOfKeys("unnest(:principals, :keys, :statuses, :contentTypes, :locations, :bodies)"
-                                        + " AS v(principal, key, status, content_type, location, body)")
-                                + ") AS f WHERE d.ctid = f.row_id",
-                        completed)
-                .update();
+        int updated = withReplies(COMPLETE, completed).update();
         if (updated != completed.size()) {
             throw new IllegalStateException("stored " + updated + " of " + completed.size() + " idempotent responses");
         }
